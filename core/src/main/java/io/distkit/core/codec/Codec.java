@@ -1,0 +1,62 @@
+package io.distkit.core.codec;
+
+/**
+ * Turns values into bytes and back, for storing them in Redis.
+ *
+ * <p>A codec must be thread-safe and a true round trip: {@code decode(encode(v))} equals {@code v}. It must
+ * reject what it can not represent with a {@link CodecException} rather than store something else: the
+ * built-in UTF-8 codec refuses strings with unpaired surrogates instead of writing {@code '?'}.
+ *
+ * <p>distkit never uses Java serialization. For your own types, write a codec over the format you already
+ * use (JSON, protobuf...).
+ *
+ * @param <T> the type of values
+ */
+public interface Codec<T> {
+
+  /**
+   * Encodes a value.
+   *
+   * @param value the value, never null
+   * @return its bytes; the caller owns the array
+   * @throws CodecException when the value can not be represented faithfully
+   */
+  byte[] encode(T value);
+
+  /**
+   * Decodes bytes produced by {@link #encode}.
+   *
+   * @param bytes the stored bytes; not modified
+   * @return the value
+   * @throws CodecException when the bytes are not a valid encoding
+   */
+  T decode(byte[] bytes);
+
+  /**
+   * Strings as strict UTF-8: encoding rejects unpaired surrogates, decoding rejects malformed bytes.
+   *
+   * @return the shared UTF-8 string codec
+   */
+  static Codec<String> utf8() {
+    return Utf8Codec.INSTANCE;
+  }
+
+  /**
+   * Byte arrays as they are. No copies: {@code encode} and {@code decode} return their argument.
+   *
+   * @return the shared identity codec
+   */
+  static Codec<byte[]> bytes() {
+    return BytesCodec.INSTANCE;
+  }
+
+  /**
+   * Longs as decimal ASCII ({@code 42L} is {@code "42"}), so Redis commands and Lua scripts can do arithmetic
+   * on the stored values ({@code INCRBY}, {@code tonumber}).
+   *
+   * @return the shared long codec
+   */
+  static Codec<Long> longs() {
+    return LongCodec.INSTANCE;
+  }
+}

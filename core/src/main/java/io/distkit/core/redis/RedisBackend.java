@@ -1,0 +1,153 @@
+package io.distkit.core.redis;
+
+import io.distkit.core.BackendGuard;
+import io.distkit.core.BackendUnavailableException;
+import io.distkit.core.DistkitException;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/**
+ * The one place distkit talks to Redis: runs scripts and commands through a {@link BackendGuard} and turns
+ * every Jedis exception into a {@link DistkitException}.
+ *
+ * <p>Works with any {@link UnifiedJedis}: {@code RedisClient} (standalone), {@code RedisClusterClient} and
+ * sentinel clients. The client stays the caller's: its timeouts, TLS, credentials and pool settings are used
+ * as they are, and closing the client is the caller's job. Keep the client's socket and connect timeouts
+ * short (hundreds of milliseconds): they bound how long the first call of an outage can take; the guard makes
+ * the calls after it fail fast.
+ *
+ * <p>Scripts run by {@code EVALSHA}. When Redis answers {@code NOSCRIPT} (after {@code SCRIPT FLUSH}, a
+ * restart or a failover to a replica that never saw the script), the script is loaded with
+ * {@code SCRIPT LOAD} and the call is retried once. (On Redis Cluster, Jedis sends {@code SCRIPT LOAD} to
+ * every master, so one reload serves every slot.)
+ *
+ * <p>Thread-safe.
+ */
+public final class RedisBackend {
+
+  private static final Logger log = LoggerFactory.getLogger(RedisBackend.class);
+
+  private final UnifiedJedis jedis;
+  private final BackendGuard guard;
+
+  private RedisBackend(UnifiedJedis jedis, BackendGuard guard) {
+    this.jedis = Objects.requireNonNull(jedis, "jedis");
+    this.guard = Objects.requireNonNull(guard, "guard");
+  }
+
+  /**
+   * A backend with a guard of its own, with default settings.
+   *
+   * @param jedis the caller's client
+   * @return the backend
+   */
+  public static RedisBackend create(UnifiedJedis jedis) {
+    return new RedisBackend(jedis, BackendGuard.create());
+  }
+
+  /**
+   * A backend that shares a guard, typically with the other primitives that use the same client.
+   *
+   * @param jedis the caller's client
+   * @param guard remembers outages of that client's Redis
+   * @return the backend
+   */
+  public static RedisBackend create(UnifiedJedis jedis, BackendGuard guard) {
+    return new RedisBackend(jedis, guard);
+  }
+
+  /**
+   * Runs a script in one round trip ({@code EVALSHA}), loading it first if Redis does not know it.
+   *
+   * <p>On Redis Cluster every key must hash to the same slot (give them one hash tag, see
+   * {@link RedisKeys}).
+   *
+   * @param script the script
+   * @param keys the script's {@code KEYS}
+   * @param args the script's {@code ARGV}
+   * @return the script's reply as Jedis decodes it: {@code Long} for integers, {@code byte[]} for bulk
+   *     strings, {@code List<Object>} for arrays, {@code null} for nil
+   * @throws BackendUnavailableException when Redis is down, unreachable or too slow, or the guard remembers
+   *     such an outage
+   * @throws DistkitException when Redis answers with an error (a bug in the script, a key of the wrong type)
+   */
+  public Object eval(RedisScript script, List<byte[]> keys, List<byte[]> args) {
+    return guard.call(() -> {
+      try {
+        return evalLoadingOnce(script, keys, args);
+      } catch (JedisException e) {
+        throw JedisErrors.translate(e, "Script " + script.name());
+      }
+    });
+  }
+
+  private Object evalLoadingOnce(RedisScript script, List<byte[]> keys, List<byte[]> args) {
+    try {
+      return jedis.evalsha(script.sha1Bytes(), keys, args);
+    } catch (JedisNoScriptException e) {
+      log.debug("Redis does not know script {} ({}); loading it", script.name(), script.sha1());
+      load(script, keys);
+      return jedis.evalsha(script.sha1Bytes(), keys, args);
+    }
+  }
+
+  private void load(RedisScript script, List<byte[]> keys) {
+    if (keys.isEmpty()) {
+      jedis.scriptLoad(script.source());
+    } else {
+      // the sample key routes SCRIPT LOAD on clients that need one; cluster clients broadcast it
+      jedis.scriptLoad(script.sourceBytes(), keys.get(0));
+    }
+  }
+
+  /**
+   * Runs plain commands through the guard and the exception mapping. For anything a script can not do
+   * (pub/sub, {@code INFO}); prefer one script per operation otherwise.
+   *
+   * @param command calls Jedis; must not hold on to the client after returning
+   * @param <T> the result type
+   * @return what {@code command} returned
+   * @throws BackendUnavailableException when Redis is down, unreachable or too slow, or the guard remembers
+   *     such an outage
+   * @throws DistkitException when Redis answers with an error
+   */
+  public <T> T execute(Function<? super UnifiedJedis, T> command) {
+    return guard.call(() -> {
+      try {
+        return command.apply(jedis);
+      } catch (JedisException e) {
+        throw JedisErrors.translate(e, "Redis command");
+      }
+    });
+  }
+
+  /**
+   * The guard that remembers this backend's outages.
+   *
+   * @return the guard
+   */
+  public BackendGuard guard() {
+    return guard;
+  }
+
+  /**
+   * The caller's client, for what the backend does not wrap (e.g. a blocking pub/sub subscription on a
+   * thread of its own). Calls made on it directly bypass the guard and the exception mapping.
+   *
+   * @return the client given at creation
+   */
+  public UnifiedJedis jedis() {
+    return jedis;
+  }
+
+  @Override
+  public String toString() {
+    return "RedisBackend[" + guard + "]";
+  }
+}

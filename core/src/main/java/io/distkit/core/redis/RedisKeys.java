@@ -1,0 +1,188 @@
+package io.distkit.core.redis;
+
+import io.distkit.core.internal.Require;
+
+/**
+ * Builds the Redis keys of one module: {@code <prefix>:<module>:{<name>}:<part>}.
+ *
+ * <p>The name (a primitive's instance name, or the user's key) sits inside a hash tag, so all parts of one
+ * name land in the same Redis Cluster slot and one script can touch them together. A name may hold any text:
+ * the characters {@code {}, {@code }} and {@code %} are percent-encoded ({@code %7B}, {@code %7D},
+ * {@code %25}), so a name can neither break out of its hash tag nor collide with another name.
+ *
+ * <p>Names are rejected when blank or longer than {@value #MAX_NAME_BYTES} bytes of UTF-8: a key that long is
+ * almost always a bug (a whole request body used as a key), and Redis would store it without complaint.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class RedisKeys {
+
+  /** The prefix used unless configured otherwise. */
+  public static final String DEFAULT_PREFIX = "distkit";
+
+  /** The longest name accepted, in bytes of UTF-8. */
+  public static final int MAX_NAME_BYTES = 1024;
+
+  private static final int MAX_PREFIX_LENGTH = 128;
+
+  private final String prefix;
+  private final String module;
+  private final String head;
+
+  private RedisKeys(String prefix, String module) {
+    this.prefix = checkPrefix(prefix);
+    this.module = checkModule(module);
+    this.head = prefix + ":" + module + ":{";
+  }
+
+  /**
+   * Keys under the default prefix {@value #DEFAULT_PREFIX}.
+   *
+   * @param module the module's short name, lowercase letters, digits and dashes, e.g. {@code "ratelimit"}
+   * @return the key builder
+   */
+  public static RedisKeys of(String module) {
+    return new RedisKeys(DEFAULT_PREFIX, module);
+  }
+
+  /**
+   * Keys under a custom prefix, e.g. one per application or environment sharing a Redis.
+   *
+   * @param prefix 1 to 128 characters, no whitespace and no braces (they would steal the hash tag);
+   *     colons are fine ({@code "myapp:prod"})
+   * @param module the module's short name, lowercase letters, digits and dashes
+   * @return the key builder
+   */
+  public static RedisKeys of(String prefix, String module) {
+    return new RedisKeys(prefix, module);
+  }
+
+  /**
+   * The key of one part of one name.
+   *
+   * @param name any non-blank text of at most {@value #MAX_NAME_BYTES} bytes of UTF-8
+   * @param part which piece of the name's state, e.g. {@code "tokens"}; a constant chosen by distkit
+   * @return {@code <prefix>:<module>:{<escaped name>}:<part>}
+   * @throws IllegalArgumentException when the name is blank or too long
+   */
+  public String key(String name, String part) {
+    return taggedName(name) + ":" + part;
+  }
+
+  /**
+   * The key stem of a name, for building several parts: {@code taggedName(n) + ":tokens"}.
+   *
+   * @param name any non-blank text of at most {@value #MAX_NAME_BYTES} bytes of UTF-8
+   * @return {@code <prefix>:<module>:{<escaped name>}}
+   * @throws IllegalArgumentException when the name is blank or too long
+   */
+  public String taggedName(String name) {
+    return head + escape(checkName(name)) + "}";
+  }
+
+  /**
+   * The configured prefix.
+   *
+   * @return the prefix
+   */
+  public String prefix() {
+    return prefix;
+  }
+
+  /**
+   * The module's short name.
+   *
+   * @return the module
+   */
+  public String module() {
+    return module;
+  }
+
+  /**
+   * Checks a name against the rules above without building a key.
+   *
+   * @param name the candidate
+   * @return {@code name}
+   * @throws IllegalArgumentException when it is blank or longer than {@value #MAX_NAME_BYTES} bytes of UTF-8
+   */
+  public static String checkName(String name) {
+    Require.nonBlank(name, "name");
+    int bytes = utf8Length(name);
+    if (bytes > MAX_NAME_BYTES) {
+      throw new IllegalArgumentException("name ('" + name.substring(0, 40) + "...', " + bytes
+          + " bytes of UTF-8) must be at most " + MAX_NAME_BYTES + " bytes");
+    }
+    return name;
+  }
+
+  private static String escape(String name) {
+    if (name.indexOf('{') < 0 && name.indexOf('}') < 0 && name.indexOf('%') < 0) {
+      return name;
+    }
+    StringBuilder out = new StringBuilder(name.length() + 8);
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      switch (c) {
+        case '{' -> out.append("%7B");
+        case '}' -> out.append("%7D");
+        case '%' -> out.append("%25");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  private static int utf8Length(String s) {
+    int bytes = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
+  }
+
+  private static String checkPrefix(String prefix) {
+    Require.nonBlank(prefix, "prefix");
+    if (prefix.length() > MAX_PREFIX_LENGTH) {
+      throw new IllegalArgumentException("prefix ('" + prefix + "') must be at most " + MAX_PREFIX_LENGTH
+          + " characters");
+    }
+    for (int i = 0; i < prefix.length(); i++) {
+      char c = prefix.charAt(i);
+      if (c == '{' || c == '}' || Character.isWhitespace(c) || Character.isISOControl(c)) {
+        throw new IllegalArgumentException("prefix ('" + prefix + "') must not contain braces, whitespace or "
+            + "control characters (found " + describe(c) + " at index " + i + ")");
+      }
+    }
+    return prefix;
+  }
+
+  private static String checkModule(String module) {
+    Require.nonBlank(module, "module");
+    if (!module.matches("[a-z][a-z0-9-]{0,31}")) {
+      throw new IllegalArgumentException("module ('" + module + "') must be 1 to 32 lowercase letters, digits "
+          + "or dashes, starting with a letter");
+    }
+    return module;
+  }
+
+  private static String describe(char c) {
+    return Character.isISOControl(c) || Character.isWhitespace(c)
+        ? "U+" + String.format("%04X", (int) c)
+        : "'" + c + "'";
+  }
+
+  @Override
+  public String toString() {
+    return "RedisKeys[" + prefix + ":" + module + "]";
+  }
+}

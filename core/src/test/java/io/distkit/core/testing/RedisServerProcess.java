@@ -1,0 +1,412 @@
+package io.distkit.core.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * One real {@code redis-server} process on a free loopback port, with the controls fault tests need:
+ * {@link #stop()}, {@link #kill()}, {@link #pause()} (SIGSTOP), {@link #resume()} (SIGCONT) and
+ * {@link #restart()} on the same port.
+ *
+ * <p>Started by {@link RedisServers}; every process started is killed when the test JVM exits. Nothing is
+ * persisted: no RDB, no AOF. Logs go to {@code <dir>/redis.log}, and the last lines are quoted in any
+ * start-up failure.
+ */
+public final class RedisServerProcess implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(RedisServerProcess.class);
+
+  /** The loopback address every test server binds. */
+  public static final String HOST = "127.0.0.1";
+
+  /** The timeout of clients made by {@link #newClient()}: short, so fault tests stay quick. */
+  public static final Duration DEFAULT_CLIENT_TIMEOUT = Duration.ofMillis(1000);
+
+  private static final Set<RedisServerProcess> RUNNING = ConcurrentHashMap.newKeySet();
+  private static final int START_ATTEMPTS = 5;
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      for (RedisServerProcess server : RUNNING) {
+        server.destroy();
+      }
+    }, "distkit-redis-reaper"));
+  }
+
+  private final RedisBinary binary;
+  private final Path dir;
+  private final int port;
+  private final List<String> extraArgs;
+  private volatile Process process;
+  private volatile boolean paused;
+
+  private RedisServerProcess(RedisBinary binary, Path dir, int port, List<String> extraArgs) {
+    this.binary = binary;
+    this.dir = dir;
+    this.port = port;
+    this.extraArgs = List.copyOf(extraArgs);
+  }
+
+  /**
+   * Starts a server on a free port (whose cluster bus port, +10000, is free too).
+   *
+   * @param extraArgs more {@code redis-server} arguments, e.g. {@code --cluster-enabled yes}
+   * @return a running server that answers {@code PING}
+   */
+  static RedisServerProcess start(List<String> extraArgs) {
+    RedisBinary binary = RedisBinary.locate();
+    IllegalStateException last = null;
+    for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+      int port = freePortPair();
+      Path dir;
+      try {
+        dir = Files.createDirectories(baseDir().resolve("redis-" + port + "-" + System.nanoTime()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      RedisServerProcess server = new RedisServerProcess(binary, dir, port, extraArgs);
+      try {
+        server.launch();
+        return server;
+      } catch (IllegalStateException e) {
+        // most likely someone took the port between our check and redis binding it: try another
+        last = e;
+        server.destroy();
+      }
+    }
+    throw last;
+  }
+
+  private static Path baseDir() {
+    return Path.of(System.getProperty("distkit.redis.dir",
+        Path.of("target", "redis-servers").toAbsolutePath().toString()));
+  }
+
+  private void launch() {
+    List<String> command = new ArrayList<>(List.of(
+        binary.path().toString(),
+        "--port", Integer.toString(port),
+        "--bind", HOST,
+        "--protected-mode", "no",
+        "--daemonize", "no",
+        "--save", "",
+        "--appendonly", "no",
+        "--dir", dir.toString(),
+        "--logfile", "redis.log"));
+    command.addAll(extraArgs);
+    try {
+      process = new ProcessBuilder(command)
+          .directory(dir.toFile())
+          .redirectErrorStream(true)
+          .redirectOutput(dir.resolve("stdout.log").toFile())
+          .start();
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot start " + binary + ": " + e.getMessage(), e);
+    }
+    RUNNING.add(this);
+    paused = false;
+    try {
+      await("redis-server on port " + port + " to answer PING")
+          .atMost(Duration.ofSeconds(15))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> {
+            if (!process.isAlive()) {
+              throw new IllegalStateException("redis-server on port " + port + " exited with "
+                  + process.exitValue() + ":\n" + logTail());
+            }
+            return answersPing();
+          });
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("redis-server on port " + port + " did not start: " + e.getMessage()
+          + "\n" + logTail(), e);
+    }
+    log.debug("Started {} on port {} (pid {}) in {}", binary, port, process.pid(), dir);
+  }
+
+  private boolean answersPing() {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(HOST, port), 200);
+      socket.setSoTimeout(500);
+      OutputStream out = socket.getOutputStream();
+      out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      byte[] reply = new byte[7];
+      int n = socket.getInputStream().readNBytes(reply, 0, 7);
+      return new String(reply, 0, n, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The last lines of the server's logs, for failure messages.
+   *
+   * @return up to 20 lines of redis.log and stdout
+   */
+  public String logTail() {
+    StringBuilder out = new StringBuilder();
+    for (String file : List.of("stdout.log", "redis.log")) {
+      Path path = dir.resolve(file);
+      try {
+        if (Files.exists(path)) {
+          List<String> lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+          lines.subList(Math.max(0, lines.size() - 20), lines.size())
+              .forEach(l -> out.append("  ").append(file).append(": ").append(l).append('\n'));
+        }
+      } catch (IOException | UncheckedIOException e) {
+        out.append("  (cannot read ").append(path).append(": ").append(e.getMessage()).append(")\n");
+      }
+    }
+    return out.toString();
+  }
+
+  /**
+   * Finds a port p such that p and p + 10000 (the cluster bus) are both free right now.
+   *
+   * @return the port
+   */
+  static int freePortPair() {
+    for (int i = 0; i < 1000; i++) {
+      int candidate = ThreadLocalRandom.current().nextInt(20000, 30000);
+      if (isFree(candidate) && isFree(candidate + 10000)) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException("No free pair of loopback ports in 20000-40000");
+  }
+
+  private static boolean isFree(int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(false);
+      socket.bind(new InetSocketAddress(HOST, port));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The port the server listens on (the same across restarts).
+   *
+   * @return the port
+   */
+  public int port() {
+    return port;
+  }
+
+  /**
+   * The server's address.
+   *
+   * @return 127.0.0.1 and {@link #port()}
+   */
+  public HostAndPort hostAndPort() {
+    return new HostAndPort(HOST, port);
+  }
+
+  /**
+   * The server's URI, as a user would pass it.
+   *
+   * @return {@code redis://127.0.0.1:<port>}
+   */
+  public String uri() {
+    return "redis://" + HOST + ":" + port;
+  }
+
+  /**
+   * The binary this server runs.
+   *
+   * @return the binary
+   */
+  public RedisBinary binary() {
+    return binary;
+  }
+
+  /**
+   * A new pooled client with {@link #DEFAULT_CLIENT_TIMEOUT}. The caller closes it.
+   *
+   * @return the client
+   */
+  public RedisClient newClient() {
+    return newClient(DEFAULT_CLIENT_TIMEOUT);
+  }
+
+  /**
+   * A new pooled client with the given connect and socket timeout. The caller closes it.
+   *
+   * @param timeout connect and socket timeout
+   * @return the client
+   */
+  public RedisClient newClient(Duration timeout) {
+    return RedisClient.builder()
+        .hostAndPort(hostAndPort())
+        .clientConfig(clientConfig(timeout))
+        .build();
+  }
+
+  /**
+   * A single connection for administrative commands. The caller closes it.
+   *
+   * @return a connected {@link Jedis}
+   */
+  public Jedis connect() {
+    return new Jedis(hostAndPort(), clientConfig(Duration.ofSeconds(5)));
+  }
+
+  static DefaultJedisClientConfig clientConfig(Duration timeout) {
+    return DefaultJedisClientConfig.builder()
+        .connectionTimeoutMillis((int) timeout.toMillis())
+        .socketTimeoutMillis((int) timeout.toMillis())
+        .build();
+  }
+
+  /**
+   * This server's command counters ({@code INFO commandstats}).
+   *
+   * @return calls per command since the server started
+   */
+  public CommandStats commandStats() {
+    return CommandStats.read(hostAndPort());
+  }
+
+  /**
+   * The operating-system process id.
+   *
+   * @return the pid of the running process
+   */
+  public long pid() {
+    return process.pid();
+  }
+
+  /**
+   * Whether the process is alive (a paused process is alive).
+   *
+   * @return true while the process runs
+   */
+  public boolean isRunning() {
+    Process p = process;
+    return p != null && p.isAlive();
+  }
+
+  /** Freezes the process (SIGSTOP): connections stay open, nothing answers. Undo with {@link #resume()}. */
+  public void pause() {
+    signal("STOP");
+    paused = true;
+  }
+
+  /** Thaws a {@linkplain #pause() paused} process (SIGCONT). */
+  public void resume() {
+    signal("CONT");
+    paused = false;
+  }
+
+  private void signal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).redirectErrorStream(true).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Kills the process at once (SIGKILL), as a crash would. {@link #restart()} brings it back. */
+  public void kill() {
+    Process p = process;
+    if (p != null) {
+      p.destroyForcibly(); // SIGKILL ends a paused process too
+      waitForExit(p);
+      paused = false;
+    }
+    RUNNING.remove(this);
+  }
+
+  /** Stops the process cleanly ({@code SHUTDOWN NOSAVE}). {@link #restart()} brings it back. */
+  public void stop() {
+    Process p = process;
+    if (p == null || !p.isAlive()) {
+      return;
+    }
+    if (paused) {
+      resume();
+    }
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(HOST, port), 1000);
+      socket.getOutputStream().write("SHUTDOWN NOSAVE\r\n".getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      try (InputStream in = socket.getInputStream()) {
+        in.read(); // the server closes the connection as it exits
+      }
+    } catch (IOException e) {
+      log.debug("SHUTDOWN on port {} did not go through cleanly ({}); killing", port, e.getMessage());
+      p.destroyForcibly();
+    }
+    waitForExit(p);
+    RUNNING.remove(this);
+  }
+
+  private void waitForExit(Process p) {
+    try {
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Starts the server again on the same port and directory, after {@link #stop()} or {@link #kill()}. A
+   * cluster node rejoins its cluster from its nodes.conf; a standalone server comes back empty.
+   */
+  public void restart() {
+    if (isRunning()) {
+      throw new IllegalStateException("redis-server on port " + port + " is still running");
+    }
+    launch();
+  }
+
+  private void destroy() {
+    Process p = process;
+    if (p != null) {
+      p.destroyForcibly();
+    }
+  }
+
+  /** Kills the process. */
+  @Override
+  public void close() {
+    kill();
+  }
+
+  @Override
+  public String toString() {
+    return "redis-server " + binary.version() + " on port " + port;
+  }
+}
