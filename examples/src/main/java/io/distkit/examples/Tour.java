@@ -1,17 +1,9 @@
 package io.distkit.examples;
 
-import io.distkit.core.BackendGuard;
 import io.distkit.core.BackendUnavailableException;
-import io.distkit.core.Clock;
-import io.distkit.core.codec.Codec;
 import io.distkit.core.redis.RedisBackend;
-import io.distkit.core.redis.RedisKeys;
-import io.distkit.core.redis.RedisScript;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
@@ -28,13 +20,11 @@ import redis.clients.jedis.util.JedisURIHelper;
  */
 public final class Tour {
 
-  private static final RedisScript VISIT = RedisScript.fromResource(Tour.class, "tour_visit.lua");
+  /** One section per module, in the order they print. */
+  static final List<TourSection> SECTIONS = List.of(
+      new CoreTour());
 
-  private final PrintStream out;
-
-  private Tour(PrintStream out) {
-    this.out = out;
-  }
+  private Tour() {}
 
   /**
    * Runs the tour.
@@ -64,12 +54,12 @@ public final class Tour {
       out.println(TourOptions.USAGE);
       return 2;
     }
-    Tour tour = new Tour(out);
-    tour.core();
+    SECTIONS.forEach(section -> section.runLocal(out));
     if (options.redis().isPresent()) {
       URI uri = options.redis().get();
       try (RedisClient client = connect(uri)) {
-        tour.coreRedis(RedisBackend.create(client), TourOptions.describe(uri));
+        RedisBackend redis = RedisBackend.create(client);
+        SECTIONS.forEach(section -> section.runRedis(out, redis, TourOptions.describe(uri)));
       } catch (BackendUnavailableException e) {
         out.println("error: Redis at " + TourOptions.describe(uri) + " is unavailable: " + e.getMessage());
         return 1;
@@ -94,46 +84,5 @@ public final class Tour {
             .socketTimeoutMillis(1000)
             .build())
         .build();
-  }
-
-  private void section(String title) {
-    out.println();
-    out.println("== " + title + " ==");
-  }
-
-  private void core() {
-    section("core: clock");
-    Clock clock = Clock.system();
-    long first = clock.nanoTime();
-    long second = clock.nanoTime();
-    out.println("wall time          " + Instant.ofEpochMilli(clock.epochMillis()));
-    out.println("monotonic interval " + (second - first) + " ns between two back-to-back readings");
-
-    section("core: codecs");
-    byte[] text = Codec.utf8().encode("héllo, wörld");
-    out.println("utf8   'héllo, wörld' -> " + text.length + " bytes -> '" + Codec.utf8().decode(text) + "'");
-    byte[] number = Codec.longs().encode(-42L);
-    out.println("longs  -42 -> '" + new String(number, StandardCharsets.US_ASCII) + "' -> "
-        + Codec.longs().decode(number));
-
-    section("core: keys");
-    RedisKeys keys = RedisKeys.of("tour");
-    out.println("key of 'user:42', part 'visits'   " + keys.key("user:42", "visits"));
-    out.println("braces cannot break the hash tag  " + keys.key("a}b{c", "visits"));
-  }
-
-  private void coreRedis(RedisBackend redis, String where) {
-    section("core: a script round trip on Redis at " + where);
-    RedisKeys keys = RedisKeys.of("tour");
-    byte[] key = keys.key("visits", "count").getBytes(StandardCharsets.UTF_8);
-    byte[] ttl = Codec.longs().encode(Duration.ofMinutes(10).toMillis());
-    for (int i = 0; i < 3; i++) {
-      @SuppressWarnings("unchecked")
-      List<Object> reply = (List<Object>) redis.eval(VISIT, List.of(key), List.of(ttl));
-      out.println("visit " + reply.get(0) + " at server time " + Instant.ofEpochMilli((Long) reply.get(1))
-          + " (one EVALSHA; the key expires in 10 minutes)");
-    }
-    BackendGuard.Stats stats = redis.guard().stats();
-    out.println("backend guard      " + stats.state() + ", failures " + stats.failures());
   }
 }
