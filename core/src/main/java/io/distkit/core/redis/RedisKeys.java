@@ -106,10 +106,22 @@ public final class RedisKeys {
    * @throws IllegalArgumentException when it is blank or longer than {@value #MAX_NAME_BYTES} bytes of UTF-8
    */
   public static String checkName(String name) {
-    Require.nonBlank(name, "name");
+    return checkName(name, "name");
+  }
+
+  /**
+   * Checks a name against the rules above, naming it as the caller does in messages.
+   *
+   * @param name the candidate
+   * @param label what the caller calls it, e.g. {@code "key"}
+   * @return {@code name}
+   * @throws IllegalArgumentException when it is blank or longer than {@value #MAX_NAME_BYTES} bytes of UTF-8
+   */
+  public static String checkName(String name, String label) {
+    Require.nonBlank(name, label);
     int bytes = utf8Length(name);
     if (bytes > MAX_NAME_BYTES) {
-      throw new IllegalArgumentException("name ('" + name.substring(0, 40) + "...', " + bytes
+      throw new IllegalArgumentException(label + " ('" + name.substring(0, 40) + "...', " + bytes
           + " bytes of UTF-8) must be at most " + MAX_NAME_BYTES + " bytes");
     }
     return name;

@@ -65,6 +65,27 @@ public final class RedisScript {
   }
 
   /**
+   * Loads a script made of several UTF-8 class-path resources, concatenated in order with a newline between
+   * them: typically a shared prelude (helpers, reading the clock) followed by one algorithm. Lua has no
+   * include; this is how scripts share code without copying it.
+   *
+   * @param anchor the class next to which the resources live
+   * @param resources resource names, e.g. {@code "prelude.lua", "token_bucket.lua"}
+   * @return the script, named after the last resource
+   * @throws IllegalArgumentException when a resource does not exist
+   */
+  public static RedisScript fromResources(Class<?> anchor, String... resources) {
+    if (resources.length == 0) {
+      throw new IllegalArgumentException("resources must name at least one script resource");
+    }
+    StringBuilder source = new StringBuilder();
+    for (String resource : resources) {
+      source.append(fromResource(anchor, resource).source()).append('\n');
+    }
+    return new RedisScript(resources[resources.length - 1], source.toString());
+  }
+
+  /**
    * The script's name.
    *
    * @return the name given at creation (the resource name for resources)

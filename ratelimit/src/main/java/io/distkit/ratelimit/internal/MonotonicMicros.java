@@ -1,0 +1,36 @@
+package io.distkit.ratelimit.internal;
+
+import io.distkit.core.Clock;
+
+/**
+ * A limiter's timeline in microseconds: the clock's monotonic time, anchored once to its wall time. It never
+ * goes back when the wall clock does, yet its windows line up with the epoch like the Redis server's.
+ *
+ * <p>Not API.
+ */
+public final class MonotonicMicros {
+
+  private final Clock clock;
+  private final long anchorNanos;
+  private final long anchorMicros;
+
+  /**
+   * Anchors the timeline to the clock's current readings.
+   *
+   * @param clock the clock
+   */
+  public MonotonicMicros(Clock clock) {
+    this.clock = clock;
+    this.anchorNanos = clock.nanoTime();
+    this.anchorMicros = Math.multiplyExact(clock.epochMillis(), 1000L);
+  }
+
+  /**
+   * Now.
+   *
+   * @return µs since the epoch, as of the anchor plus monotonic time elapsed since
+   */
+  public long now() {
+    return anchorMicros + Math.floorDiv(clock.nanoTime() - anchorNanos, 1000L);
+  }
+}

@@ -1,0 +1,86 @@
+-- Shared by every rate-limit script (distkit's RedisScript.fromResources puts it first).
+-- ARGV[1] now in microseconds, or '' to read the server's clock; ARGV[2] permits; ARGV[3] the number of
+-- bandwidths; then each bandwidth's numbers. Lua numbers are doubles: every value here stays below 2^53,
+-- which CompiledLimit checks when a limit is built, so all arithmetic is exact.
+-- Replies {reason, remaining, retry_after_us, reset_after_us}; reason 0 allowed, 1 rate limited,
+-- 2 exceeds capacity. A denial changes no state (the sliding log may drop entries too old to matter).
+
+-- With client time, Redis expires keys by its own clock, which may disagree with the clients': keep keys a
+-- minute longer than their state needs (never shorter: forgetting early would change decisions).
+local client_time = tonumber(ARGV[1])
+local ttl_margin = 0
+if client_time then
+  ttl_margin = 60000000
+end
+
+local function now_micros()
+  if client_time then
+    return client_time
+  end
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000000 + tonumber(t[2])
+end
+
+local function idiv(x, y)
+  return math.floor(x / y)
+end
+
+local function ceildiv(x, y)
+  return -math.floor(-x / y)
+end
+
+-- integers as decimal strings: tostring() would switch to exponent notation above 1e14
+local function num(x)
+  return string.format('%.0f', x)
+end
+
+local function split(s, sep)
+  local out = {}
+  for part in string.gmatch(s, '[^' .. sep .. ']+') do
+    out[#out + 1] = part
+  end
+  return out
+end
+
+-- per-bandwidth fields of a stored value "f1:f2;f1:f2;..." as numbers, or {} when the key is absent
+local function load_fields(key)
+  local fields = {}
+  local raw = redis.call('GET', key)
+  if raw then
+    for i, part in ipairs(split(raw, ';')) do
+      local f = split(part, ':')
+      for j = 1, #f do
+        f[j] = tonumber(f[j])
+      end
+      fields[i] = f
+    end
+  end
+  return fields
+end
+
+local function save_fields(key, fields, reset_micros)
+  if reset_micros <= 0 then
+    redis.call('DEL', key)
+    return
+  end
+  local parts = {}
+  for i, f in ipairs(fields) do
+    local strings = {}
+    for j = 1, #f do
+      strings[j] = num(f[j])
+    end
+    parts[i] = table.concat(strings, ':')
+  end
+  redis.call('SET', key, table.concat(parts, ';'), 'PX', num(ceildiv(reset_micros + ttl_margin, 1000)))
+end
+
+local function reply(granted, exceeds, remaining, retry, reset)
+  local reason = 0
+  if not granted then
+    reason = exceeds and 2 or 1
+  end
+  return {reason, remaining, retry, reset}
+end
+
+local permits = tonumber(ARGV[2])
+local m = tonumber(ARGV[3])

@@ -1,0 +1,75 @@
+-- Sliding log. Mirrors SlidingLogState.java.
+-- Per bandwidth ARGV: limit, period (us); then a random nonce that makes this call's members unique.
+-- A sorted set holds one member per admitted permit, scored by its time; a bandwidth's count is ZCOUNT of
+-- the members newer than now - period.
+local key = KEYS[1]
+local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+local now = now_micros()
+if newest[2] then
+  now = math.max(now, tonumber(newest[2]))
+end
+
+local limit, period, count = {}, {}, {}
+local max_period = 0
+local exceeds = false
+for i = 1, m do
+  local base = 3 + (i - 1) * 2
+  limit[i] = tonumber(ARGV[base + 1])
+  period[i] = tonumber(ARGV[base + 2])
+  max_period = math.max(max_period, period[i])
+  if permits > limit[i] then
+    exceeds = true
+  end
+end
+local nonce = ARGV[3 + 2 * m + 1]
+
+redis.call('ZREMRANGEBYSCORE', key, '-inf', num(now - max_period))
+local granted = not exceeds
+for i = 1, m do
+  count[i] = redis.call('ZCOUNT', key, '(' .. num(now - period[i]), '+inf')
+  if not exceeds and count[i] + permits > limit[i] then
+    granted = false
+  end
+end
+
+local remaining, retry = nil, 0
+for i = 1, m do
+  local counted = count[i]
+  if granted then
+    counted = counted + permits
+  elseif not exceeds and counted + permits > limit[i] then
+    -- the k-th oldest entry in the window must leave it first
+    local k = counted + permits - limit[i]
+    local entry = redis.call('ZRANGEBYSCORE', key, '(' .. num(now - period[i]), '+inf', 'WITHSCORES',
+      'LIMIT', k - 1, 1)
+    retry = math.max(retry, tonumber(entry[2]) + period[i] - now)
+  end
+  local left = limit[i] - counted
+  if remaining == nil or left < remaining then remaining = left end
+end
+
+local latest = nil
+if newest[2] and tonumber(newest[2]) > now - max_period then
+  latest = tonumber(newest[2]) -- read before the trim: only if the trim kept it
+end
+if granted then
+  local score = num(now)
+  local batch = {}
+  for k = 1, permits do
+    batch[#batch + 1] = score
+    batch[#batch + 1] = nonce .. ':' .. k
+    if #batch >= 1000 or k == permits then
+      redis.call('ZADD', key, unpack(batch))
+      batch = {}
+    end
+  end
+  latest = now
+end
+local reset = 0
+if latest then
+  reset = latest + max_period - now
+end
+if granted then
+  redis.call('PEXPIRE', key, num(ceildiv(reset + ttl_margin, 1000)))
+end
+return reply(granted, exceeds, remaining, retry, reset)
