@@ -53,7 +53,8 @@ import redis.clients.jedis.UnifiedJedis;
  * anchored to wall time at construction), which is how tests drive Redis with a manual clock. Either way a
  * key's time never goes backwards.
  *
- * <p><b>Keys.</b> One key per user key and algorithm, {@code <prefix>:ratelimit:{<key>}:<name>:<algorithm>},
+ * <p><b>Keys.</b> One key per user key and algorithm, {@code <prefix>:ratelimit:{<key>}:<name>:<algorithm>}
+ * (algorithm {@code tb}, {@code gcra}, {@code fw}, {@code log} or {@code swc}),
  * a string for token bucket, GCRA, fixed window and sliding window counter (two to four integers per
  * bandwidth), a sorted set with one member per admitted permit for the sliding log. Every key expires exactly
  * when its state would be fresh again. Works on Redis Cluster: all keys of one user key share a hash tag.
@@ -105,7 +106,7 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
     this.keys = RedisKeys.of(builder.prefix, "ratelimit");
     this.parts = new String[Algorithm.values().length];
     for (Algorithm algorithm : Algorithm.values()) {
-      parts[algorithm.ordinal()] = builder.name + ":" + algorithm.id();
+      parts[algorithm.ordinal()] = builder.name + ":" + keySuffix(algorithm);
     }
     this.timeSource = builder.timeSource;
     this.time = new MonotonicMicros(settings.clock());
@@ -138,6 +139,17 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
    */
   public static Builder builder(RedisBackend backend) {
     return new Builder(Objects.requireNonNull(backend, "backend"));
+  }
+
+  /** Short, because every byte of a key name is paid for once per user key. */
+  private static String keySuffix(Algorithm algorithm) {
+    return switch (algorithm) {
+      case TOKEN_BUCKET -> "tb";
+      case GCRA -> "gcra";
+      case FIXED_WINDOW -> "fw";
+      case SLIDING_LOG -> "log";
+      case SLIDING_WINDOW_COUNTER -> "swc";
+    };
   }
 
   private RateLimit fallbackLimit(RateLimit limit) {

@@ -1,0 +1,63 @@
+package io.distkit.ratelimit;
+
+import static java.time.Duration.ofMinutes;
+import static java.time.Duration.ofSeconds;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.distkit.ratelimit.local.LocalRateLimiter;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+class LocalRateLimiterTest extends RateLimiterContractTest {
+
+  @Override
+  RateLimiter limiter(UnaryOperator<RateLimiterBuilder<?>> config) {
+    LocalRateLimiter.Builder builder = LocalRateLimiter.builder().clock(clock).sleeper(sleeper);
+    config.apply(builder);
+    return builder.build();
+  }
+
+  @Test
+  void forgetsAKeyOnlyOnceItIsSurelyFresh() {
+    LocalRateLimiter limiter = LocalRateLimiter.builder()
+        .limit(RateLimit.of(Algorithm.TOKEN_BUCKET, 10, ofMinutes(1)))
+        .clock(clock)
+        .build();
+    for (int i = 0; i < 100; i++) {
+      limiter.tryAcquire(key + i, 10);
+    }
+    assertThat(limiter.stats().keys()).isEqualTo(100);
+    // the map expires keys during maintenance, which runs on the callers that add keys
+    clock.advance(ofMinutes(1)); // fresh now, but kept for the margin
+    limiter.tryAcquire("other");
+    assertThat(limiter.stats().keys()).isEqualTo(101);
+    clock.advance(ofSeconds(1));
+    limiter.tryAcquire("another");
+    assertThat(limiter.stats().keys()).isEqualTo(2);
+    assertThat(limiter.tryAcquire(key + 7, 10).allowed()).as("a forgotten key is a fresh key").isTrue();
+  }
+
+  @Test
+  void aKeyThatSwitchesAlgorithmStartsFresh() {
+    LocalRateLimiter limiter = LocalRateLimiter.builder()
+        .limit(RateLimit.of(Algorithm.TOKEN_BUCKET, 1, ofMinutes(1)))
+        .clock(clock)
+        .build();
+    assertThat(limiter.tryAcquire(key).allowed()).isTrue();
+    assertThat(limiter.tryAcquire(key, 1, RateLimit.of(Algorithm.FIXED_WINDOW, 1, ofMinutes(1))).allowed()).isTrue();
+  }
+
+  @Test
+  void maxKeysBoundsTheMap() {
+    LocalRateLimiter limiter = LocalRateLimiter.builder()
+        .limit(RateLimit.of(Algorithm.GCRA, 1, Duration.ofHours(1)))
+        .maxKeys(50)
+        .clock(clock)
+        .build();
+    for (int i = 0; i < 500; i++) {
+      limiter.tryAcquire(key + i);
+    }
+    assertThat(limiter.stats().keys()).isLessThanOrEqualTo(50);
+  }
+}

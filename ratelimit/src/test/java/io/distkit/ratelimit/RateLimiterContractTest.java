@@ -1,0 +1,315 @@
+package io.distkit.ratelimit;
+
+import static java.time.Duration.ofDays;
+import static java.time.Duration.ofHours;
+import static java.time.Duration.ofMillis;
+import static java.time.Duration.ofMinutes;
+import static java.time.Duration.ofSeconds;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.distkit.core.testing.ManualClock;
+import io.distkit.core.testing.ManualSleeper;
+import io.distkit.core.testing.TestKeys;
+import io.distkit.ratelimit.RateLimitDecision.Reason;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link RateLimiter} promises, whatever its backend. Time is a {@link ManualClock}; waiting is a
+ * {@link ManualSleeper} that advances it. Subclasses build limiters on one backend.
+ */
+abstract class RateLimiterContractTest {
+
+  final ManualClock clock = new ManualClock();
+  final ManualSleeper sleeper = new ManualSleeper(clock);
+  final String key = TestKeys.unique("user");
+
+  /** A limiter on this backend, configured by {@code config}, with the test's clock and sleeper. */
+  abstract RateLimiter limiter(UnaryOperator<RateLimiterBuilder<?>> config);
+
+  RateLimiter limiter(RateLimit limit) {
+    return limiter(b -> b.limit(limit));
+  }
+
+  void advance(Duration d) {
+    clock.advance(d);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void admitsUpToTheLimitThenDeniesUntilExactlyRetryAfter(Algorithm algorithm) {
+    RateLimiter limiter = limiter(RateLimit.of(algorithm, 5, ofSeconds(1)));
+    for (int i = 4; i >= 0; i--) {
+      RateLimitDecision d = limiter.tryAcquire(key);
+      assertThat(d.allowed()).isTrue();
+      assertThat(d.reason()).isEqualTo(Reason.ALLOWED);
+      assertThat(d.remaining()).isEqualTo(i);
+      assertThat(d.retryAfter()).isZero();
+      assertThat(d.source()).isEqualTo(RateLimitDecision.Source.LIMITER);
+    }
+    RateLimitDecision denied = limiter.tryAcquire(key);
+    assertThat(denied.allowed()).isFalse();
+    assertThat(denied.reason()).isEqualTo(Reason.RATE_LIMITED);
+    assertThat(denied.remaining()).isZero();
+    assertThat(denied.retryAfter()).isPositive().isLessThanOrEqualTo(ofSeconds(2));
+    assertThat(denied.retryAfterSeconds()).isBetween(1L, 2L);
+
+    advance(denied.retryAfter().minus(Duration.ofNanos(1000)));
+    assertThat(limiter.tryAcquire(key).allowed()).as("one microsecond early").isFalse();
+    advance(Duration.ofNanos(1000));
+    assertThat(limiter.tryAcquire(key).allowed()).as("exactly at retry-after").isTrue();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void aDenialConsumesNothingFromAnyBandwidth(Algorithm algorithm) {
+    RateLimit both = RateLimit.builder(algorithm)
+        .bandwidth(Bandwidth.perSecond(10))
+        .bandwidth(Bandwidth.perMinute(5))
+        .build();
+    RateLimit firstOnly = RateLimit.of(algorithm, Bandwidth.perSecond(10));
+    RateLimiter limiter = limiter(both);
+
+    assertThat(limiter.tryAcquire(key, 3).allowed()).isTrue();
+    RateLimitDecision denied = limiter.tryAcquire(key, 3);
+    assertThat(denied.allowed()).as("the per-minute bandwidth has 2 left").isFalse();
+    assertThat(denied.remaining()).isEqualTo(2);
+    assertThat(limiter.tryAcquire(key, 2).allowed()).isTrue();
+
+    // the per-second bandwidth saw 3 + 2 = 5 permits, not 8: the denied request took nothing
+    assertThat(limiter.tryAcquire(key, 1, firstOnly).remaining()).isEqualTo(4);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void aRequestLargerThanTheCapacityIsDeniedForeverAndConsumesNothing(Algorithm algorithm) throws Exception {
+    RateLimiter limiter = limiter(RateLimit.of(algorithm, 5, ofSeconds(1)));
+    RateLimitDecision d = limiter.tryAcquire(key, 6);
+    assertThat(d.allowed()).isFalse();
+    assertThat(d.reason()).isEqualTo(Reason.EXCEEDS_CAPACITY);
+    assertThat(d.retryAfter()).isEqualTo(RateLimitDecision.NEVER);
+    assertThat(d.retryAfterSeconds()).isEqualTo(Long.MAX_VALUE);
+    assertThat(d.remaining()).isEqualTo(5);
+
+    assertThat(limiter.acquire(key, 6, ofHours(1))).as("never waits for the impossible").isFalse();
+    assertThat(sleeper.sleeps()).isEmpty();
+    assertThat(limiter.tryAcquire(key, 5).allowed()).isTrue();
+  }
+
+  @Test
+  void tiersChosenPerKeyAndPerCall() {
+    RateLimit free = RateLimit.of(Algorithm.GCRA, 2, ofMinutes(1));
+    RateLimit pro = RateLimit.of(Algorithm.GCRA, 100, ofMinutes(1));
+    RateLimiter limiter = limiter(b -> b.limits(k -> k.startsWith("pro:") ? pro : free));
+    String freeKey = "free:" + key;
+    String proKey = "pro:" + key;
+
+    assertThat(limiter.limitFor(freeKey)).isSameAs(free);
+    assertThat(limiter.limitFor(proKey)).isSameAs(pro);
+    assertThat(limiter.tryAcquire(freeKey, 2).allowed()).isTrue();
+    assertThat(limiter.tryAcquire(freeKey).allowed()).isFalse();
+    assertThat(limiter.tryAcquire(proKey, 50).remaining()).isEqualTo(50);
+    assertThat(limiter.tryAcquire(freeKey, 1, pro).allowed()).as("a tier passed to the call").isTrue();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void aKeyKeepsWhatItUsedWhenItsLimitChanges(Algorithm algorithm) {
+    RateLimit small = RateLimit.of(algorithm, 10, ofMinutes(1));
+    RateLimit large = RateLimit.of(algorithm, 100, ofMinutes(1));
+    RateLimiter limiter = limiter(small);
+    assertThat(limiter.tryAcquire(key, 8).remaining()).isEqualTo(2);
+    assertThat(limiter.tryAcquire(key, 1, large).remaining()).as("upgraded: 9 of 100 used").isEqualTo(91);
+    assertThat(limiter.tryAcquire(key, 1, small).remaining()).as("downgraded: 10 of 10 used").isZero();
+    assertThat(limiter.tryAcquire(key, 1, small).allowed()).isFalse();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void resetForgetsTheKey(Algorithm algorithm) {
+    RateLimiter limiter = limiter(RateLimit.of(algorithm, 3, ofHours(1)));
+    assertThat(limiter.tryAcquire(key, 3).allowed()).isTrue();
+    assertThat(limiter.tryAcquire(key).allowed()).isFalse();
+    limiter.reset(key);
+    assertThat(limiter.tryAcquire(key, 3).allowed()).isTrue();
+    limiter.reset(TestKeys.unique("never-seen")); // not an error
+  }
+
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void keysAreIndependent(Algorithm algorithm) {
+    RateLimiter limiter = limiter(RateLimit.of(algorithm, 1, ofHours(1)));
+    assertThat(limiter.tryAcquire(key + "-a").allowed()).isTrue();
+    assertThat(limiter.tryAcquire(key + "-b").allowed()).isTrue();
+    assertThat(limiter.tryAcquire(key + "-a").allowed()).isFalse();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void resetAfterSaysWhenTheKeyIsFreshAgain(Algorithm algorithm) {
+    RateLimiter limiter = limiter(RateLimit.of(algorithm, 4, ofSeconds(1)));
+    RateLimitDecision d = limiter.tryAcquire(key, 4);
+    assertThat(d.resetAfter()).isPositive().isLessThanOrEqualTo(ofSeconds(2));
+    advance(d.resetAfter());
+    assertThat(limiter.tryAcquire(key, 4).allowed()).as("a full burst again").isTrue();
+  }
+
+  @Test
+  void tokenBucketNumbersAreExact() {
+    RateLimiter limiter = limiter(RateLimit.of(Algorithm.TOKEN_BUCKET, Bandwidth.perSecond(10).withBurst(20)));
+    RateLimitDecision d = limiter.tryAcquire(key, 15);
+    assertThat(d.remaining()).isEqualTo(5);
+    assertThat(d.resetAfter()).isEqualTo(ofMillis(1500));
+    RateLimitDecision denied = limiter.tryAcquire(key, 8);
+    assertThat(denied.retryAfter()).isEqualTo(ofMillis(300));
+    advance(ofMillis(250));
+    assertThat(limiter.tryAcquire(key, 1).remaining()).as("5 + 2.5 refilled - 1").isEqualTo(6);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void oneAtADayIsExact(Algorithm algorithm) {
+    RateLimiter limiter = limiter(RateLimit.of(algorithm, 1, ofDays(1)));
+    assertThat(limiter.tryAcquire(key).allowed()).isTrue();
+    RateLimitDecision denied = limiter.tryAcquire(key);
+    assertThat(denied.allowed()).isFalse();
+    assertThat(denied.retryAfter()).isPositive().isLessThanOrEqualTo(ofDays(2));
+    advance(denied.retryAfter().minus(Duration.ofNanos(1000)));
+    assertThat(limiter.tryAcquire(key).allowed()).isFalse();
+    advance(Duration.ofNanos(1000));
+    assertThat(limiter.tryAcquire(key).allowed()).isTrue();
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Algorithm.class, names = {"TOKEN_BUCKET", "GCRA", "FIXED_WINDOW", "SLIDING_WINDOW_COUNTER"})
+  void aMillionPerSecondIsExact(Algorithm algorithm) {
+    RateLimiter limiter = limiter(RateLimit.of(algorithm, 1_000_000, ofSeconds(1)));
+    assertThat(limiter.tryAcquire(key, 1_000_000).allowed()).isTrue();
+    RateLimitDecision denied = limiter.tryAcquire(key, 1);
+    assertThat(denied.allowed()).isFalse();
+    advance(denied.retryAfter());
+    assertThat(limiter.tryAcquire(key, 1).allowed()).isTrue();
+    if (algorithm.supportsBurst()) {
+      assertThat(denied.retryAfter()).as("one permit per microsecond").isEqualTo(Duration.ofNanos(1000));
+      advance(ofMillis(1));
+      assertThat(limiter.tryAcquire(key, 1000).allowed()).as("a millisecond refills exactly 1,000").isTrue();
+      assertThat(limiter.tryAcquire(key, 1).allowed()).isFalse();
+    }
+  }
+
+  @Test
+  void slidingLogHoldsAManyPermitRequestExactly() {
+    RateLimiter limiter = limiter(RateLimit.of(Algorithm.SLIDING_LOG, 5000, ofSeconds(1)));
+    assertThat(limiter.tryAcquire(key, 3000).allowed()).isTrue();
+    advance(ofMillis(500));
+    assertThat(limiter.tryAcquire(key, 2000).remaining()).isZero();
+    RateLimitDecision denied = limiter.tryAcquire(key, 2500);
+    assertThat(denied.retryAfter()).as("until the first 3,000 leave the window").isEqualTo(ofMillis(500));
+  }
+
+  @Test
+  void acquireWaitsExactlyForTheRetryAfter() throws Exception {
+    RateLimiter limiter = limiter(b -> b.limit(RateLimit.of(Algorithm.TOKEN_BUCKET, 1, ofSeconds(2))));
+    assertThat(limiter.acquire(key, 1, Duration.ZERO)).isTrue();
+    assertThat(limiter.acquire(key, 1, ofSeconds(5))).isTrue();
+    assertThat(sleeper.sleeps()).containsExactly(ofSeconds(2));
+  }
+
+  @Test
+  void acquireReturnsAtOnceWhenTheWaitWouldExceedMaxWait() throws Exception {
+    RateLimiter limiter = limiter(b -> b.limit(RateLimit.of(Algorithm.GCRA, 1, ofSeconds(10))));
+    assertThat(limiter.tryAcquire(key).allowed()).isTrue();
+    assertThat(limiter.acquire(key, 1, ofSeconds(9))).isFalse();
+    assertThat(limiter.acquire(key, 1, Duration.ZERO)).isFalse();
+    assertThat(sleeper.sleeps()).as("never slept for a wait it knew was too long").isEmpty();
+    assertThat(limiter.acquire(key, 1, ofSeconds(10))).isTrue();
+  }
+
+  @Test
+  void acquireIsInterruptibleAndConsumesNothingThen() {
+    RateLimiter limiter = limiter(b -> b.limit(RateLimit.of(Algorithm.TOKEN_BUCKET, 1, ofSeconds(1))));
+    assertThat(limiter.tryAcquire(key).allowed()).isTrue();
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> limiter.acquire(key, 1, ofSeconds(5))).isInstanceOf(InterruptedException.class);
+    } finally {
+      Thread.interrupted();
+    }
+    advance(ofSeconds(1));
+    assertThat(limiter.tryAcquire(key).allowed()).as("the interrupted acquire took nothing").isTrue();
+  }
+
+  @Test
+  void tryConsumeIsTryAcquireWithoutTheDecision() {
+    RateLimiter limiter = limiter(RateLimit.of(Algorithm.TOKEN_BUCKET, 2, ofMinutes(1)));
+    assertThat(limiter.tryConsume(key, 2)).isTrue();
+    assertThat(limiter.tryConsume(key, 1)).isFalse();
+    RateLimiterStats stats = limiter.stats();
+    assertThat(stats.allowed()).isEqualTo(1);
+    assertThat(stats.denied()).isEqualTo(1);
+  }
+
+  @Test
+  void keysMayHoldAnyTextUpToTheLimit() {
+    RateLimiter limiter = limiter(RateLimit.of(Algorithm.FIXED_WINDOW, 1, ofMinutes(1)));
+    String[] keys = {"a}b{c", "{}", "%7D", "日本語", "emoji 😀", "x".repeat(1024), "tenant:7/user:42"};
+    for (String k : keys) {
+      assertThat(limiter.tryAcquire(k).allowed()).as(k).isTrue();
+    }
+    for (String k : keys) {
+      assertThat(limiter.tryAcquire(k).allowed()).as(k + " is its own key").isFalse();
+    }
+  }
+
+  @Test
+  void badInputIsRejectedNamingTheValueAndChangesNothing() {
+    RateLimiter limiter = limiter(RateLimit.of(Algorithm.TOKEN_BUCKET, 1, ofMinutes(1)));
+    assertThatThrownBy(() -> limiter.tryAcquire(null)).isInstanceOf(NullPointerException.class).hasMessage("key");
+    assertThatThrownBy(() -> limiter.tryAcquire("")).hasMessage("key ('') must not be blank");
+    assertThatThrownBy(() -> limiter.tryAcquire(" \t")).hasMessage("key (' \t') must not be blank");
+    assertThatThrownBy(() -> limiter.tryAcquire("k".repeat(1025)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("key ('kkkk").hasMessageContaining("1025 bytes of UTF-8) must be at most 1024 bytes");
+    assertThatThrownBy(() -> limiter.tryAcquire(key, 0)).hasMessage("permits (0) must be positive");
+    assertThatThrownBy(() -> limiter.tryAcquire(key, -3)).hasMessage("permits (-3) must be positive");
+    assertThatThrownBy(() -> limiter.tryConsume(key, 0)).hasMessage("permits (0) must be positive");
+    assertThatThrownBy(() -> limiter.acquire(key, 1, ofSeconds(-1)))
+        .hasMessage("maxWait (PT-1S) must not be negative");
+    assertThatThrownBy(() -> limiter.tryAcquire(key, 1, null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> limiter.reset(" ")).hasMessage("key (' ') must not be blank");
+    assertThat(limiter.tryAcquire(key).allowed()).as("nothing was consumed by bad calls").isTrue();
+  }
+
+  @Test
+  void aResolverThatReturnsNullIsABugNamedClearly() {
+    RateLimiter limiter = limiter(b -> b.limits(k -> null));
+    assertThatThrownBy(() -> limiter.tryAcquire(key))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("returned no limit for key '" + key + "'");
+  }
+
+  @Test
+  void listenersHearDecisionsAndOneThatThrowsChangesNothing() {
+    java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    RateLimiterListener listener = new RateLimiterListener() {
+      @Override
+      public void onAllowed(String k, RateLimitDecision d) {
+        heard.add("allowed " + d.remaining());
+        throw new IllegalStateException("listener bug");
+      }
+
+      @Override
+      public void onDenied(String k, RateLimitDecision d) {
+        heard.add("denied");
+      }
+    };
+    RateLimiter limiter = limiter(b -> b.limit(RateLimit.of(Algorithm.GCRA, 1, ofMinutes(1))).listener(listener));
+    assertThat(limiter.tryAcquire(key).allowed()).isTrue();
+    assertThat(limiter.tryConsume(key, 1)).isFalse();
+    assertThat(heard).containsExactly("allowed 0", "denied");
+  }
+}

@@ -1,0 +1,113 @@
+package io.distkit.ratelimit;
+
+import static java.time.Duration.ofMinutes;
+import static java.time.Duration.ofSeconds;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.distkit.core.testing.CommandStats;
+import io.distkit.core.testing.RedisServerProcess;
+import io.distkit.core.testing.RedisServers;
+import io.distkit.ratelimit.redis.RedisRateLimiter;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * What a Redis decision costs Redis: commands per decision (INFO commandstats), bytes per key (MEMORY
+ * USAGE), and a TTL that ends exactly when the state would be fresh. A server of its own, so the counts are
+ * exact. The numbers are printed for the docs.
+ */
+class RedisRateLimiterFootprintTest {
+
+  private static RedisServerProcess server;
+  private static RedisClient client;
+
+  @BeforeAll
+  static void start() {
+    server = RedisServers.startStandalone();
+    client = server.newClient();
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close();
+    server.close();
+  }
+
+  /** Commands a script runs inside Redis, per algorithm: these never cross the network. */
+  private static final Map<Algorithm, Set<String>> INSIDE_THE_SCRIPT = Map.of(
+      Algorithm.TOKEN_BUCKET, Set.of("get", "set", "time"),
+      Algorithm.GCRA, Set.of("get", "set", "time"),
+      Algorithm.FIXED_WINDOW, Set.of("get", "set", "time"),
+      Algorithm.SLIDING_WINDOW_COUNTER, Set.of("get", "set", "time"),
+      Algorithm.SLIDING_LOG, Set.of("zrange", "zremrangebyscore", "zcount", "zadd", "zrangebyscore", "pexpire", "time"));
+
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void oneEvalshaPerDecisionWhateverTheOutcome(Algorithm algorithm) {
+    RateLimiter limiter = RedisRateLimiter.builder(client).name("footprint")
+        .limit(RateLimit.builder(algorithm).bandwidth(Bandwidth.perSecond(5)).bandwidth(Bandwidth.perHour(100)).build())
+        .build();
+    String key = "one-round-trip-" + algorithm.id();
+    limiter.tryAcquire(key); // loads the script
+    CommandStats before = server.commandStats();
+    for (int i = 0; i < 20; i++) {
+      limiter.tryAcquire(key); // 4 allowed, 16 denied
+    }
+    CommandStats sent = server.commandStats().minus(before);
+    assertThat(sent.calls("evalsha")).isEqualTo(20);
+    long fromClient = sent.total() - sent.calls().entrySet().stream()
+        .filter(e -> INSIDE_THE_SCRIPT.get(algorithm).contains(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+    assertThat(fromClient).as("nothing but EVALSHA crossed the network: " + sent).isEqualTo(20);
+    System.out.printf("%s: per decision %s%n", algorithm, perDecision(sent, 20));
+  }
+
+  private static String suffix(Algorithm algorithm) {
+    return Map.of(Algorithm.TOKEN_BUCKET, "tb", Algorithm.GCRA, "gcra", Algorithm.FIXED_WINDOW, "fw",
+        Algorithm.SLIDING_LOG, "log", Algorithm.SLIDING_WINDOW_COUNTER, "swc").get(algorithm);
+  }
+
+  private static String perDecision(CommandStats sent, int decisions) {
+    StringBuilder out = new StringBuilder();
+    sent.calls().entrySet().stream().filter(e -> !e.getKey().equals("info"))
+        .forEach(e -> out.append(e.getKey()).append('=').append(String.format("%.2f ", e.getValue() / (double) decisions)));
+    return out.toString().trim();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void aKeyIsSmallAndExpiresWhenItsStateIsFresh(Algorithm algorithm) {
+    RateLimiter limiter = RedisRateLimiter.builder(client).name("api")
+        .limit(RateLimit.of(algorithm, 100, ofMinutes(1)))
+        .build();
+    String user = "user-00000042";
+    RateLimitDecision d = limiter.tryAcquire(user, 10);
+    String redisKey = "distkit:ratelimit:{" + user + "}:api:" + suffix(algorithm);
+    long bytes = client.memoryUsage(redisKey);
+    long ttl = client.pttl(redisKey);
+    System.out.printf("%s: MEMORY USAGE %d bytes for %s after 10 permits; PTTL %d ms, resetAfter %d ms%n",
+        algorithm, bytes, redisKey, ttl, d.resetAfter().toMillis());
+
+    assertThat(ttl).as("expires when fresh, not later").isPositive().isLessThanOrEqualTo(d.resetAfter().toMillis() + 1);
+    assertThat(ttl).as("and not before").isGreaterThanOrEqualTo(d.resetAfter().toMillis() - 1000);
+    if (algorithm == Algorithm.SLIDING_LOG) {
+      assertThat(bytes).as("O(limit): one member per permit").isLessThan(100 + 10 * 64);
+    } else {
+      assertThat(bytes).as("about 30 bytes of state plus the key name and Redis overhead").isLessThan(128);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void aDenialWritesNothingAndAnUnusedKeyLeavesNoTrace(Algorithm algorithm) {
+    RateLimiter limiter = RedisRateLimiter.builder(client).name("trace")
+        .limit(RateLimit.of(algorithm, 2, ofSeconds(10)))
+        .build();
+    assertThat(limiter.tryAcquire("never-fits", 3).allowed()).isFalse();
+    assertThat(client.exists("distkit:ratelimit:{never-fits}:trace:" + suffix(algorithm))).isFalse();
+  }
+}
