@@ -1,0 +1,202 @@
+package io.distkit.ratelimit;
+
+import static java.time.Duration.ofMillis;
+import static java.time.Duration.ofMinutes;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.distkit.core.BackendGuard;
+import io.distkit.core.BackendUnavailableException;
+import io.distkit.core.FailurePolicy;
+import io.distkit.core.redis.RedisBackend;
+import io.distkit.core.testing.FaultProxy;
+import io.distkit.core.testing.ManualClock;
+import io.distkit.core.testing.RedisServerProcess;
+import io.distkit.core.testing.RedisServers;
+import io.distkit.core.testing.TestKeys;
+import io.distkit.ratelimit.RateLimitDecision.Source;
+import io.distkit.ratelimit.redis.RedisRateLimiter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * Redis killed, paused, or cut off by a proxy in the middle of a run: each failure policy does what it says,
+ * an outage costs microseconds per decision, and the limiter goes back to Redis when Redis is back.
+ */
+class RedisRateLimiterFaultsTest {
+
+  private static final Duration RETRY = Duration.ofMillis(500);
+  private static final RateLimit TEN_PER_MINUTE = RateLimit.of(Algorithm.TOKEN_BUCKET, 10, ofMinutes(1));
+
+  private final ManualClock clock = new ManualClock();
+  private final List<String> events = new CopyOnWriteArrayList<>();
+  private final String key = TestKeys.unique("client");
+  private RedisServerProcess server;
+  private FaultProxy proxy;
+  private RedisClient client;
+
+  @BeforeEach
+  void start() {
+    server = RedisServers.startStandalone();
+    proxy = FaultProxy.start(server.hostAndPort());
+    client = client(proxy.hostAndPort());
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    proxy.close();
+    server.close();
+  }
+
+  private static RedisClient client(HostAndPort address) {
+    return RedisClient.builder()
+        .hostAndPort(address)
+        .clientConfig(DefaultJedisClientConfig.builder().connectionTimeoutMillis(300).socketTimeoutMillis(300).build())
+        .build();
+  }
+
+  private RedisRateLimiter limiter(FailurePolicy policy, double share) {
+    BackendGuard guard = BackendGuard.builder().clock(clock).retryInterval(RETRY).build();
+    return RedisRateLimiter.builder(RedisBackend.create(client, guard))
+        .name(TestKeys.unique("faults"))
+        .limit(TEN_PER_MINUTE)
+        .failurePolicy(policy)
+        .fallbackShare(share)
+        .clock(clock)
+        .listener(new RateLimiterListener() {
+          @Override
+          public void onBackendError(String k, BackendUnavailableException e) {
+            events.add(e.isFailFast() ? "error (fast)" : "error");
+          }
+
+          @Override
+          public void onFallback(String k, FailurePolicy p) {
+            events.add("fallback " + p);
+          }
+        })
+        .build();
+  }
+
+  @Test
+  void failClosedThrowsWhileRedisIsDeadAndRecoversWhenItIsBack() {
+    RedisRateLimiter limiter = limiter(FailurePolicy.FAIL_CLOSED, 1.0);
+    assertThat(limiter.tryAcquire(key, 3).remaining()).isEqualTo(7);
+
+    server.kill();
+    assertThatThrownBy(() -> limiter.tryAcquire(key))
+        .isInstanceOfSatisfying(BackendUnavailableException.class, e -> assertThat(e.isFailFast()).isFalse());
+    assertThatThrownBy(() -> limiter.tryAcquire(key))
+        .isInstanceOfSatisfying(BackendUnavailableException.class, e -> assertThat(e.isFailFast()).isTrue());
+    assertThatThrownBy(() -> limiter.acquire(key, 1, Duration.ofSeconds(5)))
+        .isInstanceOf(BackendUnavailableException.class);
+    assertThat(limiter.stats().backendErrors()).isEqualTo(3);
+    assertThat(limiter.stats().fallbacks()).isZero();
+
+    server.restart(); // empty: a restarted Redis forgot the key
+    clock.advance(RETRY);
+    RateLimitDecision back = limiter.tryAcquire(key);
+    assertThat(back.source()).isEqualTo(Source.LIMITER);
+    assertThat(back.remaining()).isEqualTo(9);
+    assertThat(limiter.guard().state()).isEqualTo(BackendGuard.State.UP);
+    assertThat(events).containsExactly("error", "error (fast)", "error (fast)");
+  }
+
+  @Test
+  void failOpenAllowsWhileRedisIsPausedAndRecoversWhenItResumes() {
+    RedisRateLimiter limiter = limiter(FailurePolicy.FAIL_OPEN, 1.0);
+    assertThat(limiter.tryAcquire(key, 10).allowed()).isTrue();
+    assertThat(limiter.tryAcquire(key).allowed()).isFalse();
+
+    server.pause();
+    for (int i = 0; i < 20; i++) {
+      RateLimitDecision d = limiter.tryAcquire(key);
+      assertThat(d.allowed()).isTrue();
+      assertThat(d.source()).isEqualTo(Source.FAIL_OPEN);
+      assertThat(d.remaining()).as("the limit's capacity").isEqualTo(10);
+    }
+    assertThat(limiter.stats().fallbacks()).isEqualTo(20);
+
+    server.resume();
+    clock.advance(RETRY);
+    RateLimitDecision back = limiter.tryAcquire(key);
+    assertThat(back.source()).isEqualTo(Source.LIMITER);
+    assertThat(back.allowed()).as("Redis still holds the used-up bucket").isFalse();
+    assertThat(events.get(0)).isEqualTo("error");
+    assertThat(events).contains("fallback FAIL_OPEN");
+  }
+
+  @Test
+  void fallbackToLocalEnforcesTheShareWhileTheProxyIsCutAndRedisStateSurvives() {
+    RedisRateLimiter limiter = limiter(FailurePolicy.FALLBACK_TO_LOCAL, 0.5);
+    assertThat(limiter.tryAcquire(key, 3).remaining()).isEqualTo(7);
+
+    proxy.cut();
+    int allowed = 0;
+    for (int i = 0; i < 8; i++) {
+      RateLimitDecision d = limiter.tryAcquire(key);
+      assertThat(d.source()).isEqualTo(Source.LOCAL_FALLBACK);
+      if (d.allowed()) {
+        allowed++;
+      }
+    }
+    assertThat(allowed).as("half of 10 per minute, in this JVM").isEqualTo(5);
+    assertThat(limiter.stats().keys()).isEqualTo(1);
+
+    proxy.heal();
+    clock.advance(RETRY);
+    RateLimitDecision back = limiter.tryAcquire(key);
+    assertThat(back.source()).isEqualTo(Source.LIMITER);
+    assertThat(back.remaining()).as("Redis saw 3 + 1; the outage's decisions stayed local").isEqualTo(6);
+  }
+
+  @Test
+  void decisionsDuringAnOutageCostMicrosecondsNotTimeouts() {
+    RedisRateLimiter limiter = limiter(FailurePolicy.FALLBACK_TO_LOCAL, 1.0);
+    limiter.tryAcquire(key);
+    proxy.blackhole();
+    long start = System.nanoTime();
+    for (int i = 0; i < 1000; i++) {
+      limiter.tryAcquire(key + i % 10);
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    // one 300 ms client timeout, then 999 fail-fast fallbacks
+    assertThat(took).isLessThan(Duration.ofSeconds(1));
+    assertThat(limiter.guard().stats().fastFailures()).isGreaterThanOrEqualTo(999);
+    assertThat(limiter.stats().fallbacks()).isEqualTo(1000);
+  }
+
+  @Test
+  void resetDuringAnOutageThrowsWhateverThePolicy() {
+    for (FailurePolicy policy : FailurePolicy.values()) {
+      RedisRateLimiter limiter = limiter(policy, 1.0);
+      limiter.tryAcquire(key);
+      proxy.cut();
+      assertThatThrownBy(() -> limiter.reset(key)).as(policy.name()).isInstanceOf(BackendUnavailableException.class);
+      proxy.heal();
+      clock.advance(RETRY);
+      limiter.reset(key);
+      assertThat(limiter.tryAcquire(key, 10).allowed()).isTrue();
+    }
+  }
+
+  @Test
+  void aLimiterOnADeadAddressFailsWithinTheClientTimeout() {
+    RedisServerProcess dead = RedisServers.startStandalone();
+    dead.kill();
+    try (RedisClient unreachable = client(dead.hostAndPort())) {
+      RateLimiter limiter = RedisRateLimiter.builder(unreachable).limit(TEN_PER_MINUTE)
+          .failurePolicy(FailurePolicy.FAIL_OPEN).build();
+      long start = System.nanoTime();
+      assertThat(limiter.tryAcquire(key).source()).isEqualTo(Source.FAIL_OPEN);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(ofMillis(1000));
+    }
+  }
+}
