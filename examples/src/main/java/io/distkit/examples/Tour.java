@@ -7,6 +7,7 @@ import java.net.URI;
 import java.util.List;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
@@ -22,7 +23,8 @@ public final class Tour {
 
   /** One section per module, in the order they print. */
   static final List<TourSection> SECTIONS = List.of(
-      new CoreTour());
+      new CoreTour(),
+      new RateLimitTour());
 
   private Tour() {}
 
@@ -73,16 +75,18 @@ public final class Tour {
 
   /** A client for the URI, with timeouts short enough that an unreachable Redis is reported at once. */
   private static RedisClient connect(URI uri) {
+    DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+        .user(JedisURIHelper.getUser(uri))
+        .password(JedisURIHelper.getPassword(uri))
+        .database(JedisURIHelper.getDBIndex(uri))
+        .connectionTimeoutMillis(1000)
+        .socketTimeoutMillis(1000);
+    if (JedisURIHelper.isRedisSSLScheme(uri)) {
+      config.sslOptions(SslOptions.defaults()); // rediss://: TLS with the JVM's trust store
+    }
     return RedisClient.builder()
         .hostAndPort(JedisURIHelper.getHostAndPort(uri))
-        .clientConfig(DefaultJedisClientConfig.builder()
-            .user(JedisURIHelper.getUser(uri))
-            .password(JedisURIHelper.getPassword(uri))
-            .database(JedisURIHelper.getDBIndex(uri))
-            .ssl(JedisURIHelper.isRedisSSLScheme(uri))
-            .connectionTimeoutMillis(1000)
-            .socketTimeoutMillis(1000)
-            .build())
+        .clientConfig(config.build())
         .build();
   }
 }

@@ -27,6 +27,8 @@ class TourTest {
     assertThat(output())
         .contains("== core: clock ==", "== core: codecs ==", "-> 'héllo, wörld'", "-42 -> '-42' -> -42")
         .contains("distkit:tour:{user:42}:visits", "distkit:tour:{a%7Db%7Bc}:visits")
+        .contains("ratelimit: five algorithms", "SLIDING_WINDOW_COUNTER", "YYYYYnn")
+        .contains("free:alice  4th request -> 429", "pro:bob     4th request -> 200")
         .contains("Local only");
   }
 
@@ -37,6 +39,8 @@ class TourTest {
         .contains("core: a script round trip on Redis at 127.0.0.1:" + redis.port())
         .containsPattern("visit \\d+ at server time 20\\d\\d-")
         .contains("backend guard      UP, failures 0")
+        .contains("ratelimit: the same limits on Redis at 127.0.0.1:" + redis.port())
+        .containsPattern("TOKEN_BUCKET +YYYYYnn")
         .doesNotContain("Local only");
   }
 

@@ -101,6 +101,23 @@ class RedisRateLimiterFootprintTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void aSlidingLogGrowsWithThePermitsInItsWindow() {
+    RateLimiter limiter = RedisRateLimiter.builder(client).name("log")
+        .limit(RateLimit.of(Algorithm.SLIDING_LOG, 10_000, ofMinutes(1)))
+        .build();
+    long previous = 0;
+    for (int permits : new int[] {100, 1_000, 10_000}) {
+      String user = "log-" + permits;
+      assertThat(limiter.tryAcquire(user, permits).allowed()).isTrue();
+      long bytes = client.memoryUsage("distkit:ratelimit:{" + user + "}:log:log");
+      System.out.printf("SLIDING_LOG: MEMORY USAGE %d bytes for %d permits in the window (%.1f per permit)%n",
+          bytes, permits, bytes / (double) permits);
+      assertThat(bytes).isGreaterThan(previous).isLessThan(permits * 120L);
+      previous = bytes;
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void aDenialWritesNothingAndAnUnusedKeyLeavesNoTrace(Algorithm algorithm) {
