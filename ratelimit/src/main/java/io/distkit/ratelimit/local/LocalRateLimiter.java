@@ -14,6 +14,7 @@ import io.distkit.ratelimit.internal.AbstractRateLimiter;
 import io.distkit.ratelimit.internal.CompiledLimit;
 import io.distkit.ratelimit.internal.LimiterSettings;
 import io.distkit.ratelimit.internal.MonotonicMicros;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -75,27 +76,23 @@ public final class LocalRateLimiter extends AbstractRateLimiter {
 
   @Override
   protected RateLimitDecision decide(String key, long permits, CompiledLimit limit) {
-    while (true) {
-      KeyState state = stateOf(key, limit);
-      synchronized (state) {
-        if (!state.retired) {
-          state.limit = limit;
-          state.decide(limit, time.now(), permits);
-          return state.toDecision();
-        }
-      }
-    }
+    return decide(key, permits, limit, KeyState::toDecision);
   }
 
   @Override
   protected boolean consume(String key, long permits, CompiledLimit limit) {
+    return decide(key, permits, limit, KeyState::allowed); // Boolean.valueOf: cached, no allocation
+  }
+
+  /** Decides under the key's monitor and reads the outcome there; {@code outcome} must not capture. */
+  private <T> T decide(String key, long permits, CompiledLimit limit, Function<KeyState, T> outcome) {
     while (true) {
       KeyState state = stateOf(key, limit);
       synchronized (state) {
-        if (!state.retired) {
+        if (!state.retired) { // else the map dropped it between lookup and lock: look again
           state.limit = limit;
           state.decide(limit, time.now(), permits);
-          return state.allowed();
+          return outcome.apply(state);
         }
       }
     }

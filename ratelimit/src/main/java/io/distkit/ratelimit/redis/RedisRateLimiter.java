@@ -78,8 +78,9 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 
   static {
     for (Algorithm algorithm : Algorithm.values()) {
-      SCRIPTS.put(algorithm,
-          RedisScript.fromResources(RedisRateLimiter.class, "prelude.lua", algorithm.id() + ".lua"));
+      SCRIPTS.put(algorithm, algorithm.supportsBurst()
+          ? RedisScript.fromResources(RedisRateLimiter.class, "prelude.lua", "deficit.lua", algorithm.id() + ".lua")
+          : RedisScript.fromResources(RedisRateLimiter.class, "prelude.lua", algorithm.id() + ".lua"));
     }
   }
 

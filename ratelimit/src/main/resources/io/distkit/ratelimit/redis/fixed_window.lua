@@ -4,16 +4,8 @@ local key = KEYS[1]
 local state = load_fields(key)
 local now = now_micros()
 
-local limit, period, w, c = {}, {}, {}, {}
-local exceeds = false
-for i = 1, m do
-  local base = 3 + (i - 1) * 2
-  limit[i] = tonumber(ARGV[base + 1])
-  period[i] = tonumber(ARGV[base + 2])
-  if permits > limit[i] then
-    exceeds = true
-  end
-end
+local bw, exceeds = read_bandwidths({'limit', 'period'}, 'limit')
+local limit, period, w, c = bw.limit, bw.period, {}, {}
 local granted = not exceeds
 for i = 1, m do
   local current = idiv(now, period[i])
@@ -34,7 +26,7 @@ for i = 1, m do
   end
 end
 
-local remaining, retry, reset = nil, 0, 0
+local remaining, retry, reset = math.huge, 0, 0
 local fields = {}
 for i = 1, m do
   local count = c[i]
@@ -45,8 +37,7 @@ for i = 1, m do
   elseif not exceeds and count + permits > limit[i] then
     retry = math.max(retry, window_end)
   end
-  local left = limit[i] - count
-  if remaining == nil or left < remaining then remaining = left end
+  remaining = math.min(remaining, limit[i] - count)
   if count > 0 then
     reset = math.max(reset, window_end)
   end

@@ -5,6 +5,9 @@
 -- Replies {reason, remaining, retry_after_us, reset_after_us}; reason 0 allowed, 1 rate limited,
 -- 2 exceeds capacity. A denial changes no state (the sliding log may drop entries too old to matter).
 
+local permits = tonumber(ARGV[2])
+local m = tonumber(ARGV[3])
+
 -- With client time, Redis expires keys by its own clock, which may disagree with the clients': keep keys a
 -- minute longer than their state needs (never shorter: forgetting early would change decisions).
 local client_time = tonumber(ARGV[1])
@@ -82,5 +85,22 @@ local function reply(granted, exceeds, remaining, retry, reset)
   return {reason, remaining, retry, reset}
 end
 
-local permits = tonumber(ARGV[2])
-local m = tonumber(ARGV[3])
+
+-- The m bandwidths' numbers, #names per bandwidth from ARGV[4] on, as one table per name; and whether the
+-- request asks for more than the field `cap` of some bandwidth can ever hold.
+local function read_bandwidths(names, cap)
+  local bw, exceeds = {}, false
+  for _, name in ipairs(names) do
+    bw[name] = {}
+  end
+  for i = 1, m do
+    local base = 3 + (i - 1) * #names
+    for j, name in ipairs(names) do
+      bw[name][i] = tonumber(ARGV[base + j])
+    end
+    if permits > bw[cap][i] then
+      exceeds = true
+    end
+  end
+  return bw, exceeds
+end

@@ -9,18 +9,9 @@ if newest[2] then
   now = math.max(now, tonumber(newest[2]))
 end
 
-local limit, period, count = {}, {}, {}
-local max_period = 0
-local exceeds = false
-for i = 1, m do
-  local base = 3 + (i - 1) * 2
-  limit[i] = tonumber(ARGV[base + 1])
-  period[i] = tonumber(ARGV[base + 2])
-  max_period = math.max(max_period, period[i])
-  if permits > limit[i] then
-    exceeds = true
-  end
-end
+local bw, exceeds = read_bandwidths({'limit', 'period'}, 'limit')
+local limit, period, count = bw.limit, bw.period, {}
+local max_period = math.max(unpack(period))
 local nonce = ARGV[3 + 2 * m + 1]
 
 redis.call('ZREMRANGEBYSCORE', key, '-inf', num(now - max_period))
@@ -32,7 +23,7 @@ for i = 1, m do
   end
 end
 
-local remaining, retry = nil, 0
+local remaining, retry = math.huge, 0
 for i = 1, m do
   local counted = count[i]
   if granted then
@@ -44,8 +35,7 @@ for i = 1, m do
       'LIMIT', k - 1, 1)
     retry = math.max(retry, tonumber(entry[2]) + period[i] - now)
   end
-  local left = limit[i] - counted
-  if remaining == nil or left < remaining then remaining = left end
+  remaining = math.min(remaining, limit[i] - counted)
 end
 
 local latest = nil

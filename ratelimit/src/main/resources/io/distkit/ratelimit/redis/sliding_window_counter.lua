@@ -5,17 +5,8 @@ local key = KEYS[1]
 local state = load_fields(key)
 local now = now_micros()
 
-local limit, period, unit, w, p, c, eu = {}, {}, {}, {}, {}, {}, {}
-local exceeds = false
-for i = 1, m do
-  local base = 3 + (i - 1) * 3
-  limit[i] = tonumber(ARGV[base + 1])
-  period[i] = tonumber(ARGV[base + 2])
-  unit[i] = tonumber(ARGV[base + 3])
-  if permits > limit[i] then
-    exceeds = true
-  end
-end
+local bw, exceeds = read_bandwidths({'limit', 'period', 'unit'}, 'limit')
+local limit, period, unit, w, p, c, eu = bw.limit, bw.period, bw.unit, {}, {}, {}, {}
 local granted = not exceeds
 for i = 1, m do
   local units = period[i] / unit[i]
@@ -45,7 +36,7 @@ for i = 1, m do
   end
 end
 
-local remaining, retry, reset = nil, 0, 0
+local remaining, retry, reset = math.huge, 0, 0
 local fields = {}
 for i = 1, m do
   local units = period[i] / unit[i]
@@ -68,8 +59,7 @@ for i = 1, m do
     end
     retry = math.max(retry, math.max(1, at - now))
   end
-  local left = math.max(0, idiv(max * units - pi * (units - e), units) - ci)
-  if remaining == nil or left < remaining then remaining = left end
+  remaining = math.min(remaining, math.max(0, idiv(max * units - pi * (units - e), units) - ci))
   if ci > 0 then
     reset = math.max(reset, (w[i] + 2) * period[i] - now)
   elseif pi > 0 then

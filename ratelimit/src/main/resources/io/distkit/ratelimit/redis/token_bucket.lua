@@ -1,64 +1,35 @@
--- Token bucket. Mirrors TokenBucketState.java.
--- Per bandwidth ARGV: burst, a, b (refill a/b permits per us). Stored per bandwidth: {last, scale, deficit}:
--- the tokens missing from a full bucket times scale (= b when written); absent means full.
+-- Token bucket. Mirrors TokenBucketState.java. Runs after prelude.lua and deficit.lua.
+-- Stored per bandwidth: {last grant's time, scale, deficit} with the deficit counted at b = scale; absent
+-- means full.
 local key = KEYS[1]
 local state = load_fields(key)
-local time = now_micros()
 local last = 0
 if state[1] then
   last = state[1][1]
 end
-local t = math.max(time, last)
-local elapsed = t - last
-
-local burst, a, b, cur = {}, {}, {}, {}
-local exceeds = false
-for i = 1, m do
-  local base = 3 + (i - 1) * 3
-  burst[i] = tonumber(ARGV[base + 1])
-  a[i] = tonumber(ARGV[base + 2])
-  b[i] = tonumber(ARGV[base + 3])
-  if permits > burst[i] then
-    exceeds = true
-  end
-end
-local granted = not exceeds
-for i = 1, m do
-  local full = burst[i] * b[i]
-  local d = 0
-  local f = state[i]
-  if f and f[2] ~= 0 then
-    d = f[3]
-    if f[2] ~= b[i] then
-      -- the limit changed: keep the whole permits owed, rounded up (against the caller)
-      local owed = ceildiv(d, f[2])
-      if owed >= burst[i] then d = full else d = owed * b[i] end
-    end
-    if d > 0 then
-      if elapsed >= ceildiv(d, a[i]) then d = 0 else d = d - elapsed * a[i] end
-    end
-  end
-  cur[i] = d
-  if not exceeds and d + permits * b[i] > full then
-    granted = false
-  end
-end
-
-local remaining, retry, reset = nil, 0, 0
+local now = math.max(now_micros(), last)
 local fields = {}
-for i = 1, m do
-  local full = burst[i] * b[i]
-  local d = cur[i]
-  if granted then
-    d = d + permits * b[i]
-    fields[i] = {t, b[i], d}
-  elseif not exceeds and d + permits * b[i] > full then
-    retry = math.max(retry, ceildiv(d + permits * b[i] - full, a[i]))
-  end
-  local left = idiv(full - d, b[i])
-  if remaining == nil or left < remaining then remaining = left end
-  reset = math.max(reset, ceildiv(d, a[i]))
-end
+
+local granted, remaining, retry, reset = decide_deficit(
+  function(i)
+    local f = state[i]
+    if not f or f[2] == 0 then
+      return 0
+    end
+    local d = f[3]
+    if f[2] ~= bw.b[i] then
+      d = converted(i, d, f[2])
+    end
+    local elapsed = now - last
+    if d == 0 or elapsed >= ceildiv(d, bw.a[i]) then
+      return 0
+    end
+    return d - elapsed * bw.a[i]
+  end,
+  function(i, d)
+    fields[i] = {now, bw.b[i], d}
+  end)
+
 if granted then
   save_fields(key, fields, reset)
 end

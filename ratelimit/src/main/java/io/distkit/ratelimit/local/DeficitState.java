@@ -1,0 +1,87 @@
+package io.distkit.ratelimit.local;
+
+import static io.distkit.ratelimit.internal.CompiledLimit.ceilDiv;
+
+import io.distkit.ratelimit.internal.CompiledLimit;
+
+/**
+ * The arithmetic the token bucket and GCRA share. Per bandwidth, the "deficit" is how many permits the key
+ * owes, in units of {@code 1 / a} µs ({@code b} per permit; refilling pays back {@code a} per µs). A request
+ * of {@code n} is admitted while {@code deficit + n × b <= burst × b} holds for every bandwidth. The two
+ * algorithms differ only in what they store: the token bucket the deficit and the time of the last grant,
+ * GCRA the time at which the deficit will be paid off. Mirrors {@code deficit.lua}.
+ */
+abstract class DeficitState extends KeyState {
+
+  private long[] deficits = new long[1];
+
+  DeficitState(CompiledLimit limit) {
+    super(limit);
+  }
+
+  /** The time to decide at: the caller's, or later if the state says time went back. */
+  abstract long now(long time);
+
+  /** Makes room for {@code n} bandwidths. */
+  abstract void ensureCapacity(int n);
+
+  /** Bandwidth {@code i}'s deficit at {@code now}, at most {@code burst × b}. */
+  abstract long deficit(CompiledLimit limit, int i, long now);
+
+  /** Stores bandwidth {@code i}'s deficit after a grant at {@code now}. */
+  abstract void store(CompiledLimit limit, int i, long now, long deficit);
+
+  /** Called once after every bandwidth is stored. */
+  void granted(long now) {}
+
+  @Override
+  final void decide(CompiledLimit limit, long time, long permits) {
+    int n = limit.count();
+    ensureCapacity(n);
+    if (deficits.length < n) {
+      deficits = new long[n];
+    }
+    long now = now(time);
+    boolean exceeds = exceedsCapacity(limit, permits);
+    boolean granted = !exceeds;
+    for (int i = 0; i < n; i++) {
+      deficits[i] = deficit(limit, i, now);
+      if (!exceeds && deficits[i] + permits * limit.b(i) > limit.burst(i) * limit.b(i)) {
+        granted = false;
+      }
+    }
+    long remainingMin = Long.MAX_VALUE;
+    long retry = 0;
+    long reset = 0;
+    for (int i = 0; i < n; i++) {
+      long a = limit.a(i);
+      long b = limit.b(i);
+      long full = limit.burst(i) * b;
+      long d = deficits[i];
+      if (granted) {
+        d += permits * b;
+        store(limit, i, now, d);
+      } else if (!exceeds && d + permits * b > full) {
+        retry = Math.max(retry, ceilDiv(d + permits * b - full, a));
+      }
+      remainingMin = Math.min(remainingMin, (full - d) / b);
+      reset = Math.max(reset, ceilDiv(d, a));
+    }
+    if (granted) {
+      granted(now);
+    }
+    reason = granted ? ALLOWED : exceeds ? EXCEEDS_CAPACITY : RATE_LIMITED;
+    remaining = remainingMin;
+    retryAfter = retry;
+    resetAfter = reset;
+  }
+
+  /**
+   * A deficit counted at another rate, converted to this one: the whole permits owed, rounded up (against
+   * the caller), at most a full burst.
+   */
+  static long converted(CompiledLimit limit, int i, long oldDeficit, long oldB) {
+    long owed = ceilDiv(oldDeficit, oldB);
+    return owed >= limit.burst(i) ? limit.burst(i) * limit.b(i) : owed * limit.b(i);
+  }
+}
