@@ -97,7 +97,8 @@ class RedisRateLimiterFootprintTest {
     if (algorithm == Algorithm.SLIDING_LOG) {
       assertThat(bytes).as("O(limit): one member per permit").isLessThan(100 + 10 * 64);
     } else {
-      assertThat(bytes).as("about 30 bytes of state plus the key name and Redis overhead").isLessThan(128);
+      // Redis 6.2 measures 110-121 bytes, 7.0 120-136 (allocator size classes)
+      assertThat(bytes).as("about 30 bytes of state plus the key name and Redis overhead").isLessThan(144);
     }
   }
 
@@ -113,7 +114,7 @@ class RedisRateLimiterFootprintTest {
       long bytes = client.memoryUsage("distkit:ratelimit:{" + user + "}:log:log");
       System.out.printf("SLIDING_LOG: MEMORY USAGE %d bytes for %d permits in the window (%.1f per permit)%n",
           bytes, permits, bytes / (double) permits);
-      assertThat(bytes).isGreaterThan(previous).isLessThan(permits * 120L);
+      assertThat(bytes).isGreaterThan(previous).isLessThan(permits * 160L); // 6.2: ~111 per permit, 7.0: ~126
       previous = bytes;
     }
   }
