@@ -156,6 +156,26 @@ class RedisFaultsTest {
   }
 
   @Test
+  void staleIdleConnectionsInThePoolDoNotDelayRecovery() {
+    RedisServerProcess server = RedisServers.standalone();
+    try (FaultProxy proxy = FaultProxy.start(server.hostAndPort());
+        RedisClient client = client(proxy.hostAndPort(), Duration.ofMillis(300))) {
+      RedisBackend backend = RedisBackend.create(client, guard);
+      client.getPool().addObjects(6);
+      assertThat(ping(backend)).isNotNull();
+      assertThat(client.getPool().getNumIdle()).isGreaterThanOrEqualTo(6);
+
+      // the server is fine, but every pooled connection died (a restart, a failover, an idle timeout)
+      proxy.disconnectAll();
+      assertThatThrownBy(() -> ping(backend)).isInstanceOf(BackendUnavailableException.class);
+
+      clock.advance(RETRY);
+      assertThat(ping(backend)).as("the first probe opens a fresh connection, not another dead one").isNotNull();
+      assertThat(guard.state()).isEqualTo(BackendGuard.State.UP);
+    }
+  }
+
+  @Test
   void latencyAboveTheClientTimeoutIsAnOutageAndBelowItIsJustSlow() {
     RedisServerProcess server = RedisServers.standalone();
     try (FaultProxy proxy = FaultProxy.start(server.hostAndPort());
