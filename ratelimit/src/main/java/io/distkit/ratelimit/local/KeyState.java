@@ -56,7 +56,9 @@ abstract class KeyState {
    * @return whether the permits were granted
    */
   final boolean decide(CompiledLimit limit, long now, long permits) {
-    this.limit = limit;
+    if (this.limit != limit) {
+      this.limit = limit; // a reference write costs a GC barrier: only when the key's limit changed
+    }
     surelyFreshAt = Math.max(surelyFreshAt, now + limit.surelyFreshMicros());
     if (permits > limit.capacity()) {
       reason = EXCEEDS_CAPACITY;
