@@ -12,6 +12,9 @@
  *       key sets.
  *   <li>{@link io.distkit.hashing.LocatorAnalysis}: balance (peak-to-mean, standard deviation) and movement
  *       between snapshots, measured on a sample of keys.
+ *   <li>{@link io.distkit.hashing.Membership}: which nodes are alive, kept in Redis
+ *       ({@link io.distkit.hashing.redis.RedisMembership}) or in this JVM
+ *       ({@link io.distkit.hashing.local.LocalMembership}), with a locator per membership version.
  * </ul>
  */
 @NullMarked

@@ -1,0 +1,11 @@
+/**
+ * The Redis side of distkit-hashing: {@link io.distkit.hashing.redis.RedisMembership}, a group's membership
+ * kept in Redis with leases and announced by pub/sub.
+ *
+ * <p>It needs Jedis on the class path (an optional dependency of distkit-hashing) and talk to Redis only
+ * through {@link io.distkit.core.redis.RedisBackend}, except for the long-lived pub/sub subscription.
+ */
+@NullMarked
+package io.distkit.hashing.redis;
+
+import org.jspecify.annotations.NullMarked;
