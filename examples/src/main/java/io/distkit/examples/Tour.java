@@ -22,7 +22,8 @@ public final class Tour {
 
   /** One section per module, in the order they print. */
   static final List<TourSection> SECTIONS = List.of(
-      new CoreTour());
+      new CoreTour(),
+      new HashingTour());
 
   private Tour() {}
 
