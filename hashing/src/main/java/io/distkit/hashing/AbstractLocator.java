@@ -115,6 +115,25 @@ abstract class AbstractLocator<N extends Node> implements NodeLocator<N> {
     }
   }
 
+  /**
+   * Walks a circular array of owners from {@code start}, writing each owner not seen yet into {@code into}, until
+   * {@code wanted} are found or the walk has gone all the way round.
+   *
+   * @return how many were written
+   */
+  static int distinctOwners(int[] owners, int start, int[] into, int wanted) {
+    int found = 0;
+    int at = start;
+    for (int step = 0; step < owners.length && found < wanted; step++) {
+      int owner = owners[at];
+      if (!contains(into, found, owner)) {
+        into[found++] = owner;
+      }
+      at = at + 1 == owners.length ? 0 : at + 1;
+    }
+    return found;
+  }
+
   /** Whether {@code into[0, count)} holds {@code index}: replica lists are short, a scan is cheapest. */
   static boolean contains(int[] into, int count, int index) {
     for (int i = 0; i < count; i++) {
@@ -168,14 +187,16 @@ abstract class AbstractLocator<N extends Node> implements NodeLocator<N> {
   }
 
   @Override
-  public NodeLocator<N> withoutNode(String nodeId) {
+  public final NodeLocator<N> withoutNode(String nodeId) {
     int at = positionOf(nodeId);
-    if (at < 0) {
-      return this;
-    }
+    return at < 0 ? this : config.locator(without(at));
+  }
+
+  /** The nodes without the one at {@code at}, in the order the new locator should have them. */
+  List<N> without(int at) {
     List<N> next = new ArrayList<>(nodes);
     next.remove(at);
-    return config.locator(next);
+    return next;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.distkit.hashing;
 
 import io.distkit.hashing.internal.PointSort;
+import io.distkit.hashing.internal.SortedLongs;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -138,17 +139,7 @@ public final class BoundedLoadAssignment<N extends Node> {
    */
   public N node(String key) {
     long hash = ring.hash(key);
-    int low = 0;
-    int high = hashes.length;
-    while (low < high) {
-      int mid = (low + high) >>> 1;
-      if (hashes[mid] < hash) {
-        low = mid + 1;
-      } else {
-        high = mid;
-      }
-    }
-    for (int k = low; k < hashes.length && hashes[k] == hash; k++) {
+    for (int k = SortedLongs.firstAtOrAbove(hashes, hash); k < hashes.length && hashes[k] == hash; k++) {
       if (keys[k].equals(key)) {
         return ring.nodes.get(owners[k]);
       }

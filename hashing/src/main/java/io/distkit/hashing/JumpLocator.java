@@ -51,17 +51,13 @@ final class JumpLocator<N extends Node> extends AbstractLocator<N> {
 
   /** Only the last bucket can go: any other node is replaced by the last one, which takes its bucket. */
   @Override
-  public NodeLocator<N> withoutNode(String nodeId) {
-    int at = positionOf(nodeId);
-    if (at < 0) {
-      return this;
-    }
+  List<N> without(int at) {
     List<N> next = new ArrayList<>(nodes);
     N last = next.remove(next.size() - 1);
     if (at < next.size()) {
       next.set(at, last);
     }
-    return config.locator(next);
+    return next;
   }
 
   @Override

@@ -86,16 +86,8 @@ final class MaglevLocator<N extends Node> extends AbstractLocator<N> {
   @Override
   int indices(long hash, int[] into) {
     int wanted = Math.min(into.length, ids.length);
-    int found = 0;
-    int slot = slot(hash);
     // the following slots belong to pseudo-random nodes: the first distinct ones are the replicas
-    for (int step = 0; step < table.length && found < wanted; step++) {
-      int owner = table[slot];
-      if (!contains(into, found, owner)) {
-        into[found++] = owner;
-      }
-      slot = slot + 1 == table.length ? 0 : slot + 1;
-    }
+    int found = distinctOwners(table, slot(hash), into, wanted);
     // a node of tiny weight in a crowded table may own no slot at all: it comes last
     for (int i = 0; found < wanted && i < ids.length; i++) {
       if (!contains(into, found, i)) {

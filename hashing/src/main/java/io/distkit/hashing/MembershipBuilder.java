@@ -44,7 +44,7 @@ public abstract class MembershipBuilder<N extends Node, B extends MembershipBuil
   protected MembershipBuilder() {}
 
   @SuppressWarnings("unchecked")
-  private B self() {
+  private B thisBuilder() {
     return (B) this;
   }
 
@@ -57,7 +57,7 @@ public abstract class MembershipBuilder<N extends Node, B extends MembershipBuil
   public B self(N node) {
     NodeChecks.check(node.nodeId(), node.weight());
     this.self = node;
-    return self();
+    return thisBuilder();
   }
 
   /**
@@ -70,7 +70,7 @@ public abstract class MembershipBuilder<N extends Node, B extends MembershipBuil
    */
   public B lease(Duration lease) {
     this.lease = atLeast(lease, "lease");
-    return self();
+    return thisBuilder();
   }
 
   /**
@@ -81,7 +81,7 @@ public abstract class MembershipBuilder<N extends Node, B extends MembershipBuil
    */
   public B renewInterval(Duration renewInterval) {
     this.renewInterval = atLeast(renewInterval, "renewInterval");
-    return self();
+    return thisBuilder();
   }
 
   /**
@@ -93,7 +93,7 @@ public abstract class MembershipBuilder<N extends Node, B extends MembershipBuil
    */
   public B pollInterval(Duration pollInterval) {
     this.pollInterval = atLeast(pollInterval, "pollInterval");
-    return self();
+    return thisBuilder();
   }
 
   /**
@@ -105,7 +105,7 @@ public abstract class MembershipBuilder<N extends Node, B extends MembershipBuil
    */
   public B locator(LocatorConfig locator) {
     this.locator = Objects.requireNonNull(locator, "locator");
-    return self();
+    return thisBuilder();
   }
 
   /**
@@ -116,7 +116,7 @@ public abstract class MembershipBuilder<N extends Node, B extends MembershipBuil
    */
   public B listener(MembershipListener<N> listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
-    return self();
+    return thisBuilder();
   }
 
   /**

@@ -3,6 +3,7 @@ package io.distkit.hashing;
 import io.distkit.hashing.internal.KeyHasher;
 import io.distkit.hashing.internal.Md5Hasher;
 import io.distkit.hashing.internal.PointSort;
+import io.distkit.hashing.internal.SortedLongs;
 import io.distkit.hashing.internal.Xxh3Hasher;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -89,17 +90,8 @@ final class RingLocator<N extends Node> extends AbstractLocator<N> {
 
   /** The index of the first point at or after {@code hash}, wrapping to 0 past the end. */
   int firstPointAtOrAfter(long hash) {
-    int low = 0;
-    int high = points.length;
-    while (low < high) {
-      int mid = (low + high) >>> 1;
-      if (points[mid] < hash) {
-        low = mid + 1;
-      } else {
-        high = mid;
-      }
-    }
-    return low == points.length ? 0 : low;
+    int p = SortedLongs.firstAtOrAbove(points, hash);
+    return p == points.length ? 0 : p;
   }
 
   @Override
@@ -109,18 +101,8 @@ final class RingLocator<N extends Node> extends AbstractLocator<N> {
 
   @Override
   int indices(long hash, int[] into) {
-    int wanted = Math.min(into.length, ids.length);
-    int found = 0;
-    int p = firstPointAtOrAfter(hash);
     // clockwise from the key, skipping nodes already taken; one full turn meets every node
-    for (int step = 0; step < points.length && found < wanted; step++) {
-      int owner = owners[p];
-      if (!contains(into, found, owner)) {
-        into[found++] = owner;
-      }
-      p = p + 1 == points.length ? 0 : p + 1;
-    }
-    return found;
+    return distinctOwners(owners, firstPointAtOrAfter(hash), into, Math.min(into.length, ids.length));
   }
 
   @Override

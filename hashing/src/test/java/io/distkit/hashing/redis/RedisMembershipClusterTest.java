@@ -1,31 +1,12 @@
 package io.distkit.hashing.redis;
 
-import io.distkit.core.redis.RedisBackend;
-import io.distkit.core.redis.TimeSource;
 import io.distkit.core.testing.RedisServers;
-import io.distkit.hashing.MembershipBuilder;
-import io.distkit.hashing.MembershipContractTest;
-import io.distkit.hashing.Node;
-import io.distkit.hashing.TestNodes;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import redis.clients.jedis.UnifiedJedis;
 
-class RedisMembershipClusterTest extends MembershipContractTest {
-
-  private final List<UnifiedJedis> clients = new ArrayList<>();
-
-  @AfterEach
-  void closeClients() {
-    clients.forEach(UnifiedJedis::close);
-  }
+class RedisMembershipClusterTest extends RedisMembershipContractTest {
 
   @Override
-  protected MembershipBuilder<Node, ?> builder() {
-    UnifiedJedis client = RedisServers.cluster().newClient();
-    clients.add(client);
-    return RedisMembership.builder(RedisBackend.create(client), group, TestNodes.CODEC)
-        .timeSource(TimeSource.CLIENT).clock(clock);
+  UnifiedJedis newClient() {
+    return RedisServers.cluster().newClient();
   }
 }
