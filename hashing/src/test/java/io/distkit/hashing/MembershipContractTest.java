@@ -164,12 +164,11 @@ public abstract class MembershipContractTest {
   @Test
   void theListenerHearsEveryVersionInOrder() {
     List<MembershipView<Node>> heard = new CopyOnWriteArrayList<>();
+    List<MembershipView<Node>> previous = new CopyOnWriteArrayList<>();
     Membership<Node> watcher = open(builder().pollInterval(NEVER).listener(new MembershipListener<>() {
       @Override
-      public void onChange(MembershipView<Node> previous, MembershipView<Node> current) {
-        if (!heard.isEmpty()) {
-          assertThat(previous).isSameAs(heard.get(heard.size() - 1));
-        }
+      public void onChange(MembershipView<Node> before, MembershipView<Node> current) {
+        previous.add(before);
         heard.add(current);
         throw new IllegalStateException("a listener that throws changes nothing");
       }
@@ -181,6 +180,10 @@ public abstract class MembershipContractTest {
     a.close();
     await().atMost(Duration.ofSeconds(10)).until(() -> !watcher.view().contains("a"));
     assertThat(b.view()).isNotNull();
+    for (int i = 1; i < heard.size(); i++) {
+      assertThat(previous.get(i)).as("the view before change %s", i).isSameAs(heard.get(i - 1));
+    }
+    assertThat(previous.get(0).version()).isEqualTo(-1);
     List<Long> versions = heard.stream().map(MembershipView::version).toList();
     assertThat(versions).isSorted().doesNotHaveDuplicates();
     assertThat(heard.get(heard.size() - 1).members()).extracting(Node::nodeId).containsExactly("b");
