@@ -69,6 +69,33 @@ class LocalRateLimiterTest extends RateLimiterContractTest {
     assertThat(limiter.stats().keys()).isEqualTo(1);
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(Algorithm.class)
+  void decidingForAnExistingKeyAllocatesNothing(Algorithm algorithm) {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    LocalRateLimiter limiter = LocalRateLimiter.builder()
+        .limit(RateLimit.of(algorithm, 1_000_000, ofSeconds(1)))
+        .clock(clock)
+        .build();
+    int calls = 300_000;
+    Duration step = Duration.ofNanos(3_000); // one instance: the test itself must not allocate per call
+    for (int round = 0; round < 3; round++) { // warm up until compiled
+      for (int i = 0; i < calls; i++) {
+        limiter.tryConsume(key, 1);
+        clock.advance(step);
+      }
+    }
+    long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+    for (int i = 0; i < calls; i++) {
+      limiter.tryConsume(key, 1);
+      clock.advance(step);
+    }
+    long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+    // a sweep pass starts at most once a second (an iterator); nothing else may allocate
+    assertThat(allocated / (double) calls).as(allocated + " bytes over " + calls + " decisions").isLessThan(0.05);
+  }
+
   @Test
   void aKeyThatSwitchesAlgorithmStartsFresh() {
     LocalRateLimiter limiter = LocalRateLimiter.builder()

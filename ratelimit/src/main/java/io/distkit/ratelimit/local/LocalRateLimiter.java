@@ -51,11 +51,13 @@ public final class LocalRateLimiter extends AbstractRateLimiter {
   /** Map maintenance: how many keys one sweep step looks at, and how often (1 in SWEEP_EVERY calls). */
   private static final int SWEEP_STEP = 64;
   private static final int SWEEP_EVERY = 256;
+  private static final long PASS_INTERVAL_MICROS = 1_000_000;
 
   private final Cache<String, KeyState> states;
   private final MonotonicMicros time;
   private final AtomicBoolean sweeping = new AtomicBoolean();
   private @Nullable Iterator<KeyState> sweep; // guarded by sweeping
+  private long nextPassAt; // guarded by sweeping
 
   private LocalRateLimiter(LimiterSettings settings, long maxKeys) {
     super(settings);
@@ -114,7 +116,16 @@ public final class LocalRateLimiter extends AbstractRateLimiter {
   private void maybeSweep(long now) {
     if ((ThreadLocalRandom.current().nextInt() & (SWEEP_EVERY - 1)) == 0 && sweeping.compareAndSet(false, true)) {
       try {
-        sweep = forgetFresh(sweep, SWEEP_STEP, now);
+        Iterator<KeyState> cursor = sweep;
+        if (cursor == null || !cursor.hasNext()) {
+          if (now < nextPassAt) {
+            return; // a small map is not rescanned on every step: at most one new pass a second
+          }
+          cursor = states.asMap().values().iterator();
+          nextPassAt = now + PASS_INTERVAL_MICROS;
+        }
+        forgetFresh(cursor, SWEEP_STEP, now);
+        sweep = cursor;
       } finally {
         sweeping.set(false);
       }
@@ -126,26 +137,15 @@ public final class LocalRateLimiter extends AbstractRateLimiter {
    * every few hundred calls; call this to reclaim memory immediately. Forgetting never changes a decision.
    */
   public void cleanUp() {
-    forgetFresh(null, Integer.MAX_VALUE, time.now());
+    forgetFresh(states.asMap().values().iterator(), Integer.MAX_VALUE, time.now());
   }
 
   /**
-   * Looks at up to {@code budget} keys from {@code cursor} on (a new pass when it is exhausted) and forgets
-   * those whose state is surely fresh at {@code now}.
-   *
-   * @return where the next look should continue
+   * Looks at up to {@code budget} more keys of a pass and forgets those whose state is surely fresh at
+   * {@code now}; never starts another pass.
    */
-  private @Nullable Iterator<KeyState> forgetFresh(@Nullable Iterator<KeyState> cursor, int budget, long now) {
-    for (int i = 0; i < budget; i++) {
-      if (cursor == null || !cursor.hasNext()) {
-        if (cursor != null && budget == Integer.MAX_VALUE) {
-          return null; // a full pass is done
-        }
-        cursor = states.asMap().values().iterator();
-        if (!cursor.hasNext()) {
-          return null;
-        }
-      }
+  private static void forgetFresh(Iterator<KeyState> cursor, int budget, long now) {
+    for (int i = 0; i < budget && cursor.hasNext(); i++) {
       KeyState state = cursor.next();
       if (state.surelyFreshAt <= now) { // a hint, read without the monitor; checked again under it
         synchronized (state) {
@@ -156,7 +156,6 @@ public final class LocalRateLimiter extends AbstractRateLimiter {
         }
       }
     }
-    return cursor;
   }
 
   private KeyState stateOf(String key, CompiledLimit limit) {
