@@ -42,8 +42,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>Everything else goes to JMH as on its own command line ({@code -f}, {@code -wi}, {@code -i}, {@code -p},
  * {@code -prof}, regexps...), so {@code java -jar benchmarks.jar RedisLimiter -p keys=1} runs a subset. The
- * suite's defaults apply only where the command line says nothing: 1 fork, 3 warm-up and 5 measured
- * iterations of 1 s, {@code -prof gc} plus {@link RedisCommandsProfiler} and {@link KeyFootprintProfiler}
+ * suite's defaults apply only where the command line says nothing: 1 fork, 5 warm-up and 5 measured
+ * iterations of 1 s (fewer warm-ups left some peers still compiling in the first measured one), {@code -prof gc} plus {@link RedisCommandsProfiler} and {@link KeyFootprintProfiler}
  * always, and stop at the first benchmark that fails.
  */
 public final class BenchmarkSuite {
@@ -115,7 +115,7 @@ public final class BenchmarkSuite {
       options.forks(quick ? 0 : 1);
     }
     if (!jmh.getWarmupIterations().hasValue()) {
-      options.warmupIterations(quick ? 1 : 3);
+      options.warmupIterations(quick ? 1 : 5);
     }
     if (!jmh.getWarmupTime().hasValue()) {
       options.warmupTime(quick ? TimeValue.milliseconds(100) : TimeValue.seconds(1));
@@ -175,11 +175,13 @@ public final class BenchmarkSuite {
   private static String redisDescription(@Nullable String redisUri) {
     if (redisUri != null) {
       URI uri = URI.create(redisUri);
-      return "a given Redis at " + uri.getHost() + ":" + uri.getPort() + " (--redis-uri)"; // never credentials
+      // host and port only: a URI may hold a password
+      return "a given Redis at " + uri.getHost() + ":" + uri.getPort() + " (--redis-uri), shared by every trial";
     }
     try {
       RedisBinary binary = RedisBinary.locate();
-      return "redis-server " + binary.version() + " (from " + binary.origin() + ")";
+      return "redis-server " + binary.version() + " (from " + binary.origin() + "), a fresh one per Redis trial, "
+          + "on loopback";
     } catch (IllegalStateException e) {
       return "no redis-server found";
     }

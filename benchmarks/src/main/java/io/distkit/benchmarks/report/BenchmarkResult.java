@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param mode JMH's mode, e.g. {@code thrpt}
  * @param threads the threads that ran it
  * @param forks how many JVMs ran it (0: in the runner's own)
- * @param warmup warm-up iterations and time, e.g. {@code 3 × 1 s}
+ * @param warmup warm-up iterations and time, e.g. {@code 5 × 1 s}
  * @param measurement measured iterations and time, e.g. {@code 5 × 1 s}
  * @param jvm the JVM, e.g. {@code OpenJDK 64-Bit Server VM 17.0.15+6-Debian-1deb12u1}
  * @param jvmArgs the options of the JVM that ran it

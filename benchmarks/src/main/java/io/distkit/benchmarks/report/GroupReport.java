@@ -378,6 +378,7 @@ public final class GroupReport {
     styler.setLegendLayout(Styler.LegendLayout.Horizontal);
     styler.setChartBackgroundColor(Color.WHITE);
     styler.setErrorBarsColor(Color.DARK_GRAY);
+    styler.setYAxisMin(0.0); // a confidence interval may reach below zero; a throughput cannot
     int ours = 0;
     int peers = 0;
     for (String implementation : implementations) {

@@ -130,7 +130,10 @@ public final class Report {
         + "Redis commands per operation from the server's own counters (sent: requests it read from clients, "
         + "`INFO stats`; run: `INFO commandstats`, which counts the commands scripts run inside Redis too), "
         + "heap per key after full GCs.");
-    lines.add("- **Redis**: " + info.redis() + ", on loopback, started by each Redis trial for itself.");
+    if (results.stream().anyMatch(r -> r.secondary().keySet().stream().anyMatch(k -> k.startsWith("redis."))
+        || r.className().contains("Redis"))) {
+      lines.add("- **Redis**: " + info.redis() + ".");
+    }
     lines.add("- **Peers**: Bucket4j " + v.get("bucket4j") + " (core, jedis; caffeine " + v.get("bucket4j-caffeine")
         + ", its latest release), Guava " + v.get("guava") + ", Resilience4j " + v.get("resilience4j")
         + ", Redisson " + v.get("redisson") + "; Jedis " + v.get("jedis") + " for distkit, Bucket4j and the raw "
