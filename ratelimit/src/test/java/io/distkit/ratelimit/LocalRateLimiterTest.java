@@ -39,6 +39,19 @@ class LocalRateLimiterTest extends RateLimiterContractTest {
   }
 
   @Test
+  void aKeyUnderALongerPerCallLimitIsKeptForThatLimit() {
+    LocalRateLimiter limiter = LocalRateLimiter.builder()
+        .limit(RateLimit.of(Algorithm.TOKEN_BUCKET, 10, ofSeconds(1)))
+        .clock(clock)
+        .build();
+    RateLimit daily = RateLimit.of(Algorithm.TOKEN_BUCKET, 1, Duration.ofDays(1));
+    assertThat(limiter.tryAcquire(key, 1, daily).allowed()).isTrue();
+    clock.advance(Duration.ofHours(1)); // far beyond what the default limit needs to be fresh again
+    limiter.tryAcquire("another"); // map maintenance runs on callers that add keys
+    assertThat(limiter.tryAcquire(key, 1, daily).allowed()).as("the daily permit is still used").isFalse();
+  }
+
+  @Test
   void aKeyThatSwitchesAlgorithmStartsFresh() {
     LocalRateLimiter limiter = LocalRateLimiter.builder()
         .limit(RateLimit.of(Algorithm.TOKEN_BUCKET, 1, ofMinutes(1)))

@@ -51,6 +51,8 @@ public final class CompiledLimit {
   private final long[] a;
   private final long[] b;
   private final long[] units;
+  private final long[] refillHorizon;
+  private final long capacity;
   private final long maxPeriod;
   private final long surelyFreshMicros;
   private final List<byte[]> scriptArgs;
@@ -66,7 +68,9 @@ public final class CompiledLimit {
     this.a = new long[count];
     this.b = new long[count];
     this.units = new long[count];
+    this.refillHorizon = new long[count];
     long longest = 0;
+    long smallestBurst = Long.MAX_VALUE;
     long fresh = 0;
     List<byte[]> args = new ArrayList<>();
     args.add(ascii(count));
@@ -80,7 +84,9 @@ public final class CompiledLimit {
       a[i] = bw.limit() / g;
       b[i] = p / g;
       units[i] = weightUnit(bw.limit(), p);
+      refillHorizon[i] = ceilDiv(bursts[i] * b[i], a[i]);
       longest = Math.max(longest, p);
+      smallestBurst = Math.min(smallestBurst, bw.burst());
       switch (algorithm) {
         case TOKEN_BUCKET, GCRA -> {
           fresh = Math.max(fresh, ceilDiv(bursts[i] * b[i], a[i]));
@@ -102,6 +108,7 @@ public final class CompiledLimit {
       }
     }
     this.maxPeriod = longest;
+    this.capacity = smallestBurst;
     this.surelyFreshMicros = fresh + FORGET_MARGIN_MICROS;
     this.scriptArgs = List.copyOf(args);
   }
@@ -288,6 +295,27 @@ public final class CompiledLimit {
   }
 
   /**
+   * For the token bucket and GCRA: how long an empty bucket of bandwidth {@code i} takes to refill,
+   * {@code ceil(burst × b / a)} µs. A deficit is surely paid off after this long, and below it
+   * {@code elapsed × a} stays exact.
+   *
+   * @param i the bandwidth's index
+   * @return µs
+   */
+  public long refillHorizon(int i) {
+    return refillHorizon[i];
+  }
+
+  /**
+   * The most permits one request can get: the smallest burst.
+   *
+   * @return the capacity
+   */
+  public long capacity() {
+    return capacity;
+  }
+
+  /**
    * The longest period.
    *
    * @return µs
@@ -304,6 +332,15 @@ public final class CompiledLimit {
    */
   public long surelyFreshMicros() {
     return surelyFreshMicros;
+  }
+
+  /**
+   * {@link #surelyFreshMicros()} in nanoseconds.
+   *
+   * @return ns
+   */
+  public long surelyFreshNanos() {
+    return surelyFreshMicros * 1000;
   }
 
   /**

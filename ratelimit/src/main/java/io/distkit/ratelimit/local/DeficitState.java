@@ -13,6 +13,7 @@ import io.distkit.ratelimit.internal.CompiledLimit;
  */
 abstract class DeficitState extends KeyState {
 
+  /** Scratch: each bandwidth's deficit as of the last decision, after its grant if any. */
   private long[] deficits = new long[1];
 
   DeficitState(CompiledLimit limit) {
@@ -35,42 +36,61 @@ abstract class DeficitState extends KeyState {
   void granted(long now) {}
 
   @Override
-  final void decide(CompiledLimit limit, long time, long permits) {
+  final void observe(CompiledLimit limit, long time) {
+    int n = prepare(limit);
+    long now = now(time);
+    for (int i = 0; i < n; i++) {
+      deficits[i] = deficit(limit, i, now);
+    }
+  }
+
+  @Override
+  final boolean admit(CompiledLimit limit, long time, long permits) {
+    int n = prepare(limit);
+    long now = now(time);
+    boolean fits = true;
+    for (int i = 0; i < n; i++) {
+      long d = deficit(limit, i, now);
+      deficits[i] = d;
+      if (d + permits * limit.b(i) > limit.burst(i) * limit.b(i)) {
+        fits = false;
+      }
+    }
+    if (fits) {
+      for (int i = 0; i < n; i++) {
+        deficits[i] += permits * limit.b(i);
+        store(limit, i, now, deficits[i]);
+      }
+      granted(now);
+    }
+    return fits;
+  }
+
+  private int prepare(CompiledLimit limit) {
     int n = limit.count();
     ensureCapacity(n);
     if (deficits.length < n) {
       deficits = new long[n];
     }
-    long now = now(time);
-    boolean exceeds = exceedsCapacity(limit, permits);
-    boolean granted = !exceeds;
-    for (int i = 0; i < n; i++) {
-      deficits[i] = deficit(limit, i, now);
-      if (!exceeds && deficits[i] + permits * limit.b(i) > limit.burst(i) * limit.b(i)) {
-        granted = false;
-      }
-    }
+    return n;
+  }
+
+  @Override
+  final void explain(CompiledLimit limit, long permits) {
     long remainingMin = Long.MAX_VALUE;
     long retry = 0;
     long reset = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < limit.count(); i++) {
       long a = limit.a(i);
       long b = limit.b(i);
       long full = limit.burst(i) * b;
       long d = deficits[i];
-      if (granted) {
-        d += permits * b;
-        store(limit, i, now, d);
-      } else if (!exceeds && d + permits * b > full) {
+      if (reason == RATE_LIMITED && d + permits * b > full) {
         retry = Math.max(retry, ceilDiv(d + permits * b - full, a));
       }
       remainingMin = Math.min(remainingMin, (full - d) / b);
       reset = Math.max(reset, ceilDiv(d, a));
     }
-    if (granted) {
-      granted(now);
-    }
-    reason = granted ? ALLOWED : exceeds ? EXCEEDS_CAPACITY : RATE_LIMITED;
     remaining = remainingMin;
     retryAfter = retry;
     resetAfter = reset;

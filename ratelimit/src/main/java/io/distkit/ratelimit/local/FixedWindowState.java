@@ -12,26 +12,27 @@ final class FixedWindowState extends KeyState {
   private long[] tag = new long[1];
   private long[] window = new long[1];
   private long[] count = new long[1];
+  // scratch: the current window and count of each bandwidth as of the last decision
   private long[] nowWindow = new long[1];
   private long[] nowCount = new long[1];
+  private long now;
 
   FixedWindowState(CompiledLimit limit) {
     super(limit);
   }
 
   @Override
-  void decide(CompiledLimit limit, long now, long permits) {
+  void observe(CompiledLimit limit, long time) {
     int n = limit.count();
     tag = grow(tag, n);
     window = grow(window, n);
     count = grow(count, n);
     nowWindow = grow(nowWindow, n);
     nowCount = grow(nowCount, n);
-    boolean exceeds = exceedsCapacity(limit, permits);
-    boolean granted = !exceeds;
+    now = time;
     for (int i = 0; i < n; i++) {
       long period = limit.period(i);
-      long current = Math.floorDiv(now, period);
+      long current = Math.floorDiv(time, period);
       long w = current;
       long c = 0;
       if (tag[i] == period) {
@@ -47,23 +48,35 @@ final class FixedWindowState extends KeyState {
       }
       nowWindow[i] = w;
       nowCount[i] = c;
-      if (!exceeds && c + permits > limit.limit(i)) {
-        granted = false;
+    }
+  }
+
+  @Override
+  boolean admit(CompiledLimit limit, long time, long permits) {
+    observe(limit, time);
+    for (int i = 0; i < limit.count(); i++) {
+      if (nowCount[i] + permits > limit.limit(i)) {
+        return false;
       }
     }
+    for (int i = 0; i < limit.count(); i++) {
+      nowCount[i] += permits;
+      window[i] = nowWindow[i];
+      count[i] = nowCount[i];
+      tag[i] = limit.period(i);
+    }
+    return true;
+  }
+
+  @Override
+  void explain(CompiledLimit limit, long permits) {
     long remainingMin = Long.MAX_VALUE;
     long retry = 0;
     long reset = 0;
-    for (int i = 0; i < n; i++) {
-      long period = limit.period(i);
+    for (int i = 0; i < limit.count(); i++) {
       long c = nowCount[i];
-      long windowEnd = (nowWindow[i] + 1) * period - now;
-      if (granted) {
-        c += permits;
-        window[i] = nowWindow[i];
-        count[i] = c;
-        tag[i] = period;
-      } else if (!exceeds && c + permits > limit.limit(i)) {
+      long windowEnd = (nowWindow[i] + 1) * limit.period(i) - now;
+      if (reason == RATE_LIMITED && c + permits > limit.limit(i)) {
         retry = Math.max(retry, windowEnd);
       }
       remainingMin = Math.min(remainingMin, limit.limit(i) - c);
@@ -71,7 +84,6 @@ final class FixedWindowState extends KeyState {
         reset = Math.max(reset, windowEnd);
       }
     }
-    reason = granted ? ALLOWED : exceeds ? EXCEEDS_CAPACITY : RATE_LIMITED;
     remaining = remainingMin;
     retryAfter = retry;
     resetAfter = reset;

@@ -1,7 +1,5 @@
 package io.distkit.ratelimit.local;
 
-import static io.distkit.ratelimit.internal.CompiledLimit.ceilDiv;
-
 import io.distkit.ratelimit.internal.CompiledLimit;
 
 /**
@@ -45,7 +43,7 @@ final class GcraState extends DeficitState {
     long ahead = tat[i] - now;
     if (scaleA[i] == a && scaleB[i] == limit.b(i)) {
       // an arrival time far ahead (the clock went back) is just an empty bucket
-      return ahead > ceilDiv(full, a) ? full : Math.min(ahead * a + rem[i], full);
+      return ahead > limit.refillHorizon(i) ? full : Math.min(ahead * a + rem[i], full);
     }
     if (ahead > CompiledLimit.MAX_EXACT / scaleA[i]) {
       return full;

@@ -4,11 +4,13 @@ import io.distkit.ratelimit.RateLimitDecision;
 import io.distkit.ratelimit.internal.CompiledLimit;
 
 /**
- * One key's state under one algorithm, and the outcome of its last decision. Every field is guarded by the
- * object's monitor (no I/O ever happens under it), except {@link #limit}, which the map's expiry reads.
+ * One key's state under one algorithm. Every field is guarded by the object's monitor (no I/O ever happens
+ * under it), except {@link #limit}, which the map's expiry reads.
  *
- * <p>{@link #decide} mutates the state only when it grants the permits: a denial leaves it as it was, so
- * asking again at the same time gives the same answer.
+ * <p>{@link #decide} answers yes or no and consumes on yes; it mutates the state only when it grants, so
+ * asking again at the same time gives the same answer. {@link #explain} then works out the rest of the
+ * decision (remaining, retry-after, reset-after) from what {@code decide} left in scratch fields; callers
+ * that only need yes or no skip it.
  */
 abstract class KeyState {
 
@@ -22,7 +24,9 @@ abstract class KeyState {
   /** Set when the map dropped this state; a caller holding it must look the key up again. */
   boolean retired;
 
+  /** The outcome of the last {@link #decide}. */
   int reason;
+
   long remaining;
   long retryAfter;
   long resetAfter;
@@ -32,37 +36,61 @@ abstract class KeyState {
   }
 
   /**
-   * Decides a request and, if granted, consumes it. Fills {@link #reason}, {@link #remaining},
-   * {@link #retryAfter} and {@link #resetAfter}.
+   * Decides a request and, if granted, consumes it. Sets {@link #reason}.
    *
    * @param limit the key's limit for this request, of this state's algorithm
    * @param now µs, on the limiter's monotonic timeline
    * @param permits at least 1
+   * @return whether the permits were granted
    */
-  abstract void decide(CompiledLimit limit, long now, long permits);
-
-  boolean allowed() {
-    return reason == ALLOWED;
+  final boolean decide(CompiledLimit limit, long now, long permits) {
+    if (permits > limit.capacity()) {
+      reason = EXCEEDS_CAPACITY;
+      observe(limit, now);
+      return false;
+    }
+    boolean granted = admit(limit, now, permits);
+    reason = granted ? ALLOWED : RATE_LIMITED;
+    return granted;
   }
 
-  RateLimitDecision toDecision() {
+  /**
+   * Brings the scratch view up to {@code now} without deciding anything (for a request that can never fit).
+   *
+   * @param limit the limit
+   * @param now µs
+   */
+  abstract void observe(CompiledLimit limit, long now);
+
+  /**
+   * Brings the scratch view up to {@code now}, and grants (updating the state and the scratch view) when
+   * every bandwidth has room for {@code permits}.
+   *
+   * @param limit the limit
+   * @param now µs
+   * @param permits at most the limit's capacity
+   * @return whether granted
+   */
+  abstract boolean admit(CompiledLimit limit, long now, long permits);
+
+  /**
+   * Fills {@link #remaining}, {@link #retryAfter} and {@link #resetAfter} for the last decision, from the
+   * scratch view it left.
+   *
+   * @param limit the limit of the last decision
+   * @param permits the permits it asked for
+   */
+  abstract void explain(CompiledLimit limit, long permits);
+
+  RateLimitDecision toDecision(CompiledLimit limit, long permits) {
+    explain(limit, permits);
     RateLimitDecision.Reason why = switch (reason) {
       case ALLOWED -> RateLimitDecision.Reason.ALLOWED;
       case RATE_LIMITED -> RateLimitDecision.Reason.RATE_LIMITED;
       default -> RateLimitDecision.Reason.EXCEEDS_CAPACITY;
     };
-    return new RateLimitDecision(reason == ALLOWED, why, remaining, retryAfter, resetAfter,
-        RateLimitDecision.Source.LIMITER);
-  }
-
-  /** Whether some bandwidth can never hold {@code permits}. */
-  static boolean exceedsCapacity(CompiledLimit limit, long permits) {
-    for (int i = 0; i < limit.count(); i++) {
-      if (permits > limit.burst(i)) {
-        return true;
-      }
-    }
-    return false;
+    return new RateLimitDecision(reason == ALLOWED, why, remaining, reason == RATE_LIMITED ? retryAfter : 0,
+        resetAfter, RateLimitDecision.Source.LIMITER);
   }
 
   static long[] grow(long[] array, int length) {

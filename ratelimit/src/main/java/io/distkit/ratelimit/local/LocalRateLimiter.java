@@ -14,7 +14,6 @@ import io.distkit.ratelimit.internal.AbstractRateLimiter;
 import io.distkit.ratelimit.internal.CompiledLimit;
 import io.distkit.ratelimit.internal.LimiterSettings;
 import io.distkit.ratelimit.internal.MonotonicMicros;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,7 +55,7 @@ public final class LocalRateLimiter extends AbstractRateLimiter {
         .maximumSize(maxKeys)
         .ticker(clock::nanoTime)
         .executor(Runnable::run)
-        .expireAfter(new ForgetWhenFresh())
+        .expireAfter(new ForgetWhenFresh()) // per key: a call may pass a limit of its own
         .evictionListener((String key, @Nullable KeyState state, RemovalCause cause) -> {
           if (state != null) {
             retire(state);
@@ -76,26 +75,42 @@ public final class LocalRateLimiter extends AbstractRateLimiter {
 
   @Override
   protected RateLimitDecision decide(String key, long permits, CompiledLimit limit) {
-    return decide(key, permits, limit, KeyState::toDecision);
+    while (true) {
+      KeyState state = stateOf(key, limit);
+      synchronized (state) {
+        if (decideLocked(state, limit, permits)) {
+          return state.toDecision(limit, permits);
+        }
+      }
+    }
   }
 
   @Override
   protected boolean consume(String key, long permits, CompiledLimit limit) {
-    return decide(key, permits, limit, KeyState::allowed); // Boolean.valueOf: cached, no allocation
-  }
-
-  /** Decides under the key's monitor and reads the outcome there; {@code outcome} must not capture. */
-  private <T> T decide(String key, long permits, CompiledLimit limit, Function<KeyState, T> outcome) {
     while (true) {
       KeyState state = stateOf(key, limit);
       synchronized (state) {
-        if (!state.retired) { // else the map dropped it between lookup and lock: look again
-          state.limit = limit;
-          state.decide(limit, time.now(), permits);
-          return outcome.apply(state);
+        if (decideLocked(state, limit, permits)) {
+          return state.reason == KeyState.ALLOWED; // no decision object, no remaining/retry arithmetic
         }
       }
     }
+  }
+
+  /**
+   * Decides while holding the state's monitor.
+   *
+   * @return false when the map dropped the state between lookup and lock: look the key up again
+   */
+  private boolean decideLocked(KeyState state, CompiledLimit limit, long permits) {
+    if (state.retired) {
+      return false;
+    }
+    if (state.limit != limit) {
+      state.limit = limit; // a volatile write only when the key's limit changed
+    }
+    state.decide(limit, time.now(), permits);
+    return true;
   }
 
   private KeyState stateOf(String key, CompiledLimit limit) {
@@ -159,7 +174,7 @@ public final class LocalRateLimiter extends AbstractRateLimiter {
    */
   private static final class ForgetWhenFresh implements Expiry<String, KeyState> {
     private static long nanos(KeyState state) {
-      return Math.multiplyExact(state.limit.surelyFreshMicros(), 1000L);
+      return state.limit.surelyFreshNanos();
     }
 
     @Override

@@ -12,7 +12,9 @@ final class SlidingLogState extends KeyState {
   private long[] times = new long[16];
   private int head;
   private int size;
+  // scratch: the time of the last decision and where each bandwidth's window starts in the log
   private int[] start = new int[1];
+  private long now;
 
   SlidingLogState(CompiledLimit limit) {
     super(limit);
@@ -53,41 +55,46 @@ final class SlidingLogState extends KeyState {
   }
 
   @Override
-  void decide(CompiledLimit limit, long time, long permits) {
+  void observe(CompiledLimit limit, long time) {
     int n = limit.count();
     if (start.length < n) {
       start = new int[n];
     }
-    long now = size > 0 ? Math.max(time, at(size - 1)) : time;
+    now = size > 0 ? Math.max(time, at(size - 1)) : time;
     while (size > 0 && times[head] <= now - limit.maxPeriod()) {
       head = (head + 1) % times.length;
       size--;
     }
-    boolean exceeds = exceedsCapacity(limit, permits);
-    boolean granted = !exceeds;
     for (int i = 0; i < n; i++) {
       start[i] = firstAfter(now - limit.period(i));
-      if (!exceeds && size - start[i] + permits > limit.limit(i)) {
-        granted = false;
+    }
+  }
+
+  @Override
+  boolean admit(CompiledLimit limit, long time, long permits) {
+    observe(limit, time);
+    for (int i = 0; i < limit.count(); i++) {
+      if (size - start[i] + permits > limit.limit(i)) {
+        return false;
       }
     }
+    append(now, permits);
+    return true;
+  }
+
+  @Override
+  void explain(CompiledLimit limit, long permits) {
     long remainingMin = Long.MAX_VALUE;
     long retry = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < limit.count(); i++) {
       long counted = size - start[i];
-      if (granted) {
-        counted += permits;
-      } else if (!exceeds && counted + permits > limit.limit(i)) {
+      if (reason == RATE_LIMITED && counted + permits > limit.limit(i)) {
         // the k-th oldest entry in the window must leave it first
         long k = counted + permits - limit.limit(i);
         retry = Math.max(retry, at((int) (start[i] + k - 1)) + limit.period(i) - now);
       }
       remainingMin = Math.min(remainingMin, limit.limit(i) - counted);
     }
-    if (granted) {
-      append(now, permits);
-    }
-    reason = granted ? ALLOWED : exceeds ? EXCEEDS_CAPACITY : RATE_LIMITED;
     remaining = remainingMin;
     retryAfter = retry;
     resetAfter = size > 0 ? at(size - 1) + limit.maxPeriod() - now : 0;

@@ -15,17 +15,19 @@ final class SlidingWindowCounterState extends KeyState {
   private long[] window = new long[1];
   private long[] previous = new long[1];
   private long[] current = new long[1];
+  // scratch: each bandwidth as of the last decision
   private long[] w = new long[1];
   private long[] p = new long[1];
   private long[] c = new long[1];
   private long[] elapsedUnits = new long[1];
+  private long now;
 
   SlidingWindowCounterState(CompiledLimit limit) {
     super(limit);
   }
 
   @Override
-  void decide(CompiledLimit limit, long now, long permits) {
+  void observe(CompiledLimit limit, long time) {
     int n = limit.count();
     tag = grow(tag, n);
     window = grow(window, n);
@@ -35,13 +37,11 @@ final class SlidingWindowCounterState extends KeyState {
     p = grow(p, n);
     c = grow(c, n);
     elapsedUnits = grow(elapsedUnits, n);
-    boolean exceeds = exceedsCapacity(limit, permits);
-    boolean granted = !exceeds;
+    now = time;
     for (int i = 0; i < n; i++) {
       long period = limit.period(i);
       long max = limit.limit(i);
-      long units = period / limit.unit(i);
-      long cw = Math.floorDiv(now, period);
+      long cw = Math.floorDiv(time, period);
       long wi = cw;
       long pi = 0;
       long ci = 0;
@@ -63,19 +63,42 @@ final class SlidingWindowCounterState extends KeyState {
         pi = Math.min(previous[i], max); // the period changed: carry both counts (against the caller)
         ci = Math.min(current[i], max);
       }
-      long eu = wi == cw ? (now - cw * period) / limit.unit(i) : 0;
       w[i] = wi;
       p[i] = pi;
       c[i] = ci;
-      elapsedUnits[i] = eu;
-      if (!exceeds && pi * (units - eu) + (ci + permits) * units > max * units) {
-        granted = false;
+      elapsedUnits[i] = wi == cw ? (time - cw * period) / limit.unit(i) : 0;
+    }
+  }
+
+  private boolean fits(CompiledLimit limit, int i, long permits) {
+    long units = limit.period(i) / limit.unit(i);
+    return p[i] * (units - elapsedUnits[i]) + (c[i] + permits) * units <= limit.limit(i) * units;
+  }
+
+  @Override
+  boolean admit(CompiledLimit limit, long time, long permits) {
+    observe(limit, time);
+    for (int i = 0; i < limit.count(); i++) {
+      if (!fits(limit, i, permits)) {
+        return false;
       }
     }
+    for (int i = 0; i < limit.count(); i++) {
+      c[i] += permits;
+      window[i] = w[i];
+      previous[i] = p[i];
+      current[i] = c[i];
+      tag[i] = limit.period(i);
+    }
+    return true;
+  }
+
+  @Override
+  void explain(CompiledLimit limit, long permits) {
     long remainingMin = Long.MAX_VALUE;
     long retry = 0;
     long reset = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < limit.count(); i++) {
       long period = limit.period(i);
       long max = limit.limit(i);
       long unit = limit.unit(i);
@@ -84,14 +107,7 @@ final class SlidingWindowCounterState extends KeyState {
       long pi = p[i];
       long ci = c[i];
       long eu = elapsedUnits[i];
-      boolean fits = pi * (units - eu) + (ci + permits) * units <= max * units;
-      if (granted) {
-        ci += permits;
-        window[i] = wi;
-        previous[i] = pi;
-        current[i] = ci;
-        tag[i] = period;
-      } else if (!exceeds && !fits) {
+      if (reason == RATE_LIMITED && !fits(limit, i, permits)) {
         long at;
         if (ci + permits <= max) {
           // later in this window, once the previous window weighs little enough
@@ -111,7 +127,6 @@ final class SlidingWindowCounterState extends KeyState {
         reset = Math.max(reset, (wi + 1) * period - now);
       }
     }
-    reason = granted ? ALLOWED : exceeds ? EXCEEDS_CAPACITY : RATE_LIMITED;
     remaining = remainingMin;
     retryAfter = retry;
     resetAfter = reset;

@@ -1,7 +1,5 @@
 package io.distkit.ratelimit.local;
 
-import static io.distkit.ratelimit.internal.CompiledLimit.ceilDiv;
-
 import io.distkit.ratelimit.internal.CompiledLimit;
 
 /**
@@ -38,7 +36,10 @@ final class TokenBucketState extends DeficitState {
     }
     long d = scale[i] == limit.b(i) ? deficit[i] : converted(limit, i, deficit[i], scale[i]);
     long elapsed = now - last;
-    return d == 0 || elapsed >= ceilDiv(d, limit.a(i)) ? 0 : d - elapsed * limit.a(i);
+    if (elapsed >= limit.refillHorizon(i)) {
+      return 0; // paid off, and elapsed x a might not be exact any more
+    }
+    return Math.max(0, d - elapsed * limit.a(i));
   }
 
   @Override
