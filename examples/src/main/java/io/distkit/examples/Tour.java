@@ -24,7 +24,8 @@ public final class Tour {
   /** One section per module, in the order they print. */
   static final List<TourSection> SECTIONS = List.of(
       new CoreTour(),
-      new RateLimitTour());
+      new RateLimitTour(),
+      new HashingTour());
 
   private Tour() {}
 

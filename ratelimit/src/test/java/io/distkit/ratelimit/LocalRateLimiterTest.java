@@ -28,13 +28,13 @@ class LocalRateLimiterTest extends RateLimiterContractTest {
       limiter.tryAcquire(key + i, 10);
     }
     assertThat(limiter.stats().keys()).isEqualTo(100);
-    // the map expires keys during maintenance, which runs on the callers that add keys
     clock.advance(ofMinutes(1)); // fresh now, but kept for the margin
     limiter.tryAcquire("other");
+    limiter.cleanUp();
     assertThat(limiter.stats().keys()).isEqualTo(101);
     clock.advance(ofSeconds(1));
-    limiter.tryAcquire("another");
-    assertThat(limiter.stats().keys()).isEqualTo(2);
+    limiter.cleanUp();
+    assertThat(limiter.stats().keys()).as("only the key used a second ago is left").isEqualTo(1);
     assertThat(limiter.tryAcquire(key + 7, 10).allowed()).as("a forgotten key is a fresh key").isTrue();
   }
 
@@ -47,8 +47,26 @@ class LocalRateLimiterTest extends RateLimiterContractTest {
     RateLimit daily = RateLimit.of(Algorithm.TOKEN_BUCKET, 1, Duration.ofDays(1));
     assertThat(limiter.tryAcquire(key, 1, daily).allowed()).isTrue();
     clock.advance(Duration.ofHours(1)); // far beyond what the default limit needs to be fresh again
-    limiter.tryAcquire("another"); // map maintenance runs on callers that add keys
+    limiter.cleanUp();
+    assertThat(limiter.stats().keys()).isEqualTo(1);
     assertThat(limiter.tryAcquire(key, 1, daily).allowed()).as("the daily permit is still used").isFalse();
+  }
+
+  @Test
+  void keysAreForgottenWithoutAnyoneCallingCleanUp() {
+    LocalRateLimiter limiter = LocalRateLimiter.builder()
+        .limit(RateLimit.of(Algorithm.GCRA, 10, ofSeconds(1)))
+        .clock(clock)
+        .build();
+    for (int i = 0; i < 1000; i++) {
+      limiter.tryAcquire(key + i);
+    }
+    clock.advance(ofSeconds(3));
+    // a sweep step looks at 64 keys about every 256 calls: 200,000 calls sweep the map many times over
+    for (int i = 0; i < 200_000; i++) {
+      limiter.tryConsume("busy", 1);
+    }
+    assertThat(limiter.stats().keys()).isEqualTo(1);
   }
 
   @Test

@@ -1,11 +1,12 @@
 package io.distkit.ratelimit.local;
 
+import io.distkit.ratelimit.Algorithm;
 import io.distkit.ratelimit.RateLimitDecision;
 import io.distkit.ratelimit.internal.CompiledLimit;
 
 /**
  * One key's state under one algorithm. Every field is guarded by the object's monitor (no I/O ever happens
- * under it), except {@link #limit}, which the map's expiry reads.
+ * under it).
  *
  * <p>{@link #decide} answers yes or no and consumes on yes; it mutates the state only when it grants, so
  * asking again at the same time gives the same answer. {@link #explain} then works out the rest of the
@@ -18,8 +19,18 @@ abstract class KeyState {
   static final int RATE_LIMITED = 1;
   static final int EXCEEDS_CAPACITY = 2;
 
-  /** The limit of the last decision; decides how long the map keeps this key. */
-  volatile CompiledLimit limit;
+  /** The algorithm this state belongs to; a key that switches algorithm gets a new state. */
+  final Algorithm algorithm;
+
+  /** The limit of the last decision. */
+  CompiledLimit limit;
+
+  /**
+   * When the state is surely fresh again, in µs: the last decision's time plus its limit's bound
+   * ({@link CompiledLimit#surelyFreshMicros()}). Read without the monitor only as a hint; checked again
+   * under it before the key is forgotten.
+   */
+  long surelyFreshAt;
 
   /** Set when the map dropped this state; a caller holding it must look the key up again. */
   boolean retired;
@@ -32,6 +43,7 @@ abstract class KeyState {
   long resetAfter;
 
   KeyState(CompiledLimit limit) {
+    this.algorithm = limit.algorithm();
     this.limit = limit;
   }
 
@@ -44,6 +56,10 @@ abstract class KeyState {
    * @return whether the permits were granted
    */
   final boolean decide(CompiledLimit limit, long now, long permits) {
+    if (this.limit != limit) {
+      this.limit = limit; // a reference write costs a GC barrier: only when the key's limit changed
+    }
+    surelyFreshAt = Math.max(surelyFreshAt, now + limit.surelyFreshMicros());
     if (permits > limit.capacity()) {
       reason = EXCEEDS_CAPACITY;
       observe(limit, now);

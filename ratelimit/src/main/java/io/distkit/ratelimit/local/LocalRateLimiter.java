@@ -2,7 +2,6 @@ package io.distkit.ratelimit.local;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.distkit.core.Clock;
 import io.distkit.core.internal.Require;
@@ -14,6 +13,9 @@ import io.distkit.ratelimit.internal.AbstractRateLimiter;
 import io.distkit.ratelimit.internal.CompiledLimit;
 import io.distkit.ratelimit.internal.LimiterSettings;
 import io.distkit.ratelimit.internal.MonotonicMicros;
+import java.util.Iterator;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,11 +28,12 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p><b>State.</b> One small object per key (two to four longs per bandwidth; a sliding log keeps one long
- * per permit admitted within its period), in a bounded map ({@link Builder#maxKeys(long)}, Caffeine). A key
- * is forgotten only once its state is surely back to fresh (every bandwidth full again), plus a one-second
- * margin, so forgetting never changes a decision. Only if more than {@code maxKeys} keys are active at once
- * does the map evict keys that are not fresh yet, and those keys then start fresh: size it above your peak of
- * active keys.
+ * per permit admitted within its period), in a map bounded by {@link Builder#maxKeys(long)} (Caffeine,
+ * size-based eviction). A key is forgotten once its state is surely back to fresh (every bandwidth full
+ * again, plus a one-second margin), by a sweep that checks a few keys every few hundred calls, so forgetting
+ * never changes a decision and no caller pays for a pass over the whole map. Only if more than
+ * {@code maxKeys} keys are active at once does the map evict keys that are not fresh yet, and those keys then
+ * start fresh: size it above your peak of active keys.
  *
  * <p><b>Concurrency.</b> No global lock: each key is guarded by its own monitor, held for a few arithmetic
  * operations (never across I/O). Deciding for an existing key allocates nothing when called through
@@ -45,17 +48,23 @@ public final class LocalRateLimiter extends AbstractRateLimiter {
   /** The default {@linkplain Builder#maxKeys(long) bound} on keys held at once. */
   public static final long DEFAULT_MAX_KEYS = 1_000_000;
 
+  /** Map maintenance: how many keys one sweep step looks at, and how often (1 in SWEEP_EVERY calls). */
+  private static final int SWEEP_STEP = 64;
+  private static final int SWEEP_EVERY = 256;
+
   private final Cache<String, KeyState> states;
   private final MonotonicMicros time;
+  private final AtomicBoolean sweeping = new AtomicBoolean();
+  private @Nullable Iterator<KeyState> sweep; // guarded by sweeping
 
   private LocalRateLimiter(LimiterSettings settings, long maxKeys) {
     super(settings);
     this.time = new MonotonicMicros(clock);
+    // Caffeine bounds the map (size-based eviction); it does no expiry, which would read a clock on every
+    // lookup: keys that are surely fresh are forgotten by sweep() instead
     this.states = Caffeine.newBuilder()
         .maximumSize(maxKeys)
-        .ticker(clock::nanoTime)
         .executor(Runnable::run)
-        .expireAfter(new ForgetWhenFresh()) // per key: a call may pass a limit of its own
         .evictionListener((String key, @Nullable KeyState state, RemovalCause cause) -> {
           if (state != null) {
             retire(state);
@@ -75,10 +84,13 @@ public final class LocalRateLimiter extends AbstractRateLimiter {
 
   @Override
   protected RateLimitDecision decide(String key, long permits, CompiledLimit limit) {
+    long now = time.now();
+    maybeSweep(now);
     while (true) {
       KeyState state = stateOf(key, limit);
       synchronized (state) {
-        if (decideLocked(state, limit, permits)) {
+        if (!state.retired) { // else the map dropped it between lookup and lock: look again
+          state.decide(limit, now, permits);
           return state.toDecision(limit, permits);
         }
       }
@@ -87,30 +99,64 @@ public final class LocalRateLimiter extends AbstractRateLimiter {
 
   @Override
   protected boolean consume(String key, long permits, CompiledLimit limit) {
+    long now = time.now();
+    maybeSweep(now);
     while (true) {
       KeyState state = stateOf(key, limit);
       synchronized (state) {
-        if (decideLocked(state, limit, permits)) {
-          return state.reason == KeyState.ALLOWED; // no decision object, no remaining/retry arithmetic
+        if (!state.retired) {
+          return state.decide(limit, now, permits); // no decision object, no remaining/retry arithmetic
         }
       }
     }
   }
 
+  private void maybeSweep(long now) {
+    if ((ThreadLocalRandom.current().nextInt() & (SWEEP_EVERY - 1)) == 0 && sweeping.compareAndSet(false, true)) {
+      try {
+        sweep = forgetFresh(sweep, SWEEP_STEP, now);
+      } finally {
+        sweeping.set(false);
+      }
+    }
+  }
+
   /**
-   * Decides while holding the state's monitor.
-   *
-   * @return false when the map dropped the state between lookup and lock: look the key up again
+   * Forgets every key whose state is surely fresh now, at once. The limiter does this by itself, a few keys
+   * every few hundred calls; call this to reclaim memory immediately. Forgetting never changes a decision.
    */
-  private boolean decideLocked(KeyState state, CompiledLimit limit, long permits) {
-    if (state.retired) {
-      return false;
+  public void cleanUp() {
+    forgetFresh(null, Integer.MAX_VALUE, time.now());
+  }
+
+  /**
+   * Looks at up to {@code budget} keys from {@code cursor} on (a new pass when it is exhausted) and forgets
+   * those whose state is surely fresh at {@code now}.
+   *
+   * @return where the next look should continue
+   */
+  private @Nullable Iterator<KeyState> forgetFresh(@Nullable Iterator<KeyState> cursor, int budget, long now) {
+    for (int i = 0; i < budget; i++) {
+      if (cursor == null || !cursor.hasNext()) {
+        if (cursor != null && budget == Integer.MAX_VALUE) {
+          return null; // a full pass is done
+        }
+        cursor = states.asMap().values().iterator();
+        if (!cursor.hasNext()) {
+          return null;
+        }
+      }
+      KeyState state = cursor.next();
+      if (state.surelyFreshAt <= now) { // a hint, read without the monitor; checked again under it
+        synchronized (state) {
+          if (!state.retired && state.surelyFreshAt <= now) {
+            state.retired = true;
+            cursor.remove();
+          }
+        }
+      }
     }
-    if (state.limit != limit) {
-      state.limit = limit; // a volatile write only when the key's limit changed
-    }
-    state.decide(limit, time.now(), permits);
-    return true;
+    return cursor;
   }
 
   private KeyState stateOf(String key, CompiledLimit limit) {
@@ -130,7 +176,7 @@ public final class LocalRateLimiter extends AbstractRateLimiter {
   }
 
   private static boolean isOf(KeyState state, CompiledLimit limit) {
-    return state.limit.algorithm() == limit.algorithm();
+    return state.algorithm == limit.algorithm();
   }
 
   private static void retire(KeyState state) {
@@ -166,31 +212,6 @@ public final class LocalRateLimiter extends AbstractRateLimiter {
   @Override
   public String toString() {
     return "LocalRateLimiter[keys=" + states.estimatedSize() + "]";
-  }
-
-  /**
-   * Keeps a key until its state is surely fresh: the limit's longest time from any state back to fresh,
-   * counted from the latest access (every access is followed by at most one consumption).
-   */
-  private static final class ForgetWhenFresh implements Expiry<String, KeyState> {
-    private static long nanos(KeyState state) {
-      return state.limit.surelyFreshNanos();
-    }
-
-    @Override
-    public long expireAfterCreate(String key, KeyState state, long currentTime) {
-      return nanos(state);
-    }
-
-    @Override
-    public long expireAfterUpdate(String key, KeyState state, long currentTime, long currentDuration) {
-      return nanos(state);
-    }
-
-    @Override
-    public long expireAfterRead(String key, KeyState state, long currentTime, long currentDuration) {
-      return nanos(state);
-    }
   }
 
   /** Configures a {@link LocalRateLimiter}. Not thread-safe; build once. */

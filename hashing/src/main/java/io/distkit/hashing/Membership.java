@@ -1,0 +1,81 @@
+package io.distkit.hashing;
+
+import io.distkit.core.BackendUnavailableException;
+import java.util.Optional;
+
+/**
+ * Which nodes belong to a named group right now, and the {@link NodeLocator} built from them.
+ *
+ * <p>A member joins with a lease and renews it while it lives; {@link #close()} leaves the group, and a member
+ * that crashes disappears once its lease expires (within {@code lease + pollInterval} for every observer).
+ * Every change bumps the group's version, and every observer builds its locator from the members of a version
+ * with the same {@link LocatorConfig}, so all observers of one version map every key to the same node.
+ *
+ * <pre>{@code
+ * Membership<Server> group = RedisMembership.builder(backend, "cache-tier", serverCodec)
+ *     .self(me)                                   // omit to watch without joining
+ *     .locator(LocatorConfig.rendezvous())
+ *     .build();
+ * Server owner = group.locator().locate(key);      // lock-free: the current snapshot
+ * }</pre>
+ *
+ * <p>Implementations: {@code io.distkit.hashing.redis.RedisMembership} (a group shared through Redis,
+ * standalone or Cluster) and {@code io.distkit.hashing.local.LocalMembership} (a group inside this JVM, for
+ * tests and single-process use). Thread-safe.
+ *
+ * <p><b>When the backend is down</b>, a membership keeps serving the last view it read (stale, never empty
+ * because of the outage) and keeps retrying in the background; its own lease may expire meanwhile, in which
+ * case its next successful renewal joins the group again. Only {@link #refresh()} reports the outage, by
+ * throwing {@link BackendUnavailableException}.
+ *
+ * @param <N> the node type
+ */
+public interface Membership<N extends Node> extends AutoCloseable {
+
+  /**
+   * The current view: version, members, locator. Changes as the group changes; each view is immutable.
+   *
+   * @return the view most recently read
+   */
+  MembershipView<N> view();
+
+  /**
+   * The current locator, a shortcut for {@code view().locator()}.
+   *
+   * @return the locator over the current members (empty before anyone joined)
+   */
+  default NodeLocator<N> locator() {
+    return view().locator();
+  }
+
+  /**
+   * This process's own node, when it joined as a member.
+   *
+   * @return the node given to the builder's {@code self}, or empty for an observer
+   */
+  Optional<N> self();
+
+  /**
+   * Reads the group now, without waiting for a notification or the next poll; also expires members whose
+   * lease has run out.
+   *
+   * @return the view after the read
+   * @throws BackendUnavailableException when the backend is unavailable (the view is left as it was)
+   * @throws IllegalStateException after {@link #close()}
+   */
+  MembershipView<N> refresh();
+
+  /**
+   * Counters since the membership started.
+   *
+   * @return a snapshot
+   */
+  MembershipStats stats();
+
+  /**
+   * Leaves the group (when a member) and stops renewing, polling and listening. Idempotent. A failure to
+   * reach the backend while leaving is logged: the lease then expires on its own.
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,154 @@
+package io.distkit.hashing;
+
+import io.distkit.core.internal.Require;
+import io.distkit.hashing.internal.MembershipSettings;
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The settings every {@link Membership} shares; each implementation's builder adds its own. Not thread-safe.
+ *
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><th>setting</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@link #self}</td><td>none (observe only)</td><td>the node this process joins as</td></tr>
+ *   <tr><td>{@link #lease}</td><td>10 s</td><td>how long a member stays without renewing</td></tr>
+ *   <tr><td>{@link #renewInterval}</td><td>lease / 3</td><td>how often a member renews its lease</td></tr>
+ *   <tr><td>{@link #pollInterval}</td><td>5 s</td><td>how often the group is re-read as a safety net</td></tr>
+ *   <tr><td>{@link #locator}</td><td>{@link LocatorConfig#ring()}</td><td>the algorithm of the locators</td></tr>
+ *   <tr><td>{@link #listener}</td><td>no-op</td><td>hears about each new version</td></tr>
+ * </table>
+ *
+ * @param <N> the node type
+ * @param <B> the concrete builder type
+ */
+public abstract class MembershipBuilder<N extends Node, B extends MembershipBuilder<N, B>> {
+
+  /** The lease unless configured. */
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
+
+  /** The poll interval unless configured. */
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
+
+  private static final Duration MIN_INTERVAL = Duration.ofMillis(10);
+
+  private @Nullable N self;
+  private Duration lease = DEFAULT_LEASE;
+  private @Nullable Duration renewInterval;
+  private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+  private LocatorConfig locator = LocatorConfig.ring();
+  private MembershipListener<N> listener = new MembershipListener<>() {};
+
+  /** For subclasses. */
+  protected MembershipBuilder() {}
+
+  @SuppressWarnings("unchecked")
+  private B thisBuilder() {
+    return (B) this;
+  }
+
+  /**
+   * Joins the group as this node. Without it the membership only observes.
+   *
+   * @param node this process's node; its id must be unique in the group
+   * @return this builder
+   */
+  public B self(N node) {
+    NodeChecks.check(node.nodeId(), node.weight());
+    this.self = node;
+    return thisBuilder();
+  }
+
+  /**
+   * How long a member stays in the group without renewing: a crashed member disappears this long after its
+   * last renewal (plus up to one poll interval until each observer notices). Shorter leases detect crashes
+   * sooner; a member paused longer than its lease (a long GC, a network partition) drops out and rejoins.
+   *
+   * @param lease at least 10 ms, whole milliseconds; default 10 s
+   * @return this builder
+   */
+  public B lease(Duration lease) {
+    this.lease = atLeast(lease, "lease");
+    return thisBuilder();
+  }
+
+  /**
+   * How often a member renews its lease. Must be shorter than the lease, with room for a slow round trip.
+   *
+   * @param renewInterval at least 10 ms and shorter than the lease; default lease / 3
+   * @return this builder
+   */
+  public B renewInterval(Duration renewInterval) {
+    this.renewInterval = atLeast(renewInterval, "renewInterval");
+    return thisBuilder();
+  }
+
+  /**
+   * How often the whole group is re-read even without a notification: the safety net for lost notifications,
+   * and what expires crashed members' leases.
+   *
+   * @param pollInterval at least 10 ms; default 5 s
+   * @return this builder
+   */
+  public B pollInterval(Duration pollInterval) {
+    this.pollInterval = atLeast(pollInterval, "pollInterval");
+    return thisBuilder();
+  }
+
+  /**
+   * The algorithm and settings of the locators built for each version. Every observer of a group must use
+   * the same, or they will disagree on where keys live.
+   *
+   * @param locator default {@link LocatorConfig#ring()}
+   * @return this builder
+   */
+  public B locator(LocatorConfig locator) {
+    this.locator = Objects.requireNonNull(locator, "locator");
+    return thisBuilder();
+  }
+
+  /**
+   * Hears about each new version.
+   *
+   * @param listener default: does nothing
+   * @return this builder
+   */
+  public B listener(MembershipListener<N> listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
+    return thisBuilder();
+  }
+
+  /**
+   * Starts the membership: joins (when {@link #self} was given), reads the group once, then keeps renewing and
+   * watching in the background.
+   *
+   * @return the running membership; close it to leave
+   * @throws io.distkit.core.BackendUnavailableException when the backend cannot be reached for the first join
+   *     and read
+   * @throws IllegalArgumentException when the settings contradict each other
+   */
+  public abstract Membership<N> build();
+
+  /**
+   * The settings gathered so far, checked, for an implementation's {@link #build()}.
+   *
+   * @return the shared settings
+   * @throws IllegalArgumentException when the renew interval is not shorter than the lease
+   */
+  protected final MembershipSettings<N> settings() {
+    Duration renew = renewInterval != null ? renewInterval : lease.dividedBy(3);
+    if (renew.compareTo(lease) >= 0) {
+      throw new IllegalArgumentException("renewInterval (" + renew + ") must be shorter than lease (" + lease + ")");
+    }
+    return new MembershipSettings<>(self, lease, renew, pollInterval, locator, listener);
+  }
+
+  private static Duration atLeast(Duration value, String name) {
+    Require.positiveNanos(value, name);
+    if (value.compareTo(MIN_INTERVAL) < 0) {
+      throw new IllegalArgumentException(name + " (" + value + ") must be at least 10 ms");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,28 @@
+package io.distkit.hashing;
+
+import io.distkit.core.internal.Require;
+
+/** The checks every locator applies to the nodes it is built from. */
+final class NodeChecks {
+
+  private NodeChecks() {}
+
+  /**
+   * Checks an id and a weight.
+   *
+   * @return the id
+   * @throws IllegalArgumentException naming the bad id or weight
+   */
+  static String check(String nodeId, int weight) {
+    Require.nonBlank(nodeId, "nodeId");
+    if (nodeId.length() > Node.MAX_ID_LENGTH) {
+      throw new IllegalArgumentException("nodeId ('" + nodeId.substring(0, 40) + "...', " + nodeId.length()
+          + " chars) must be at most " + Node.MAX_ID_LENGTH + " chars");
+    }
+    if (weight < 1 || weight > Node.MAX_WEIGHT) {
+      throw new IllegalArgumentException("weight (" + weight + ") of node '" + nodeId + "' must be between 1 and "
+          + Node.MAX_WEIGHT);
+    }
+    return nodeId;
+  }
+}

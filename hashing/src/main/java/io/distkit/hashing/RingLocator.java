@@ -1,0 +1,112 @@
+package io.distkit.hashing;
+
+import io.distkit.hashing.internal.KeyHasher;
+import io.distkit.hashing.internal.Md5Hasher;
+import io.distkit.hashing.internal.PointSort;
+import io.distkit.hashing.internal.SortedLongs;
+import io.distkit.hashing.internal.Xxh3Hasher;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * {@link Algorithm#RING} and {@link Algorithm#KETAMA}: sorted points on a circle, in two primitive arrays
+ * (positions and owners), searched by binary search. A key belongs to the first point at or after its hash,
+ * wrapping past the largest point to the first.
+ */
+final class RingLocator<N extends Node> extends AbstractLocator<N> {
+
+  /** Libmemcached's {@code MEMCACHED_POINTS_PER_SERVER_KETAMA}. */
+  private static final int KETAMA_POINTS_PER_SERVER = 160;
+
+  /** Sorted ascending (signed). */
+  final long[] points;
+  /** {@code owners[i]} is the index in {@link #nodes} of the node that owns {@code points[i]}. */
+  final int[] owners;
+
+  private RingLocator(LocatorConfig config, List<N> nodes, KeyHasher hasher, long[] points, int[] owners) {
+    super(config, nodes, hasher);
+    this.points = points;
+    this.owners = owners;
+  }
+
+  /** A ring of {@code weight × vnodesPerWeight} XXH3 points per node, the point of "id#i" for each i. */
+  static <N extends Node> RingLocator<N> xxh3(LocatorConfig config, List<N> nodes) {
+    int total = 0;
+    for (N node : nodes) {
+      total += node.weight() * config.vnodesPerWeight();
+    }
+    long[] points = new long[total];
+    int[] owners = new int[total];
+    int p = 0;
+    for (int i = 0; i < nodes.size(); i++) {
+      String id = nodes.get(i).nodeId();
+      int count = nodes.get(i).weight() * config.vnodesPerWeight();
+      for (int v = 0; v < count; v++) {
+        points[p] = Xxh3Hasher.INSTANCE.hash(id + "#" + v);
+        owners[p++] = i;
+      }
+    }
+    // equal points (astronomically rare with 64 bits) go to the smaller id, so the ring depends only on the
+    // set of nodes, never on their order
+    PointSort.sort(points, owners, (a, b) -> nodes.get(a).nodeId().compareTo(nodes.get(b).nodeId()));
+    return new RingLocator<>(config, nodes, Xxh3Hasher.INSTANCE, points, owners);
+  }
+
+  /**
+   * Libmemcached's weighted ketama continuum: per node, {@code floor(pct × 160 / 4 × n + 1e-10) × 4} points
+   * computed in single precision as libmemcached does, four per MD5 of {@code "<id>-<i>"}; equal points are
+   * ordered by node position, as libmemcached's qsort comparator orders them.
+   */
+  static <N extends Node> RingLocator<N> ketama(LocatorConfig config, List<N> nodes) {
+    long totalWeight = 0;
+    for (N node : nodes) {
+      totalWeight += node.weight();
+    }
+    int n = nodes.size();
+    int[] perNode = new int[n];
+    int total = 0;
+    for (int i = 0; i < n; i++) {
+      float pct = (float) nodes.get(i).weight() / (float) totalWeight;
+      float scaled = pct * KETAMA_POINTS_PER_SERVER / 4 * (float) n + 0.0000000001f;
+      perNode[i] = (int) Math.floor(scaled) * 4;
+      total += perNode[i];
+    }
+    long[] points = new long[total];
+    int[] owners = new int[total];
+    int p = 0;
+    for (int i = 0; i < n; i++) {
+      String id = nodes.get(i).nodeId();
+      for (int h = 0; h < perNode[i] / 4; h++) {
+        byte[] digest = Md5Hasher.digest((id + "-" + h).getBytes(StandardCharsets.UTF_8));
+        for (int word = 0; word < 4; word++) {
+          points[p] = Md5Hasher.word(digest, word);
+          owners[p++] = i;
+        }
+      }
+    }
+    PointSort.sort(points, owners, Integer::compare);
+    return new RingLocator<>(config, nodes, Md5Hasher.INSTANCE, points, owners);
+  }
+
+  /** The index of the first point at or after {@code hash}, wrapping to 0 past the end. */
+  int firstPointAtOrAfter(long hash) {
+    int p = SortedLongs.firstAtOrAbove(points, hash);
+    return p == points.length ? 0 : p;
+  }
+
+  @Override
+  int index(long hash) {
+    return owners[firstPointAtOrAfter(hash)];
+  }
+
+  @Override
+  int indices(long hash, int[] into) {
+    // clockwise from the key, skipping nodes already taken; one full turn meets every node
+    return distinctOwners(owners, firstPointAtOrAfter(hash), into, Math.min(into.length, ids.length));
+  }
+
+  @Override
+  public long tableBytes() {
+    return ARRAY_HEADER + 8L * points.length + ARRAY_HEADER + 4L * owners.length;
+  }
+}

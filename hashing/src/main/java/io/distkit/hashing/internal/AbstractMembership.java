@@ -1,0 +1,304 @@
+package io.distkit.hashing.internal;
+
+import io.distkit.core.DistkitException;
+import io.distkit.core.internal.Listeners;
+import io.distkit.hashing.Membership;
+import io.distkit.hashing.MembershipStats;
+import io.distkit.hashing.MembershipView;
+import io.distkit.hashing.Node;
+import io.distkit.hashing.NodeLocator;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The part of a {@link Membership} that does not depend on where the group lives: one thread that renews the
+ * lease, re-reads the group, builds a locator per version and tells the listener, in order.
+ *
+ * <p>Every backend call runs on that one thread, so reads are applied in the order they were made and a view
+ * never goes back to an older version. A subclass says how to renew, read and leave, and how to be told of
+ * changes (it calls {@link #requestRefresh()}). Not API.
+ *
+ * @param <N> the node type
+ */
+public abstract class AbstractMembership<N extends Node> implements Membership<N> {
+
+  private static final Logger log = LoggerFactory.getLogger(AbstractMembership.class);
+
+  /**
+   * One read of the group.
+   *
+   * @param version the group's version
+   * @param members the members, in join order
+   * @param <N> the node type
+   */
+  public record Snapshot<N extends Node>(long version, List<N> members) {}
+
+  /** The settings. */
+  protected final MembershipSettings<N> settings;
+  private final String name;
+  private final ScheduledExecutorService worker;
+  private volatile @Nullable Thread workerThread;
+  private final AtomicBoolean refreshQueued = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile MembershipView<N> view;
+
+  private final LongAdder heartbeats = new LongAdder();
+  private final LongAdder reads = new LongAdder();
+  private final LongAdder changes = new LongAdder();
+  private final LongAdder failures = new LongAdder();
+
+  /**
+   * Prepares the membership; {@link #start()} sets it going.
+   *
+   * @param settings the shared settings
+   * @param name a short name for logs and the thread, e.g. {@code "redis:cache-tier"}; no credentials
+   */
+  protected AbstractMembership(MembershipSettings<N> settings, String name) {
+    this.settings = settings;
+    this.name = name;
+    this.view = new MembershipView<>(-1, List.of(), settings.locator().locator(List.<N>of()));
+    this.worker = Executors.newSingleThreadScheduledExecutor(task -> {
+      Thread thread = new Thread(task, "distkit-membership-" + name);
+      thread.setDaemon(true);
+      workerThread = thread;
+      return thread;
+    });
+  }
+
+  /**
+   * Renews (or takes) this member's lease.
+   *
+   * @param self this member
+   * @return the group's version after the renewal
+   */
+  protected abstract long heartbeat(N self);
+
+  /**
+   * Reads the whole group, expiring members whose lease has run out.
+   *
+   * @return the version and the members in join order
+   */
+  protected abstract Snapshot<N> read();
+
+  /**
+   * Removes this member from the group.
+   *
+   * @param self this member
+   */
+  protected abstract void leave(N self);
+
+  /** Starts listening for change notifications, after the first read. Does nothing unless overridden. */
+  protected void startListening() {}
+
+  /** Stops listening for change notifications. Does nothing unless overridden. */
+  protected void stopListening() {}
+
+  /**
+   * Joins and reads once on the calling thread's behalf, then schedules renewals and polls.
+   *
+   * @throws RuntimeException whatever the first join or read threw; the membership is then closed
+   */
+  public final void start() {
+    try {
+      onWorker(() -> {
+        settings.member().ifPresent(this::heartbeatOnce);
+        readAndApply();
+        return null;
+      });
+    } catch (RuntimeException e) {
+      worker.shutdownNow();
+      closed.set(true);
+      throw e;
+    }
+    startListening();
+    settings.member().ifPresent(self -> {
+      long renew = settings.renewInterval().toNanos();
+      worker.scheduleWithFixedDelay(() -> quietly("renew the lease", () -> {
+        if (heartbeatOnce(self) != view.version()) {
+          readAndApply();
+        }
+      }), renew, renew, TimeUnit.NANOSECONDS);
+    });
+    long poll = settings.pollInterval().toNanos();
+    worker.scheduleWithFixedDelay(() -> quietly("read the group", this::readAndApply), poll, poll,
+        TimeUnit.NANOSECONDS);
+  }
+
+  private long heartbeatOnce(N self) {
+    long version = heartbeat(self);
+    heartbeats.increment();
+    return version;
+  }
+
+  private void readAndApply() {
+    Snapshot<N> snapshot = read();
+    reads.increment();
+    MembershipView<N> previous = view;
+    if (snapshot.version() == previous.version()) {
+      return;
+    }
+    NodeLocator<N> locator;
+    try {
+      locator = settings.locator().locator(snapshot.members());
+    } catch (IllegalArgumentException e) {
+      // a member this config can not hold (a weighted node under JUMP, more nodes than Maglev slots): every
+      // observer fails alike, so keep the last view rather than disagree with the others
+      failures.increment();
+      log.warn("Membership {}: cannot build a {} locator for version {}; keeping version {}: {}", name,
+          settings.locator(), snapshot.version(), previous.version(), e.getMessage());
+      return;
+    }
+    MembershipView<N> next = new MembershipView<>(snapshot.version(), snapshot.members(), locator);
+    view = next;
+    changes.increment();
+    log.debug("Membership {}: version {} with {} members", name, next.version(), next.members().size());
+    Listeners.notify(settings.listener(), "onChange", l -> l.onChange(previous, next));
+  }
+
+  /**
+   * Asks for a read soon, on the worker thread; for change notifications. Requests that arrive while one is
+   * queued are merged into it.
+   */
+  protected final void requestRefresh() {
+    if (closed.get() || !refreshQueued.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      worker.execute(() -> {
+        refreshQueued.set(false);
+        quietly("read the group", this::readAndApply);
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      refreshQueued.set(false); // closing
+    }
+  }
+
+  /**
+   * Runs a task on the worker thread after a delay, unless closed; for subclasses' retries.
+   *
+   * @param task the task
+   * @param delay how long to wait
+   */
+  protected final void schedule(Runnable task, Duration delay) {
+    if (!closed.get()) {
+      try {
+        worker.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing
+      }
+    }
+  }
+
+  private void quietly(String what, Runnable task) {
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      // the backend guard logs outages at WARN once; each failed attempt is only worth a debug line
+      failures.increment();
+      log.debug("Membership {} could not {}: {}", name, what, e.toString());
+    }
+  }
+
+  private <T> T onWorker(Callable<T> task) {
+    if (Thread.currentThread() == workerThread) {
+      try {
+        return task.call();
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new DistkitException("Membership " + name + " failed", e);
+      }
+    }
+    Future<T> result = worker.submit(task);
+    try {
+      return result.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new DistkitException("Membership " + name + " failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      result.cancel(true);
+      throw new DistkitException("Interrupted while waiting for membership " + name, e);
+    }
+  }
+
+  /**
+   * Whether {@link #close()} was called.
+   *
+   * @return true once closing has begun
+   */
+  protected final boolean isClosed() {
+    return closed.get();
+  }
+
+  @Override
+  public final MembershipView<N> view() {
+    return view;
+  }
+
+  @Override
+  public final Optional<N> self() {
+    return settings.member();
+  }
+
+  @Override
+  public final MembershipView<N> refresh() {
+    if (closed.get()) {
+      throw new IllegalStateException("Membership " + name + " is closed");
+    }
+    return onWorker(() -> {
+      readAndApply();
+      return view;
+    });
+  }
+
+  @Override
+  public final MembershipStats stats() {
+    return new MembershipStats(heartbeats.sum(), reads.sum(), changes.sum(), failures.sum());
+  }
+
+  @Override
+  public final void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    stopListening();
+    try {
+      onWorker(() -> {
+        settings.member().ifPresent(self -> {
+          try {
+            leave(self);
+          } catch (RuntimeException e) {
+            log.warn("Membership {}: could not leave ({}); the lease expires in at most {} ms", name, e.toString(),
+                settings.lease().toMillis());
+          }
+        });
+        return null;
+      });
+    } catch (RuntimeException e) {
+      log.debug("Membership {}: closing failed: {}", name, e.toString());
+    } finally {
+      worker.shutdownNow();
+    }
+  }
+
+  @Override
+  public String toString() {
+    MembershipView<N> v = view;
+    return "Membership[" + name + ", version " + v.version() + ", " + v.members().size() + " members]";
+  }
+}

@@ -1,0 +1,133 @@
+package io.distkit.hashing.redis;
+
+import io.distkit.core.Clock;
+import io.distkit.core.codec.Codec;
+import io.distkit.core.redis.RedisBackend;
+import io.distkit.core.redis.RedisKeys;
+import io.distkit.core.redis.TimeSource;
+import io.distkit.hashing.Membership;
+import io.distkit.hashing.MembershipBuilder;
+import io.distkit.hashing.Node;
+import java.util.Objects;
+
+/**
+ * {@link Membership} of a group kept in Redis (standalone or Cluster): members renew leases by the Redis
+ * server's clock, every change bumps a version and is announced on a pub/sub channel, and every observer
+ * re-reads the group on each announcement and every poll interval, expiring crashed members as it reads.
+ *
+ * <pre>{@code
+ * Membership<Server> group = RedisMembership.builder(RedisBackend.create(jedis), "cache-tier", serverCodec)
+ *     .self(thisServer)
+ *     .lease(Duration.ofSeconds(10))
+ *     .locator(LocatorConfig.rendezvous())
+ *     .build();
+ * Server owner = group.locator().locate("user:42");
+ * }</pre>
+ *
+ * <h2>In Redis</h2>
+ * Four keys under one hash tag, {@code <prefix>:hashing:{<group>}:members|leases|joined|meta}, and the channel
+ * {@code <prefix>:hashing:{<group>}:events}. Each operation (renew, read, leave) is one script: it expires
+ * leases that ran out, applies the change, bumps the version and publishes it, all atomically, so a version
+ * always names one member list. The keys' time to live is {@code 3 × max(lease, pollInterval)}, refreshed by
+ * every call and never shortened, so a group nobody uses anymore disappears.
+ *
+ * <h2>Timing</h2>
+ * A member that crashes (or is cut off) disappears for every observer within {@code lease + pollInterval} of
+ * its last renewal; a member that leaves ({@link Membership#close()}) or joins is seen at once through
+ * pub/sub, or within one poll interval when a notification is lost. The subscription holds one connection of
+ * the client's pool for as long as the membership runs.
+ *
+ * <h2>When Redis is down</h2>
+ * {@code build()} throws {@link io.distkit.core.BackendUnavailableException} when the first join and read fail.
+ * Later, the membership keeps its last view and retries each interval (the backend's guard makes the retries
+ * cheap); see {@link Membership} for what happens to its own lease.
+ */
+public final class RedisMembership {
+
+  private RedisMembership() {}
+
+  /**
+   * Starts configuring a membership of a group.
+   *
+   * @param backend the Redis to keep the group in
+   * @param group the group's name: any non-blank text up to 1,024 bytes of UTF-8
+   * @param codec turns nodes into bytes and back; every member and observer of the group must use the same
+   * @param <N> the node type
+   * @return a builder with every setting at its default
+   */
+  public static <N extends Node> Builder<N> builder(RedisBackend backend, String group, Codec<N> codec) {
+    return new Builder<>(backend, group, codec);
+  }
+
+  /**
+   * Configures a {@link RedisMembership}: the settings of {@link MembershipBuilder} and these.
+   *
+   * <table>
+   *   <caption>Redis settings</caption>
+   *   <tr><th>setting</th><th>default</th><th>meaning</th></tr>
+   *   <tr><td>{@link #timeSource}</td><td>{@link TimeSource#SERVER}</td><td>whose clock leases run on</td></tr>
+   *   <tr><td>{@link #clock}</td><td>{@link Clock#system()}</td><td>the client clock, for
+   *       {@link TimeSource#CLIENT}</td></tr>
+   *   <tr><td>{@link #keyPrefix}</td><td>{@value RedisKeys#DEFAULT_PREFIX}</td><td>the keys' prefix</td></tr>
+   * </table>
+   *
+   * @param <N> the node type
+   */
+  public static final class Builder<N extends Node> extends MembershipBuilder<N, Builder<N>> {
+    private final RedisBackend backend;
+    private final String group;
+    private final Codec<N> codec;
+    private TimeSource timeSource = TimeSource.SERVER;
+    private Clock clock = Clock.system();
+    private String keyPrefix = RedisKeys.DEFAULT_PREFIX;
+
+    private Builder(RedisBackend backend, String group, Codec<N> codec) {
+      this.backend = Objects.requireNonNull(backend, "backend");
+      this.group = RedisKeys.checkName(group);
+      this.codec = Objects.requireNonNull(codec, "codec");
+    }
+
+    /**
+     * Whose clock leases run on: the Redis server's (every JVM agrees, however skewed their clocks) or this
+     * JVM's {@link #clock} (for tests driven by a manual clock). Either way a group's time never goes back.
+     *
+     * @param timeSource default {@link TimeSource#SERVER}
+     * @return this builder
+     */
+    public Builder<N> timeSource(TimeSource timeSource) {
+      this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
+      return this;
+    }
+
+    /**
+     * The clock read for {@link TimeSource#CLIENT}; unused with {@link TimeSource#SERVER}.
+     *
+     * @param clock default {@link Clock#system()}
+     * @return this builder
+     */
+    public Builder<N> clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The prefix of the group's keys, e.g. one per application or environment sharing a Redis.
+     *
+     * @param keyPrefix see {@link RedisKeys#of(String, String)}; default {@value RedisKeys#DEFAULT_PREFIX}
+     * @return this builder
+     */
+    public Builder<N> keyPrefix(String keyPrefix) {
+      RedisKeys.of(keyPrefix, "hashing"); // checks it
+      this.keyPrefix = keyPrefix;
+      return this;
+    }
+
+    @Override
+    public Membership<N> build() {
+      RedisGroupMembership<N> membership = new RedisGroupMembership<>(settings(), backend,
+          RedisKeys.of(keyPrefix, "hashing"), group, codec, timeSource, clock);
+      membership.start();
+      return membership;
+    }
+  }
+}

@@ -1,0 +1,216 @@
+package io.distkit.hashing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.distkit.core.testing.ManualClock;
+import io.distkit.core.testing.TestKeys;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link Membership} promises, on every backend: run by {@code LocalMembershipTest},
+ * {@code RedisMembershipStandaloneTest} and {@code RedisMembershipClusterTest}.
+ *
+ * <p>Time is a {@link ManualClock} (leases run on it); renewals and polls are scheduled an hour apart unless a
+ * test says otherwise, so the test decides when the group is read. Change notifications are real.
+ */
+public abstract class MembershipContractTest {
+
+  /** Long enough that background renewals and polls never run during a test. */
+  protected static final Duration NEVER = Duration.ofHours(1);
+  private static final Duration LEASE = Duration.ofSeconds(10);
+
+  protected final ManualClock clock = new ManualClock();
+  protected final String group = TestKeys.unique("group");
+  private final List<Membership<Node>> opened = new ArrayList<>();
+
+  /**
+   * A builder for a membership of {@link #group}, on this backend, with leases on {@link #clock}.
+   *
+   * @return a builder with every other setting at its default
+   */
+  protected abstract MembershipBuilder<Node, ?> builder();
+
+  @AfterEach
+  void closeAll() {
+    opened.forEach(Membership::close);
+  }
+
+  private Membership<Node> open(MembershipBuilder<Node, ?> builder) {
+    Membership<Node> membership = builder.build();
+    opened.add(membership);
+    return membership;
+  }
+
+  /** A member whose lease (one hour by the manual clock) is never renewed during a test. */
+  protected Membership<Node> member(Node self) {
+    return member(self, NEVER);
+  }
+
+  private Membership<Node> member(Node self, Duration lease) {
+    return open(builder().self(self).lease(lease).renewInterval(lease.minusSeconds(1)).pollInterval(NEVER));
+  }
+
+  protected Membership<Node> observer() {
+    return open(builder().pollInterval(NEVER));
+  }
+
+  private static List<String> ids(Membership<Node> membership) {
+    return ids(membership.view());
+  }
+
+  private static List<String> ids(MembershipView<Node> view) {
+    return view.members().stream().map(Node::nodeId).toList();
+  }
+
+  @Test
+  void membersAndObserversSeeEachOtherAndAgreeWhereEveryKeyLives() {
+    Membership<Node> watcher = observer();
+    Membership<Node> a = member(Node.of("a"));
+    Membership<Node> b = member(Node.of("b", 2));
+    Membership<Node> c = member(Node.of("c"));
+    List<Membership<Node>> all = List.of(watcher, a, b, c);
+    // joins are announced: nobody polls
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      for (Membership<Node> m : all) {
+        assertThat(ids(m)).containsExactly("a", "b", "c");
+      }
+    });
+    long version = watcher.view().version();
+    for (Membership<Node> m : all) {
+      assertThat(m.view().version()).isEqualTo(version);
+      assertThat(m.view().members().get(1).weight()).isEqualTo(2);
+    }
+    for (String key : LocatorAnalysis.sampleKeys(2_000, 3)) {
+      String owner = watcher.locator().locate(key).nodeId();
+      for (Membership<Node> m : all) {
+        assertThat(m.locator().locate(key).nodeId()).isEqualTo(owner);
+      }
+    }
+    assertThat(b.self()).contains(Node.of("b", 2));
+    assertThat(watcher.self()).isEmpty();
+  }
+
+  @Test
+  void aMemberThatLeavesIsGoneForEveryoneAtOnce() {
+    Membership<Node> watcher = observer();
+    Membership<Node> a = member(Node.of("a"));
+    Membership<Node> b = member(Node.of("b"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> ids(watcher).size() == 2 && ids(a).size() == 2);
+    long before = watcher.view().version();
+    b.close();
+    b.close(); // idempotent
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(ids(watcher)).containsExactly("a");
+      assertThat(ids(a)).containsExactly("a");
+    });
+    assertThat(watcher.view().version()).isNotEqualTo(before);
+    assertThat(watcher.locator().locate("any key").nodeId()).isEqualTo("a");
+    assertThatThrownBy(b::refresh).isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
+  }
+
+  @Test
+  void aMemberThatStopsRenewingDisappearsWhenItsLeaseRunsOut() {
+    Membership<Node> watcher = observer();
+    member(Node.of("silent"), NEVER);
+    member(Node.of("steady"), NEVER.multipliedBy(2));
+    assertThat(ids(watcher.refresh())).containsExactly("silent", "steady");
+
+    clock.advance(NEVER.minusMillis(1));
+    assertThat(ids(watcher.refresh())).as("one millisecond before the lease ends").contains("silent");
+    clock.advance(Duration.ofMillis(1));
+    assertThat(ids(watcher.refresh())).as("when the lease ends").containsExactly("steady");
+    // the expiry is a change like any other: announced to everyone
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      for (Membership<Node> m : opened) {
+        if (m.self().map(s -> s.nodeId().equals("steady")).orElse(false)) {
+          assertThat(ids(m)).containsExactly("steady");
+        }
+      }
+    });
+  }
+
+  @Test
+  void renewingKeepsAMemberPastItsFirstLease() {
+    Membership<Node> watcher = observer();
+    Membership<Node> renewing = open(builder().self(Node.of("renewing")).lease(LEASE)
+        .renewInterval(Duration.ofMillis(20)).pollInterval(NEVER));
+    long heartbeats = renewing.stats().heartbeats();
+    clock.advance(Duration.ofSeconds(6));
+    // the renewals run on real time; each takes the lease from the (manual) time it runs at
+    await().atMost(Duration.ofSeconds(10)).until(() -> renewing.stats().heartbeats() >= heartbeats + 2);
+    clock.advance(Duration.ofSeconds(6));
+    assertThat(ids(watcher.refresh())).as("12 s after joining with a 10 s lease").containsExactly("renewing");
+  }
+
+  @Test
+  void membersAreListedInJoinOrderAndJumpUsesItForBuckets() {
+    Membership<Node> watcher = open(builder().locator(LocatorConfig.jump()).pollInterval(NEVER));
+    for (String id : List.of("m3", "m1", "m2")) {
+      open(builder().self(Node.of(id)).locator(LocatorConfig.jump()).lease(NEVER)
+          .renewInterval(NEVER.minusSeconds(1)).pollInterval(NEVER));
+    }
+    assertThat(ids(watcher.refresh())).containsExactly("m3", "m1", "m2");
+    assertThat(watcher.locator().algorithm()).isEqualTo(Algorithm.JUMP);
+    assertThat(watcher.locator().nodes()).extracting(Node::nodeId).containsExactly("m3", "m1", "m2");
+  }
+
+  @Test
+  void theListenerHearsEveryVersionInOrder() {
+    List<MembershipView<Node>> heard = new CopyOnWriteArrayList<>();
+    List<MembershipView<Node>> previous = new CopyOnWriteArrayList<>();
+    Membership<Node> watcher = open(builder().pollInterval(NEVER).listener(new MembershipListener<>() {
+      @Override
+      public void onChange(MembershipView<Node> before, MembershipView<Node> current) {
+        previous.add(before);
+        heard.add(current);
+        throw new IllegalStateException("a listener that throws changes nothing");
+      }
+    }));
+    Membership<Node> a = member(Node.of("a"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> watcher.view().contains("a"));
+    Membership<Node> b = member(Node.of("b"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> watcher.view().contains("b"));
+    a.close();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !watcher.view().contains("a"));
+    assertThat(b.view()).isNotNull();
+    for (int i = 1; i < heard.size(); i++) {
+      assertThat(previous.get(i)).as("the view before change %s", i).isSameAs(heard.get(i - 1));
+    }
+    assertThat(previous.get(0).version()).isEqualTo(-1);
+    List<Long> versions = heard.stream().map(MembershipView::version).toList();
+    assertThat(versions).isSorted().doesNotHaveDuplicates();
+    assertThat(heard.get(heard.size() - 1).members()).extracting(Node::nodeId).containsExactly("b");
+    assertThat(watcher.stats().changes()).isEqualTo(heard.size());
+  }
+
+  @Test
+  void aViewNamesOneMemberListPerVersion() {
+    Membership<Node> watcher = observer();
+    MembershipView<Node> empty = watcher.refresh();
+    assertThat(empty.members()).isEmpty();
+    assertThatThrownBy(() -> empty.locator().locate("k")).isInstanceOf(IllegalStateException.class);
+    member(Node.of("x"));
+    MembershipView<Node> one = watcher.refresh();
+    assertThat(one.version()).isNotEqualTo(empty.version());
+    assertThat(watcher.refresh().version()).as("nothing changed").isEqualTo(one.version());
+    assertThat(watcher.refresh()).isSameAs(watcher.view());
+  }
+
+  @Test
+  void badSettingsFailFastNamingTheValue() {
+    assertThatThrownBy(() -> builder().lease(Duration.ofSeconds(1)).renewInterval(Duration.ofSeconds(1)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("renewInterval (PT1S) must be shorter than lease (PT1S)");
+    assertThatThrownBy(() -> builder().lease(Duration.ofMillis(5)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("lease (PT0.005S) must be at least 10 ms");
+    assertThatThrownBy(() -> builder().pollInterval(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("pollInterval (PT0S) must be positive");
+  }
+}

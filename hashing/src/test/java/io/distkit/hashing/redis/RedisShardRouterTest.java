@@ -1,0 +1,284 @@
+package io.distkit.hashing.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.distkit.core.BackendUnavailableException;
+import io.distkit.core.redis.RedisBackend;
+import io.distkit.core.testing.RedisServerProcess;
+import io.distkit.core.testing.RedisServers;
+import io.distkit.core.testing.TestKeys;
+import io.distkit.hashing.LocatorAnalysis;
+import io.distkit.hashing.LocatorConfig;
+import io.distkit.hashing.Node;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisClient;
+
+/** Sharding over three real, independent Redis servers of this test's own (it kills and restarts them). */
+class RedisShardRouterTest {
+
+  private static final Duration TTL = Duration.ofMinutes(5);
+  /**
+   * Generous: a killed server refuses connections at once, so no test waits for it, and a healthy server on a
+   * busy machine must not time out (that would eject it and fail writes the test expects to succeed).
+   */
+  private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(2);
+
+  private final List<RedisServerProcess> servers = new ArrayList<>();
+  private final List<RedisClient> clients = new ArrayList<>();
+  private final List<Node> nodes = List.of(Node.of("shard-a"), Node.of("shard-b"), Node.of("shard-c"));
+  private final List<RedisShardRouter<Node>> routers = new ArrayList<>();
+
+  @BeforeEach
+  void startServers() {
+    for (int i = 0; i < 3; i++) {
+      RedisServerProcess server = RedisServers.startStandalone();
+      servers.add(server);
+      clients.add(server.newClient(CLIENT_TIMEOUT));
+    }
+  }
+
+  @AfterEach
+  void stopServers() {
+    routers.forEach(RedisShardRouter::close);
+    clients.forEach(RedisClient::close);
+    servers.forEach(RedisServerProcess::close);
+  }
+
+  private RedisShardRouter.Builder<Node> builder() {
+    RedisShardRouter.Builder<Node> builder = RedisShardRouter.builder();
+    for (int i = 0; i < 3; i++) {
+      builder.shard(nodes.get(i), RedisBackend.create(clients.get(i)));
+    }
+    return builder.locator(LocatorConfig.rendezvous()).probeInterval(Duration.ofMillis(100));
+  }
+
+  private RedisShardRouter<Node> router(int replicas, int quorum, RedisShardRouter.Listener<Node> listener) {
+    RedisShardRouter<Node> router = builder().replicationFactor(replicas).writeQuorum(quorum).listener(listener)
+        .build();
+    routers.add(router);
+    return router;
+  }
+
+  private RedisServerProcess serverOf(Node node) {
+    return servers.get(nodes.indexOf(node));
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void eachKeyLivesOnItsReplicasAndNowhereElse() {
+    RedisShardRouter<Node> router = router(2, 2, new RedisShardRouter.Listener<>() {});
+    List<String> keys = LocatorAnalysis.sampleKeys(300, 1);
+    for (String key : keys) {
+      assertThat(router.set(key, bytes("v-" + key), TTL).acknowledged()).hasSize(2);
+    }
+    int[] perServer = new int[3];
+    for (String key : keys) {
+      List<Node> replicas = router.replicas(key);
+      assertThat(replicas).hasSize(2).doesNotHaveDuplicates();
+      for (Node node : nodes) {
+        try (Jedis jedis = serverOf(node).connect()) {
+          boolean present = jedis.exists(key);
+          assertThat(present).as("%s on %s", key, node).isEqualTo(replicas.contains(node));
+          if (present) {
+            assertThat(jedis.pttl(key)).isPositive();
+            perServer[nodes.indexOf(node)]++;
+          }
+        }
+      }
+      assertThat(router.get(key)).isEqualTo(bytes("v-" + key));
+    }
+    // rendezvous spreads 600 copies over three servers: about 200 each
+    for (int count : perServer) {
+      assertThat(count).isBetween(150, 250);
+    }
+    assertThat(router.get("absent")).isNull();
+    router.delete(keys.get(0));
+    assertThat(router.get(keys.get(0))).isNull();
+    assertThat(router.stats().writes()).isEqualTo(keys.size() + 1);
+  }
+
+  @Test
+  void aWriteThatMissesItsQuorumIsNotAcknowledged() {
+    RedisShardRouter<Node> router = router(2, 2, new RedisShardRouter.Listener<>() {});
+    serverOf(nodes.get(1)).kill();
+    int refused = 0;
+    for (String key : LocatorAnalysis.sampleKeys(100, 2)) {
+      if (router.replicas(key).contains(nodes.get(1))) {
+        assertThatThrownBy(() -> router.set(key, bytes("v"), TTL))
+            .isInstanceOfSatisfying(WriteQuorumException.class, e -> {
+              assertThat(e.acknowledged()).isEqualTo(1);
+              assertThat(e.required()).isEqualTo(2);
+            })
+            .hasMessageContaining("reached 1 of 2 replicas, fewer than the write quorum 2");
+        refused++;
+      } else {
+        assertThat(router.set(key, bytes("v"), TTL).acknowledged()).hasSize(2);
+      }
+    }
+    assertThat(refused).isPositive();
+    assertThat(router.stats().quorumFailures()).isEqualTo(refused);
+  }
+
+  @Test
+  void aFailingServerIsEjectedAfterFailuresInARowAndReturnsWhenItAnswers() throws Exception {
+    CountDownLatch ejected = new CountDownLatch(1);
+    CountDownLatch returned = new CountDownLatch(1);
+    List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    RedisShardRouter<Node> router = router(1, 1, new RedisShardRouter.Listener<>() {
+      @Override
+      public void onEjected(Node shard, Throwable cause) {
+        events.add("ejected " + shard.nodeId());
+        ejected.countDown();
+      }
+
+      @Override
+      public void onReturned(Node shard, Duration ejectedFor) {
+        events.add("returned " + shard.nodeId());
+        returned.countDown();
+      }
+    });
+    List<String> onA = LocatorAnalysis.sampleKeys(200, 3).stream()
+        .filter(key -> router.replicas(key).get(0).nodeId().equals("shard-a")).toList();
+    serverOf(nodes.get(0)).kill();
+    for (int i = 0; i < 2; i++) {
+      String key = onA.get(i);
+      assertThatThrownBy(() -> router.get(key)).isInstanceOf(BackendUnavailableException.class);
+      assertThat(router.isEjected("shard-a")).as("after %s failures", i + 1).isFalse();
+    }
+    assertThatThrownBy(() -> router.get(onA.get(2))).isInstanceOf(BackendUnavailableException.class);
+    assertThat(ejected.await(0, TimeUnit.SECONDS)).isTrue();
+    assertThat(router.isEjected("shard-a")).isTrue();
+
+    serverOf(nodes.get(0)).restart();
+    assertThat(returned.await(10, TimeUnit.SECONDS)).as("back within a few probes").isTrue();
+    assertThat(router.isEjected("shard-a")).isFalse();
+    router.set(onA.get(0), bytes("again"), TTL);
+    assertThat(router.get(onA.get(0))).isEqualTo(bytes("again"));
+    assertThat(events).containsExactly("ejected shard-a", "returned shard-a");
+    assertThat(router.stats().ejections()).isEqualTo(1);
+    assertThat(router.stats().returns()).isEqualTo(1);
+    assertThatThrownBy(() -> router.isEjected("nope")).hasMessage("no shard has nodeId 'nope'");
+  }
+
+  /**
+   * The checker: writers write fresh keys (so a later write can not heal an earlier loss) and record every
+   * acknowledged one; after a server was killed and restarted (empty) under load, every acknowledged key must
+   * read back its value.
+   */
+  @ParameterizedTest(name = "R={0}, W={1}")
+  @CsvSource({"2, 1", "3, 2"})
+  void noAcknowledgedWriteIsLostWhileAtMostRMinusWServersAreDown(int replicas, int quorum) throws Exception {
+    CountDownLatch ejected = new CountDownLatch(1);
+    CountDownLatch returned = new CountDownLatch(1);
+    RedisShardRouter<Node> router = router(replicas, quorum, new RedisShardRouter.Listener<>() {
+      @Override
+      public void onEjected(Node shard, Throwable cause) {
+        ejected.countDown();
+      }
+
+      @Override
+      public void onReturned(Node shard, Duration ejectedFor) {
+        returned.countDown();
+      }
+    });
+    String prefix = TestKeys.unique("quorum");
+    int writers = 3;
+    Map<String, String> acknowledged = new ConcurrentHashMap<>();
+    AtomicLong refused = new AtomicLong();
+    AtomicBoolean stop = new AtomicBoolean();
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    List<Future<?>> running = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      int writer = w;
+      running.add(pool.submit(() -> {
+        for (long n = 0; !stop.get(); n++) {
+          String key = prefix + ":" + writer + ":" + n;
+          String value = "value-" + writer + "-" + n;
+          try {
+            router.set(key, bytes(value), TTL);
+            acknowledged.put(key, value);
+          } catch (WriteQuorumException e) {
+            refused.incrementAndGet();
+          }
+        }
+        return null;
+      }));
+    }
+    try {
+      await().atMost(Duration.ofSeconds(20)).until(() -> acknowledged.size() >= 500);
+      RedisServerProcess victim = servers.get(1);
+      victim.kill();
+      assertThat(ejected.await(20, TimeUnit.SECONDS)).as("the killed server is ejected").isTrue();
+      int beforeRestart = acknowledged.size();
+      await().atMost(Duration.ofSeconds(20)).until(() -> acknowledged.size() >= beforeRestart + 500);
+      victim.restart();
+      assertThat(returned.await(20, TimeUnit.SECONDS)).as("the restarted server returns").isTrue();
+      int afterReturn = acknowledged.size();
+      await().atMost(Duration.ofSeconds(20)).until(() -> acknowledged.size() >= afterReturn + 500);
+    } finally {
+      stop.set(true);
+      for (Future<?> f : running) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+      pool.shutdown();
+    }
+    // with one server down, every key still had R - 1 >= W healthy replicas
+    assertThat(refused.get()).as("writes refused while one server was down").isZero();
+    assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(1500);
+    for (Map.Entry<String, String> entry : acknowledged.entrySet()) {
+      byte[] value = router.get(entry.getKey());
+      assertThat(value).as("acknowledged key %s", entry.getKey()).isNotNull();
+      assertThat(new String(value, StandardCharsets.UTF_8)).isEqualTo(entry.getValue());
+    }
+  }
+
+  @Test
+  void readsFailOverToTheNextReplicaAndFailWhenNoneAnswers() {
+    RedisShardRouter<Node> router = router(2, 1, new RedisShardRouter.Listener<>() {});
+    String key = TestKeys.unique("failover");
+    router.set(key, bytes("v"), TTL);
+    List<Node> replicas = router.replicas(key);
+    serverOf(replicas.get(0)).kill();
+    String value = router.read(key, jedis -> jedis.get(key));
+    assertThat(value).isEqualTo("v");
+    assertThat(router.get(key)).isEqualTo(bytes("v"));
+    serverOf(replicas.get(1)).kill();
+    assertThatThrownBy(() -> router.get(key)).isInstanceOf(BackendUnavailableException.class)
+        .hasMessageContaining("No replica of key '" + key + "' is available");
+  }
+
+  @Test
+  void badSettingsFailFastNamingTheValue() {
+    assertThatThrownBy(() -> builder().replicationFactor(4).build())
+        .hasMessage("replicationFactor (4) must be at most the number of shards (3)");
+    assertThatThrownBy(() -> builder().replicationFactor(2).writeQuorum(3).build())
+        .hasMessage("writeQuorum (3) must be at most replicationFactor (2)");
+    assertThatThrownBy(() -> builder().ejectAfter(0)).hasMessage("ejectAfter (0) must be positive");
+    assertThatThrownBy(() -> RedisShardRouter.<Node>builder().build()).hasMessage("a router needs at least one shard");
+    assertThatThrownBy(() -> builder().shard(Node.of("shard-a"), RedisBackend.create(clients.get(0))))
+        .hasMessage("nodeId 'shard-a' appears twice: shard ids must be distinct");
+  }
+}
