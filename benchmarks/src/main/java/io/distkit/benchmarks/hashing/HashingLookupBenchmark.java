@@ -19,24 +19,29 @@ import org.openjdk.jmh.annotations.Threads;
 @ReportGroup(
     title = "Consistent hashing, lookup",
     about = "Lookups per microsecond, one thread, cycling through 16,384 random keys whose 64-bit hashes "
-        + "(MurmurHash3) were computed in setup. `treemap-ring`: the classic ring, 160 points per node in a "
-        + "`TreeMap<Long, String>`, `ceilingEntry` of the key's hash. `guava-jump`: Guava's "
-        + "`Hashing.consistentHash(hash, n)`, then the node at that index. Rings of distkit's get 160 points "
-        + "per node too.")
+        + "(MurmurHash3) were computed in setup. Baselines: `treemap-ring`, the classic ring, 160 points per "
+        + "node in a `TreeMap<Long, String>`, `ceilingEntry` of the hash; `guava-jump`, Guava's "
+        + "`Hashing.consistentHash(hash, n)`. distkit's `RING` (160 points per node), `JUMP`, `RENDEZVOUS` and "
+        + "`MAGLEV` (65,537 slots) get the same hash through `nodeIndex(hash)`, their allocation-free lookup. "
+        + "`distkit-ring-locate` is the ring as callers use it, `locate(key)`, hashing the key (XXH3) inside "
+        + "the measurement; `distkit-ketama` goes through `locate(key)` too, MD5 included, since its points "
+        + "are 32-bit MD5 prefixes.")
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class HashingLookupBenchmark {
 
   /** The locator under test. */
-  @Param({NodeLocators.TREEMAP_RING, NodeLocators.GUAVA_JUMP})
+  @Param({NodeLookups.DISTKIT_RING, NodeLookups.DISTKIT_RING_LOCATE, NodeLookups.DISTKIT_KETAMA,
+      NodeLookups.DISTKIT_JUMP, NodeLookups.DISTKIT_RENDEZVOUS, NodeLookups.DISTKIT_MAGLEV,
+      NodeLookups.TREEMAP_RING, NodeLookups.GUAVA_JUMP})
   public String implementation;
 
   /** How many nodes. */
   @Param({"10", "100", "1000"})
   public int nodes;
 
-  private NodeLocator locator;
+  private NodeLookup lookup;
   private LookupKeys keys;
   private int next;
 
@@ -47,7 +52,7 @@ public class HashingLookupBenchmark {
     for (int i = 0; i < nodes; i++) {
       names[i] = "node-" + i;
     }
-    locator = NodeLocators.create(implementation, names);
+    lookup = NodeLookups.create(implementation, names);
     keys = new LookupKeys(42);
   }
 
@@ -60,6 +65,6 @@ public class HashingLookupBenchmark {
   @Threads(1)
   public String lookup() {
     int i = next++ & (LookupKeys.COUNT - 1);
-    return locator.nodeFor(keys.key(i), keys.hash(i));
+    return lookup.nodeFor(keys.key(i), keys.hash(i));
   }
 }

@@ -9,7 +9,7 @@ import java.util.TreeMap;
  * {@value #VIRTUAL_NODES} points of a {@code TreeMap<Long, String>}, a key owned by the first point at or
  * after its hash, wrapping around. The baseline a ring of distkit's must beat.
  */
-public final class TreeMapRing implements NodeLocator {
+public final class TreeMapRing implements NodeLookup {
 
   /** Points per node, as in ketama (memcached's ring). */
   public static final int VIRTUAL_NODES = 160;

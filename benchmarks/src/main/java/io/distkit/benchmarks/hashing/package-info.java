@@ -1,6 +1,5 @@
 /**
- * Consistent-hashing lookup benchmarks: the TreeMap ring and Guava's jump hash, the baselines distkit's
- * locators are measured against.
+ * Consistent-hashing lookup benchmarks: distkit's locators beside the TreeMap ring and Guava's jump hash.
  */
 @NullMarked
 package io.distkit.benchmarks.hashing;

@@ -4,20 +4,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.DoublePredicate;
+import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 
 /**
- * "Every distkit implementation of a group has a figure within bounds" in every scenario, e.g. at most 0.05 B/op
+ * "Every chosen implementation of a group has a figure within bounds" in every scenario, e.g. at most 0.05 B/op
  * or exactly one Redis command per operation.
  *
  * @param claim what the target says
  * @param group the benchmark class
- * @param implementationPrefix which implementations it is about, e.g. {@code distkit-}
+ * @param implementations which implementations it is about, by name
+ * @param about those implementations in words, for the outcome when none was measured
  * @param figure the figure, e.g. {@link GroupReport#bytesPerOp}
  * @param unit the figure's unit, for the outcome
  * @param bound whether a figure meets the target
  */
-public record FigureTarget(String claim, Class<?> group, String implementationPrefix,
+public record FigureTarget(String claim, Class<?> group, Predicate<String> implementations, String about,
     ToDoubleFunction<BenchmarkResult> figure, String unit, DoublePredicate bound) implements Target {
 
   @Override
@@ -33,7 +35,7 @@ public record FigureTarget(String claim, Class<?> group, String implementationPr
     for (String scenario : report.scenarios()) {
       for (String implementation : report.implementations()) {
         BenchmarkResult r = report.result(scenario, implementation);
-        if (r == null || !implementation.startsWith(implementationPrefix)) {
+        if (r == null || !implementations.test(implementation)) {
           continue;
         }
         double value = figure.applyAsDouble(r);
@@ -50,7 +52,7 @@ public record FigureTarget(String claim, Class<?> group, String implementationPr
     }
     if (min == Double.POSITIVE_INFINITY) {
       return new TargetOutcome(claim, TargetOutcome.NOT_MEASURED,
-          "no " + implementationPrefix + "* figure in this run");
+          "no figure of " + about + " in this run");
     }
     String range = String.format(Locale.ROOT, "%s to %s %s over every scenario", Figures.perOp(min),
         Figures.perOp(max), unit);

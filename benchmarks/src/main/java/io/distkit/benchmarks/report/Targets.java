@@ -1,7 +1,7 @@
 package io.distkit.benchmarks.report;
 
 import io.distkit.benchmarks.hashing.HashingLookupBenchmark;
-import io.distkit.benchmarks.hashing.NodeLocators;
+import io.distkit.benchmarks.hashing.NodeLookups;
 import io.distkit.benchmarks.ratelimit.LocalLimiterOneKeyBenchmark;
 import io.distkit.benchmarks.ratelimit.LocalLimiters;
 import io.distkit.benchmarks.ratelimit.RedisLimiterBenchmark;
@@ -15,13 +15,14 @@ import java.util.List;
  */
 public final class Targets {
 
-  /** The name distkit's consistent-hash ring will have in {@link NodeLocators}. */
-  public static final String DISTKIT_RING = "distkit-ring";
-
   /** At most this many bytes per operation count as allocation-free (JMH's own bookkeeping shows up as less). */
   public static final double ALLOCATION_FREE = 0.05;
 
   private Targets() {}
+
+  private static boolean ours(String implementation) {
+    return implementation.startsWith(ReportGroup.OURS_PREFIX);
+  }
 
   /**
    * Every target.
@@ -39,9 +40,9 @@ public final class Targets {
           LocalLimiterOneKeyBenchmark.class, ours, LocalLimiters.RESILIENCE4J, 1.0, true, s -> true));
     }
     targets.add(new FigureTarget("Local, one key: distkit allocates nothing for an existing key (0 B/op)",
-        LocalLimiterOneKeyBenchmark.class, "distkit-", GroupReport::bytesPerOp, "B/op", b -> b <= ALLOCATION_FREE));
+        LocalLimiterOneKeyBenchmark.class, Targets::ours, "distkit's limiters", GroupReport::bytesPerOp, "B/op", b -> b <= ALLOCATION_FREE));
     targets.add(new FigureTarget("Redis: exactly 1 command sent per decision",
-        RedisLimiterBenchmark.class, "distkit-", GroupReport::commandsSentPerOp, "commands/op",
+        RedisLimiterBenchmark.class, Targets::ours, "distkit's limiters", GroupReport::commandsSentPerOp, "commands/op",
         c -> Math.abs(c - 1) < 0.005));
     for (String ours : List.of(RedisLimiters.DISTKIT_TOKEN_BUCKET, RedisLimiters.DISTKIT_GCRA)) {
       targets.add(new RatioTarget("Redis: " + ours + " ≥ 0.8× the raw EVALSHA round trip",
@@ -51,9 +52,11 @@ public final class Targets {
           s -> s.equals("keys=1, 4 threads")));
     }
     targets.add(new RatioTarget("Hashing: distkit's ring ≥ 3× the TreeMap ring",
-        HashingLookupBenchmark.class, DISTKIT_RING, NodeLocators.TREEMAP_RING, 3.0, false, s -> true));
-    targets.add(new FigureTarget("Hashing: distkit's locators allocate nothing (0 B/op)",
-        HashingLookupBenchmark.class, "distkit-", GroupReport::bytesPerOp, "B/op", b -> b <= ALLOCATION_FREE));
+        HashingLookupBenchmark.class, NodeLookups.DISTKIT_RING, NodeLookups.TREEMAP_RING, 3.0, false, s -> true));
+    // KETAMA hashes with MD5, which allocates by design (its documentation says so): not part of the claim
+    targets.add(new FigureTarget("Hashing: distkit's locators allocate nothing (0 B/op; KETAMA's MD5 excepted)",
+        HashingLookupBenchmark.class, i -> ours(i) && !i.equals(NodeLookups.DISTKIT_KETAMA),
+        "distkit's locators", GroupReport::bytesPerOp, "B/op", b -> b <= ALLOCATION_FREE));
     return targets;
   }
 }

@@ -7,7 +7,7 @@ package io.distkit.benchmarks.hashing;
  * measurement, and the report says so.
  */
 @FunctionalInterface
-public interface NodeLocator {
+public interface NodeLookup {
 
   /**
    * The node that owns a key.
