@@ -1,6 +1,7 @@
 package io.distkit.core.redis;
 
 import io.distkit.core.internal.Require;
+import io.distkit.core.internal.Utf8;
 
 /**
  * Builds the Redis keys of one module: {@code <prefix>:<module>:{<name>}:<part>}.
@@ -119,7 +120,7 @@ public final class RedisKeys {
    */
   public static String checkName(String name, String label) {
     Require.nonBlank(name, label);
-    int bytes = utf8Length(name);
+    int bytes = Utf8.encodedLength(name);
     if (bytes > MAX_NAME_BYTES) {
       throw new IllegalArgumentException(label + " ('" + name.substring(0, 40) + "...', " + bytes
           + " bytes of UTF-8) must be at most " + MAX_NAME_BYTES + " bytes");
@@ -142,24 +143,6 @@ public final class RedisKeys {
       }
     }
     return out.toString();
-  }
-
-  private static int utf8Length(String s) {
-    int bytes = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        bytes += 1;
-      } else if (c < 0x800) {
-        bytes += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-        bytes += 4;
-        i++;
-      } else {
-        bytes += 3;
-      }
-    }
-    return bytes;
   }
 
   private static String checkPrefix(String prefix) {

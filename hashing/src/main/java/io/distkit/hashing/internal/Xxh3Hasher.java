@@ -1,5 +1,6 @@
 package io.distkit.hashing.internal;
 
+import io.distkit.core.internal.Utf8;
 import java.nio.ByteOrder;
 import net.openhft.hashing.LongHashFunction;
 

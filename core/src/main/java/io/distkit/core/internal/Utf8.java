@@ -1,7 +1,7 @@
-package io.distkit.hashing.internal;
+package io.distkit.core.internal;
 
 /**
- * UTF-8 encoding into a caller's buffer, so hashing a non-ASCII string key need not allocate.
+ * UTF-8 lengths and encoding into a caller's buffer, without allocating (key limits, key hashing).
  *
  * <p>Encodes exactly as {@code String.getBytes(UTF_8)} does, including its replacement of an unpaired
  * surrogate by {@code '?'}, so a string key and its bytes always hash alike. Not API.
