@@ -1,0 +1,129 @@
+package io.distkit.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.distkit.benchmarks.report.BenchmarkResult;
+import io.distkit.benchmarks.report.GroupReport;
+import io.distkit.benchmarks.report.ReportGroup;
+import io.distkit.benchmarks.report.Targets;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.runner.BenchmarkList;
+import org.openjdk.jmh.runner.BenchmarkListEntry;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * Runs the whole suite in quick mode from the built {@code benchmarks.jar}, as a user would
+ * ({@code java -jar benchmarks.jar --quick}), so that no benchmark, no peer and no part of the report silently
+ * rots. Checks what came out, not how fast anything was: quick numbers are not measurements.
+ */
+class QuickSuiteIT {
+
+  private static final Path JAR = Path.of(System.getProperty("distkit.benchmarks.jar", "target/benchmarks.jar"));
+  private static final Path RESULTS = Path.of(System.getProperty("distkit.benchmarks.quickResults",
+      "target/quick-results"));
+
+  private static List<BenchmarkResult> results;
+
+  @BeforeAll
+  static void runQuickSuite() throws IOException, InterruptedException {
+    assertThat(JAR).as("benchmarks.jar is built by the package phase").isRegularFile();
+    Files.createDirectories(RESULTS);
+    Path log = RESULTS.resolve("run.log");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process run = new ProcessBuilder(java, "-jar", JAR.toString(), "--quick", "--results", RESULTS.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+    if (!run.waitFor(5, TimeUnit.MINUTES)) {
+      run.destroyForcibly();
+      throw new AssertionError("the quick suite took more than 5 minutes; see " + log);
+    }
+    assertThat(run.exitValue()).as("exit status of the quick suite; its output is in " + log).isZero();
+    results = BenchmarkResult.read(RESULTS.resolve(BenchmarkSuite.JSON));
+  }
+
+  @Test
+  void everyBenchmarkRanWithEveryCombinationOfItsParameters() {
+    Set<String> expected = new HashSet<>();
+    for (BenchmarkListEntry entry : BenchmarkList.defaultList()
+        .find(OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT), List.of(".*"), List.of())) {
+      List<Map<String, String>> combinations = new ArrayList<>();
+      combinations.add(new TreeMap<>());
+      for (Map.Entry<String, String[]> param : entry.getParams().orElse(Map.of()).entrySet()) {
+        List<Map<String, String>> extended = new ArrayList<>();
+        for (Map<String, String> combination : combinations) {
+          for (String value : param.getValue()) {
+            Map<String, String> more = new TreeMap<>(combination);
+            more.put(param.getKey(), value);
+            extended.add(more);
+          }
+        }
+        combinations = extended;
+      }
+      combinations.forEach(c -> expected.add(entry.getUsername() + " " + c));
+    }
+    Set<String> ran = new HashSet<>();
+    for (BenchmarkResult r : results) {
+      ran.add(r.benchmark() + " " + new TreeMap<>(r.params()));
+      assertThat(r.primary().score()).as(r.benchmark() + " " + r.params()).isPositive();
+    }
+    assertThat(expected).as("benchmarks in the jar's BenchmarkList").hasSizeGreaterThan(40);
+    assertThat(ran).isEqualTo(expected);
+  }
+
+  @Test
+  void everyRedisBenchmarkCountedItsCommandsAndDistkitSendsOnePerDecision() {
+    List<BenchmarkResult> redis = results.stream().filter(r -> r.className().endsWith(".RedisLimiterBenchmark"))
+        .toList();
+    assertThat(redis).hasSize(5 * 2 * 2);
+    for (BenchmarkResult r : redis) {
+      double sent = GroupReport.commandsSentPerOp(r);
+      assertThat(sent).as("commands sent per op by " + r.implementation() + " " + r.params()).isGreaterThan(0.9);
+      assertThat(GroupReport.commandsRunPerOp(r)).as("commands run, " + r.params()).isGreaterThanOrEqualTo(sent - 0.05);
+      if (r.isOurs()) {
+        assertThat(sent).as("distkit's Redis limiter: one EVALSHA per decision, " + r.params())
+            .isBetween(0.99, 1.01);
+        assertThat(r.secondary("redis.commands.run.norm.evalsha").score()).isBetween(0.99, 1.01);
+      }
+    }
+  }
+
+  @Test
+  void everyBenchmarkHasItsAllocationAndTheManyKeysOnesTheirHeapPerKey() {
+    for (BenchmarkResult r : results) {
+      assertThat(GroupReport.bytesPerOp(r)).as("B/op of " + r.benchmark() + " " + r.params()).isNotNaN();
+      if (r.className().endsWith(".LocalLimiterManyKeysBenchmark")) {
+        assertThat(r.secondary("heap.bytes.per.key").score()).as("heap per key, " + r.params()).isBetween(16.0, 4096.0);
+      }
+    }
+  }
+
+  @Test
+  void theReportHasATableAndAChartPerGroupAndJudgesEveryTarget() throws Exception {
+    List<GroupReport> groups = GroupReport.of(results);
+    assertThat(groups).hasSize(4);
+    for (GroupReport group : groups) {
+      assertThat(Files.readString(RESULTS.resolve(group.id() + ".md"))).contains("| scenario | implementation |");
+      byte[] png = Files.readAllBytes(RESULTS.resolve(group.id() + ".png"));
+      assertThat(new String(png, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
+      assertThat(Class.forName(group.className()).isAnnotationPresent(ReportGroup.class))
+          .as(group.className() + " says how the report shows it").isTrue();
+    }
+    String summary = Files.readString(RESULTS.resolve("README.md"));
+    assertThat(summary).contains("**Quick run**");
+    Targets.all().forEach(t -> assertThat(summary).contains(t.check(List.of()).claim()));
+  }
+}
