@@ -26,6 +26,9 @@ abstract class DeficitState extends KeyState {
   /** Makes room for {@code n} bandwidths. */
   abstract void ensureCapacity(int n);
 
+  /** How many bandwidths the stored arrays hold (a torn read may see old, shorter ones). */
+  abstract int capacity();
+
   /** Bandwidth {@code i}'s deficit at {@code now}, at most {@code burst × b}. */
   abstract long deficit(CompiledLimit limit, int i, long now);
 
@@ -34,6 +37,24 @@ abstract class DeficitState extends KeyState {
 
   /** Called once after every bandwidth is stored. */
   void granted(long now) {}
+
+  @Override
+  final boolean wouldFit(CompiledLimit limit, long time, long permits) {
+    if (permits > limit.capacity()) {
+      return false;
+    }
+    int n = limit.count();
+    if (capacity() < n) {
+      return true; // arrays not grown yet: let the lock decide
+    }
+    long now = now(time);
+    for (int i = 0; i < n; i++) {
+      if (deficit(limit, i, now) + permits * limit.b(i) > limit.burst(i) * limit.b(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   @Override
   final void observe(CompiledLimit limit, long time) {
@@ -57,11 +78,13 @@ abstract class DeficitState extends KeyState {
       }
     }
     if (fits) {
+      beginWrite();
       for (int i = 0; i < n; i++) {
         deficits[i] += permits * limit.b(i);
         store(limit, i, now, deficits[i]);
       }
       granted(now);
+      endWrite();
     }
     return fits;
   }

@@ -34,6 +34,11 @@ final class GcraState extends DeficitState {
   }
 
   @Override
+  int capacity() {
+    return Math.min(Math.min(scaleA.length, scaleB.length), Math.min(tat.length, rem.length)); // only ever grow
+  }
+
+  @Override
   long deficit(CompiledLimit limit, int i, long now) {
     if (scaleA[i] == 0 || tat[i] < now) {
       return 0;

@@ -3,10 +3,14 @@ package io.distkit.ratelimit.local;
 import io.distkit.ratelimit.Algorithm;
 import io.distkit.ratelimit.RateLimitDecision;
 import io.distkit.ratelimit.internal.CompiledLimit;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * One key's state under one algorithm. Every field is guarded by the object's monitor (no I/O ever happens
- * under it).
+ * under it). Writes that change what {@link #wouldFit} reads are also bracketed by a version counter (a
+ * seqlock), so that a caller can refuse a request that cannot fit from a lock-free read and no write at all:
+ * a denial changes nothing, and under contention touching the lock's cache line is what costs.
  *
  * <p>{@link #decide} answers yes or no and consumes on yes; it mutates the state only when it grants, so
  * asking again at the same time gives the same answer. {@link #explain} then works out the rest of the
@@ -14,6 +18,22 @@ import io.distkit.ratelimit.internal.CompiledLimit;
  * that only need yes or no skip it.
  */
 abstract class KeyState {
+
+  private static final VarHandle VERSION;
+
+  static {
+    try {
+      VERSION = MethodHandles.lookup().findVarHandle(KeyState.class, "version", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Even when stable; odd while a grant (or retirement) is being written. Written only under the monitor. */
+  private long version;
+
+  /** The outcome of the last locked decision was a denial: the next caller tries the lock-free read first. */
+  boolean lastDenied;
 
   static final int ALLOWED = 0;
   static final int RATE_LIMITED = 1;
@@ -34,6 +54,31 @@ abstract class KeyState {
 
   /** Set when the map dropped this state; a caller holding it must look the key up again. */
   boolean retired;
+
+  /** Starts a write that {@link #wouldFit} may observe; under the monitor. */
+  final void beginWrite() {
+    VERSION.setOpaque(this, version + 1);
+    VarHandle.storeStoreFence();
+  }
+
+  /** Ends a write started by {@link #beginWrite}. */
+  final void endWrite() {
+    VERSION.setRelease(this, version + 1);
+  }
+
+  /**
+   * Refuses a request from a lock-free, consistent read of the state, writing nothing.
+   *
+   * @return true when the request surely does not fit now (then it is denied, and nothing changes)
+   */
+  final boolean surelyRefused(CompiledLimit limit, long now, long permits) {
+    long before = (long) VERSION.getAcquire(this);
+    if ((before & 1) != 0 || retired || wouldFit(limit, now, permits)) {
+      return false;
+    }
+    VarHandle.loadLoadFence();
+    return before == (long) VERSION.getOpaque(this);
+  }
 
   /** The outcome of the last {@link #decide}. */
   int reason;
@@ -67,7 +112,22 @@ abstract class KeyState {
     }
     boolean granted = admit(limit, now, permits);
     reason = granted ? ALLOWED : RATE_LIMITED;
+    lastDenied = !granted;
     return granted;
+  }
+
+  /**
+   * Whether {@code permits} could be granted at {@code now}, read-only: for a lock-free read, so it must
+   * write nothing and must not fail on a torn view (the caller validates the version before trusting it).
+   * Algorithms without a read-only check answer true, which sends the caller to the lock.
+   *
+   * @param limit the limit
+   * @param now µs
+   * @param permits at least 1
+   * @return false only when the request surely does not fit
+   */
+  boolean wouldFit(CompiledLimit limit, long now, long permits) {
+    return true;
   }
 
   /**

@@ -36,8 +36,11 @@ import org.jspecify.annotations.Nullable;
  * start fresh: size it above your peak of active keys.
  *
  * <p><b>Concurrency.</b> No global lock: each key is guarded by its own monitor, held for a few arithmetic
- * operations (never across I/O). Deciding for an existing key allocates nothing when called through
- * {@link RateLimiter#tryConsume(String, long)}.
+ * operations (never across I/O). For the token bucket and GCRA, {@code tryConsume} on a key that was just
+ * denied first checks, from a lock-free consistent read (a seqlock), whether the request surely cannot fit,
+ * and then refuses it without taking the lock or writing anything, so threads hammering a limited key do not
+ * contend. Deciding for an existing
+ * key allocates nothing when called through {@link RateLimiter#tryConsume(String, long)}.
  *
  * <p><b>Time.</b> Decisions read the injected clock's monotonic {@link Clock#nanoTime()}, anchored to its
  * wall time once at construction, in whole microseconds. Windows (fixed window, sliding window counter) are
@@ -105,6 +108,10 @@ public final class LocalRateLimiter extends AbstractRateLimiter {
     maybeSweep(now);
     while (true) {
       KeyState state = stateOf(key, limit);
+      // a key that was just denied is likely denied again: refuse without the lock if the state says so
+      if (state.lastDenied && state.surelyRefused(limit, now, permits)) {
+        return false;
+      }
       synchronized (state) {
         if (!state.retired) {
           return state.decide(limit, now, permits); // no decision object, no remaining/retry arithmetic
@@ -150,7 +157,7 @@ public final class LocalRateLimiter extends AbstractRateLimiter {
       if (state.surelyFreshAt <= now) { // a hint, read without the monitor; checked again under it
         synchronized (state) {
           if (!state.retired && state.surelyFreshAt <= now) {
-            state.retired = true;
+            retireLocked(state);
             cursor.remove();
           }
         }
@@ -180,8 +187,14 @@ public final class LocalRateLimiter extends AbstractRateLimiter {
 
   private static void retire(KeyState state) {
     synchronized (state) {
-      state.retired = true;
+      retireLocked(state);
     }
+  }
+
+  private static void retireLocked(KeyState state) {
+    state.beginWrite(); // a lock-free reader must not trust what it read across this
+    state.retired = true;
+    state.endWrite();
   }
 
   private static KeyState newState(CompiledLimit limit) {

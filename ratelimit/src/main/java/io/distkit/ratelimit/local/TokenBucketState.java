@@ -30,6 +30,11 @@ final class TokenBucketState extends DeficitState {
   }
 
   @Override
+  int capacity() {
+    return Math.min(scale.length, deficit.length); // arrays only ever grow
+  }
+
+  @Override
   long deficit(CompiledLimit limit, int i, long now) {
     if (scale[i] == 0) {
       return 0;
