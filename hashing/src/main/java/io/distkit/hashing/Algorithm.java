@@ -12,7 +12,8 @@ public enum Algorithm {
   /**
    * A ring of virtual nodes (Karger et al., 1997): each node is hashed onto a 64-bit circle
    * {@code weight × vnodesPerWeight} times and a key belongs to the first point clockwise from its hash.
-   * Lookup: binary search, O(log V) for V points. Memory: 12 bytes per point. Balance: the standard deviation
+   * Lookup: O(1) expected, through a table of about one bucket per point, then a search of one bucket's few
+   * points. Memory: 12 bytes per point and 4 per bucket (16 to 20 in all). Balance: the standard deviation
    * of the nodes' shares is about {@code 1/sqrt(vnodesPerWeight)} of the mean. Weights: yes (as point counts).
    * Adding or removing a node moves only the keys it gains or loses. Replicas: the next distinct nodes
    * clockwise.

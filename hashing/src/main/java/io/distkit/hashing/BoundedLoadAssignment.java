@@ -2,9 +2,14 @@ package io.distkit.hashing;
 
 import io.distkit.hashing.internal.PointSort;
 import io.distkit.hashing.internal.SortedLongs;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Consistent hashing with bounded loads for a known set of keys (Mirrokni, Thorup and Zadimoghaddam,
@@ -21,12 +26,19 @@ import java.util.Map;
  * <p><b>Guarantee:</b> no node holds more than its capacity, for every c &gt; 1 (the capacities add up to at
  * least c × keys, so a key always finds room within one turn of the ring).
  *
- * <p><b>Deterministic:</b> keys are placed in ring order (by hash, then by the key itself), so the same keys,
- * nodes and c give the same assignment in every JVM, whatever order the keys were given in. Keys keep their
- * ring node unless it is full; a key that overflows goes to the next node with room, so changes stay local to
- * the overflowing arcs. The assignment is recomputed as a whole for a new ring
- * ({@link #withLocator(NodeLocator)}); the movement that causes is measured, not bounded: see
- * {@link LocatorAnalysis#movement} and the module README.
+ * <p><b>The paper's allocation, history-independent:</b> the paper places each key at the first node with room
+ * clockwise from its hash, processing keys in one fixed order, so that the allocation depends only on the
+ * current keys and nodes, never on the order of changes. Here that order is ring order (by hash, then by the
+ * key itself): the same keys, nodes and c give the same assignment in every JVM, whatever order the keys were
+ * given in. A key keeps its ring node unless that node is full; one that overflows goes to the next node with
+ * room, so a change only moves keys along the run of full nodes after it. Changes ({@link #withKeys},
+ * {@link #withoutKeys}, {@link #withLocator}) recompute that allocation for the new sets, which is what the
+ * paper's incremental procedure maintains; {@link #movedKeys} lists what moved, for handing keys over.
+ *
+ * <p><b>Movement:</b> the paper bounds the expected number of keys moved by an insertion or deletion of a key
+ * or node within a factor O(1/(c - 1)^2) of the least that must move. {@code BoundedLoadTest} measures the
+ * factor and pins it (see the module README for the numbers): adding or removing one key moves at most a few
+ * others on average, and adding or removing a node moves close to that node's share.
  *
  * <p>Immutable and thread-safe. {@link #node(String)} allocates nothing for ASCII keys.
  *
@@ -127,7 +139,62 @@ public final class BoundedLoadAssignment<N extends Node> {
    * @return the new assignment; this one is unchanged
    */
   public BoundedLoadAssignment<N> withLocator(NodeLocator<N> ring) {
-    return assign(ring, balanceFactor, java.util.Arrays.asList(keys));
+    return assign(ring, balanceFactor, Arrays.asList(keys));
+  }
+
+  /**
+   * These keys and more, over the same ring.
+   *
+   * @param added keys not yet assigned, distinct
+   * @return the new assignment; this one is unchanged
+   * @throws IllegalArgumentException when a key is already assigned or appears twice
+   */
+  public BoundedLoadAssignment<N> withKeys(Collection<String> added) {
+    List<String> all = new ArrayList<>(keys.length + added.size());
+    all.addAll(Arrays.asList(keys));
+    all.addAll(added);
+    return assign(ring, balanceFactor, all);
+  }
+
+  /**
+   * These keys but some, over the same ring.
+   *
+   * @param removed assigned keys
+   * @return the new assignment; this one is unchanged
+   * @throws IllegalArgumentException when a key is not assigned
+   */
+  public BoundedLoadAssignment<N> withoutKeys(Collection<String> removed) {
+    Set<String> gone = new HashSet<>(removed);
+    for (String key : gone) {
+      indexOf(key); // throws for a key that is not assigned
+    }
+    List<String> kept = new ArrayList<>(keys.length);
+    for (String key : keys) {
+      if (!gone.contains(key)) {
+        kept.add(key);
+      }
+    }
+    return assign(ring, balanceFactor, kept);
+  }
+
+  /**
+   * The keys assigned here and in {@code after} whose node differs: what must be handed over to go from this
+   * assignment to that one (keys only in one of them are additions or removals, not moves).
+   *
+   * @param after another assignment, typically {@code withKeys}, {@code withoutKeys} or {@code withLocator}
+   *     of this one
+   * @return the moved keys, in ring order
+   */
+  public List<String> movedKeys(BoundedLoadAssignment<N> after) {
+    List<String> moved = new ArrayList<>();
+    for (int k = 0; k < keys.length; k++) {
+      long hash = after.ring.hasher == ring.hasher ? hashes[k] : after.ring.hash(keys[k]); // RING or KETAMA
+      int there = after.indexOfOrMinus(keys[k], hash);
+      if (there >= 0 && !after.ring.ids[after.owners[there]].equals(ring.ids[owners[k]])) {
+        moved.add(keys[k]);
+      }
+    }
+    return moved;
   }
 
   /**
@@ -138,13 +205,25 @@ public final class BoundedLoadAssignment<N extends Node> {
    * @throws IllegalArgumentException when the key is not one of the assigned keys
    */
   public N node(String key) {
-    long hash = ring.hash(key);
+    return ring.nodes.get(owners[indexOf(key)]);
+  }
+
+  private int indexOf(String key) {
+    int k = indexOfOrMinus(key, ring.hash(key));
+    if (k < 0) {
+      throw new IllegalArgumentException("key '" + key + "' is not one of the " + keys.length + " assigned keys");
+    }
+    return k;
+  }
+
+  /** The key's position in the sorted arrays, or -1; its hash under this ring's hasher is given. */
+  private int indexOfOrMinus(String key, long hash) {
     for (int k = SortedLongs.firstAtOrAbove(hashes, hash); k < hashes.length && hashes[k] == hash; k++) {
       if (keys[k].equals(key)) {
-        return ring.nodes.get(owners[k]);
+        return k;
       }
     }
-    throw new IllegalArgumentException("key '" + key + "' is not one of the " + keys.length + " assigned keys");
+    return -1;
   }
 
   /**

@@ -213,8 +213,8 @@ public final class LocatorConfig {
 
     /**
      * Ring points per unit of node weight: a node of weight w gets {@code w × vnodesPerWeight} points. More
-     * points balance better (standard deviation of shares about {@code 1/sqrt(vnodesPerWeight)}) and cost 12
-     * bytes each and a slightly deeper binary search.
+     * points balance better (standard deviation of shares about {@code 1/sqrt(vnodesPerWeight)}) and cost 16 to
+     * 20 bytes each (the point, its owner, and its share of the lookup table); lookups stay O(1).
      *
      * @param vnodesPerWeight 1 to 100,000; default {@value #DEFAULT_VNODES_PER_WEIGHT}
      * @return this builder

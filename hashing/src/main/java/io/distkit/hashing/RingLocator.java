@@ -2,15 +2,15 @@ package io.distkit.hashing;
 
 import io.distkit.hashing.internal.KeyHasher;
 import io.distkit.hashing.internal.Md5Hasher;
+import io.distkit.hashing.internal.PointIndex;
 import io.distkit.hashing.internal.PointSort;
-import io.distkit.hashing.internal.SortedLongs;
 import io.distkit.hashing.internal.Xxh3Hasher;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
  * {@link Algorithm#RING} and {@link Algorithm#KETAMA}: sorted points on a circle, in two primitive arrays
- * (positions and owners), searched by binary search. A key belongs to the first point at or after its hash,
+ * (positions and owners), searched through a bucket table ({@link PointIndex}) in O(1) expected time. A key belongs to the first point at or after its hash,
  * wrapping past the largest point to the first.
  */
 final class RingLocator<N extends Node> extends AbstractLocator<N> {
@@ -22,11 +22,14 @@ final class RingLocator<N extends Node> extends AbstractLocator<N> {
   final long[] points;
   /** {@code owners[i]} is the index in {@link #nodes} of the node that owns {@code points[i]}. */
   final int[] owners;
+  private final PointIndex index;
 
-  private RingLocator(LocatorConfig config, List<N> nodes, KeyHasher hasher, long[] points, int[] owners) {
+  private RingLocator(LocatorConfig config, List<N> nodes, KeyHasher hasher, long[] points, int[] owners,
+      PointIndex index) {
     super(config, nodes, hasher);
     this.points = points;
     this.owners = owners;
+    this.index = index;
   }
 
   /** A ring of {@code weight × vnodesPerWeight} XXH3 points per node, the point of "id#i" for each i. */
@@ -49,7 +52,8 @@ final class RingLocator<N extends Node> extends AbstractLocator<N> {
     // equal points (astronomically rare with 64 bits) go to the smaller id, so the ring depends only on the
     // set of nodes, never on their order
     PointSort.sort(points, owners, (a, b) -> nodes.get(a).nodeId().compareTo(nodes.get(b).nodeId()));
-    return new RingLocator<>(config, nodes, Xxh3Hasher.INSTANCE, points, owners);
+    return new RingLocator<>(config, nodes, Xxh3Hasher.INSTANCE, points, owners,
+        new PointIndex(points, Long.MIN_VALUE, 64));
   }
 
   /**
@@ -85,12 +89,13 @@ final class RingLocator<N extends Node> extends AbstractLocator<N> {
       }
     }
     PointSort.sort(points, owners, Integer::compare);
-    return new RingLocator<>(config, nodes, Md5Hasher.INSTANCE, points, owners);
+    // ketama's points and key hashes are 32-bit, unsigned
+    return new RingLocator<>(config, nodes, Md5Hasher.INSTANCE, points, owners, new PointIndex(points, 0, 32));
   }
 
   /** The index of the first point at or after {@code hash}, wrapping to 0 past the end. */
   int firstPointAtOrAfter(long hash) {
-    int p = SortedLongs.firstAtOrAbove(points, hash);
+    int p = index.firstAtOrAbove(hash);
     return p == points.length ? 0 : p;
   }
 
@@ -107,6 +112,6 @@ final class RingLocator<N extends Node> extends AbstractLocator<N> {
 
   @Override
   public long tableBytes() {
-    return ARRAY_HEADER + 8L * points.length + ARRAY_HEADER + 4L * owners.length;
+    return ARRAY_HEADER + 8L * points.length + ARRAY_HEADER + 4L * owners.length + index.tableBytes();
   }
 }

@@ -25,7 +25,7 @@ public final class NodeLookups {
   /** Guava's {@code Hashing.consistentHash} (jump consistent hash), given the key's hash. */
   public static final String GUAVA_JUMP = "guava-jump";
 
-  /** distkit's {@code RING}: binary search over sorted points. */
+  /** distkit's {@code RING}: sorted points, found through a bucket table. */
   public static final String DISTKIT_RING = "distkit-ring";
 
   /** distkit's {@code RING} through {@code locate(String)}: the key's XXH3 hash included. */

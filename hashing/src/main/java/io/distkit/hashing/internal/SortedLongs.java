@@ -13,8 +13,21 @@ public final class SortedLongs {
    * @return an index in {@code [0, sorted.length]}; {@code sorted.length} when every element is smaller
    */
   public static int firstAtOrAbove(long[] sorted, long value) {
-    int low = 0;
-    int high = sorted.length;
+    return firstAtOrAbove(sorted, 0, sorted.length, value);
+  }
+
+  /**
+   * The index of the first element of {@code sorted[from, to)} at or above a value.
+   *
+   * @param sorted ascending (signed) values
+   * @param from the first index searched
+   * @param to one past the last index searched
+   * @param value what to look for
+   * @return an index in {@code [from, to]}; {@code to} when every element searched is smaller
+   */
+  public static int firstAtOrAbove(long[] sorted, int from, int to, long value) {
+    int low = from;
+    int high = to;
     while (low < high) {
       int mid = (low + high) >>> 1;
       if (sorted[mid] < value) {
