@@ -4,10 +4,15 @@ import static java.time.Duration.ofMinutes;
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.distkit.core.redis.TimeSource;
 import io.distkit.core.testing.CommandStats;
+import io.distkit.core.testing.ManualClock;
 import io.distkit.core.testing.RedisServerProcess;
 import io.distkit.core.testing.RedisServers;
 import io.distkit.ratelimit.redis.RedisRateLimiter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -97,7 +102,7 @@ class RedisRateLimiterFootprintTest {
     if (algorithm == Algorithm.SLIDING_LOG) {
       assertThat(bytes).as("O(limit): one member per permit").isLessThan(100 + 10 * 64);
     } else {
-      // Redis 6.2 measures 110-121 bytes, 7.0 120-136 (allocator size classes)
+      // Redis 6.2 measures 114-122 bytes, 7.0 120-136 (allocator size classes)
       assertThat(bytes).as("about 30 bytes of state plus the key name and Redis overhead").isLessThan(144);
     }
   }
@@ -127,5 +132,36 @@ class RedisRateLimiterFootprintTest {
         .build();
     assertThat(limiter.tryAcquire("never-fits", 3).allowed()).isFalse();
     assertThat(client.exists("distkit:ratelimit:{never-fits}:trace:" + suffix(algorithm))).isFalse();
+  }
+
+  /**
+   * State is 3 or 4 little-endian doubles per bandwidth, each an exact integer; a value of any other shape
+   * (another writer's, or the decimal text of an earlier snapshot) reads as fresh, never as an error.
+   */
+  @ParameterizedTest
+  @EnumSource(value = Algorithm.class, names = {"TOKEN_BUCKET", "GCRA", "FIXED_WINDOW", "SLIDING_WINDOW_COUNTER"})
+  void stateIsPackedIntegersAndAValueOfAnotherShapeReadsAsFresh(Algorithm algorithm) {
+    RateLimiter limiter = RedisRateLimiter.builder(client).name("packed")
+        .timeSource(TimeSource.CLIENT).clock(new ManualClock())
+        .limit(RateLimit.builder(algorithm).bandwidth(Bandwidth.perMinute(5)).bandwidth(Bandwidth.perHour(50)).build())
+        .build();
+    String user = "packed-" + algorithm.id();
+    byte[] redisKey = ("distkit:ratelimit:{" + user + "}:packed:" + suffix(algorithm)).getBytes(StandardCharsets.UTF_8);
+    assertThat(limiter.tryAcquire(user, 5).allowed()).isTrue();
+
+    byte[] raw = client.get(redisKey);
+    int perBandwidth = algorithm == Algorithm.TOKEN_BUCKET || algorithm == Algorithm.FIXED_WINDOW ? 3 : 4;
+    assertThat(raw).hasSize(2 * perBandwidth * 8);
+    ByteBuffer doubles = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < 2 * perBandwidth; i++) {
+      double value = doubles.getDouble();
+      assertThat(value).as("field %d of %s", i, algorithm).isNotNegative().isLessThan(0x1p53)
+          .isEqualTo(Math.rint(value));
+    }
+    assertThat(limiter.tryAcquire(user).allowed()).as("the minute's 5 are used").isFalse();
+
+    client.set(redisKey, "1763940000000000:1:5:0".getBytes(StandardCharsets.US_ASCII));
+    assertThat(limiter.tryAcquire(user, 5).allowed()).as("an unreadable value is a fresh key").isTrue();
+    assertThat(client.get(redisKey)).hasSize(2 * perBandwidth * 8);
   }
 }

@@ -1,7 +1,7 @@
 -- Fixed window. Mirrors FixedWindowState.java.
 -- Per bandwidth ARGV: limit, period (us). Stored per bandwidth: {period, window index, count}.
 local key = KEYS[1]
-local state = load_fields(key)
+local state = load_fields(key, 3)
 local now = now_micros()
 
 local bw, exceeds = read_bandwidths({'limit', 'period'}, 'limit')

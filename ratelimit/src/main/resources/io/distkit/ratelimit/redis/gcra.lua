@@ -2,7 +2,7 @@
 -- Stored per bandwidth: {a, b, tat, rem}: the theoretical arrival time tat + rem/a us, when the deficit is
 -- paid off, and the rate it was written with; absent or past means fresh. Deficit now: (tat - now) * a + rem.
 local key = KEYS[1]
-local state = load_fields(key)
+local state = load_fields(key, 4)
 local now = now_micros()
 local fields = {}
 

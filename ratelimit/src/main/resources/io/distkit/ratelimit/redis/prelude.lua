@@ -37,23 +37,24 @@ local function num(x)
   return string.format('%.0f', x)
 end
 
-local function split(s, sep)
-  local out = {}
-  for part in string.gmatch(s, '[^' .. sep .. ']+') do
-    out[#out + 1] = part
-  end
-  return out
+-- A stored value holds each bandwidth's fields in order, `per` fields per bandwidth, as little-endian
+-- doubles (exact: every value is an integer below 2^53): Redis' built-in struct library packs and parses them
+-- in C, several microseconds faster per call than formatting and parsing decimal text in Lua.
+local function format_of(count)
+  return '<' .. string.rep('d', count)
 end
 
--- per-bandwidth fields of a stored value "f1:f2;f1:f2;..." as numbers, or {} when the key is absent
-local function load_fields(key)
+-- per-bandwidth fields of the stored value, `per` numbers each, or {} when the key is absent (or holds
+-- something else, such as a value an older version wrote: that key starts fresh)
+local function load_fields(key, per)
   local fields = {}
   local raw = redis.call('GET', key)
-  if raw then
-    for i, part in ipairs(split(raw, ';')) do
-      local f = split(part, ':')
-      for j = 1, #f do
-        f[j] = tonumber(f[j])
+  if raw and #raw > 0 and #raw % (8 * per) == 0 then
+    local values = {struct.unpack(format_of(#raw / 8), raw)}
+    for i = 1, #raw / (8 * per) do
+      local f = {}
+      for j = 1, per do
+        f[j] = values[(i - 1) * per + j]
       end
       fields[i] = f
     end
@@ -66,15 +67,14 @@ local function save_fields(key, fields, reset_micros)
     redis.call('DEL', key)
     return
   end
-  local parts = {}
-  for i, f in ipairs(fields) do
-    local strings = {}
+  local flat = {}
+  for _, f in ipairs(fields) do
     for j = 1, #f do
-      strings[j] = num(f[j])
+      flat[#flat + 1] = f[j]
     end
-    parts[i] = table.concat(strings, ':')
   end
-  redis.call('SET', key, table.concat(parts, ';'), 'PX', num(ceildiv(reset_micros + ttl_margin, 1000)))
+  redis.call('SET', key, struct.pack(format_of(#flat), unpack(flat)), 'PX',
+    num(ceildiv(reset_micros + ttl_margin, 1000)))
 end
 
 local function reply(granted, exceeds, remaining, retry, reset)

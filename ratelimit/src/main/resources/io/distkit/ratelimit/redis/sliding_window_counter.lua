@@ -2,7 +2,7 @@
 -- Per bandwidth ARGV: limit, period (us), unit (us). Stored per bandwidth: {period, window, previous, current}.
 -- Admits n when previous * (Pu - eu) + (current + n) * Pu <= limit * Pu, in units u (Pu = P / u, eu = elapsed / u).
 local key = KEYS[1]
-local state = load_fields(key)
+local state = load_fields(key, 4)
 local now = now_micros()
 
 local bw, exceeds = read_bandwidths({'limit', 'period', 'unit'}, 'limit')

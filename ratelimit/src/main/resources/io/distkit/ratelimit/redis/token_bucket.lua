@@ -2,7 +2,7 @@
 -- Stored per bandwidth: {last grant's time, scale, deficit} with the deficit counted at b = scale; absent
 -- means full.
 local key = KEYS[1]
-local state = load_fields(key)
+local state = load_fields(key, 3)
 local last = 0
 if state[1] then
   last = state[1][1]
