@@ -82,7 +82,20 @@ public final class Utf8 {
    * @return the number of bytes written
    */
   public static int encode(String s, byte[] into) {
-    int n = 0;
+    return encode(s, into, 0);
+  }
+
+  /**
+   * Encodes a string into {@code into} from an offset; the array must hold {@link #encodedLength(String)}
+   * bytes from there.
+   *
+   * @param s the string
+   * @param into the destination
+   * @param offset the index of the first byte written
+   * @return the index after the last byte written
+   */
+  public static int encode(String s, byte[] into, int offset) {
+    int n = offset;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c < 0x80) {

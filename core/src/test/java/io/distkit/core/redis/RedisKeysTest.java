@@ -3,6 +3,7 @@ package io.distkit.core.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
@@ -15,6 +16,22 @@ class RedisKeysTest {
     assertThat(keys.key("user:42", "tokens")).isEqualTo("distkit:ratelimit:{user:42}:tokens");
     assertThat(RedisKeys.of("myapp:prod", "cache").key("k", "v")).isEqualTo("myapp:prod:cache:{k}:v");
     assertThat(keys.taggedName("n")).isEqualTo("distkit:ratelimit:{n}");
+  }
+
+  @Test
+  void keyBytesAreTheKeysUtf8() {
+    RedisKeys nonAsciiPrefix = RedisKeys.of("préfixe", "cache");
+    for (String name : new String[] {"user:42", "a{b}c", "%7D", "ünïcödé", "日本語", "emoji \uD83D\uDE00",
+        "unpaired \uD800 surrogate", "x".repeat(RedisKeys.MAX_NAME_BYTES)}) {
+      for (RedisKeys builder : new RedisKeys[] {keys, nonAsciiPrefix}) {
+        assertThat(builder.keyBytes(name, "tb")).as(name)
+            .isEqualTo(builder.key(name, "tb").getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    assertThatThrownBy(() -> keys.keyBytes(" ", "tb")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("name");
+    assertThatThrownBy(() -> keys.keyBytes("x".repeat(RedisKeys.MAX_NAME_BYTES + 1), "tb"))
+        .hasMessageContaining("must be at most 1024 bytes");
   }
 
   @Test

@@ -186,7 +186,7 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 
   private RateLimitDecision ask(String key, long permits, CompiledLimit limit) {
     Algorithm algorithm = limit.algorithm();
-    byte[] redisKey = keys.key(key, parts[algorithm.ordinal()]).getBytes(StandardCharsets.UTF_8);
+    byte[] redisKey = keys.keyBytes(key, parts[algorithm.ordinal()]);
     List<byte[]> bandwidths = limit.scriptArgs();
     List<byte[]> args = new ArrayList<>(bandwidths.size() + 3);
     args.add(timeSource == TimeSource.SERVER ? SERVER_TIME : ascii(time.now()));
