@@ -26,18 +26,18 @@ import java.util.Set;
  * <p><b>Guarantee:</b> no node holds more than its capacity, for every c &gt; 1 (the capacities add up to at
  * least c × keys, so a key always finds room within one turn of the ring).
  *
- * <p><b>The paper's allocation, history-independent:</b> the paper places each key at the first node with room
- * clockwise from its hash, processing keys in one fixed order, so that the allocation depends only on the
- * current keys and nodes, never on the order of changes. Here that order is ring order (by hash, then by the
- * key itself): the same keys, nodes and c give the same assignment in every JVM, whatever order the keys were
- * given in. A key keeps its ring node unless that node is full; one that overflows goes to the next node with
- * room, so a change only moves keys along the run of full nodes after it. Changes ({@link #withKeys},
- * {@link #withoutKeys}, {@link #withLocator}) recompute that allocation for the new sets, which is what the
- * paper's incremental procedure maintains; {@link #movedKeys} lists what moved, for handing keys over.
+ * <p><b>History-independent:</b> the paper's placement rule (the first node with room, clockwise from the
+ * key's hash) is applied to the current keys in one fixed order, ring order (by hash, then by the key itself),
+ * so the assignment is a function of the current keys, nodes and c alone: every JVM computes the same one,
+ * whatever order the keys were given in, and a change followed by its undo gives back the same assignment. A
+ * key keeps its ring node unless that node is full; one that overflows goes to the next node with room, so a
+ * change only moves keys along the run of full nodes after it. Changes ({@link #withKeys},
+ * {@link #withoutKeys}, {@link #withLocator}) recompute the assignment for the new sets rather than moving keys
+ * one at a time; {@link #movedKeys} lists what moved, for handing keys over.
  *
  * <p><b>Movement:</b> the paper bounds the expected number of keys moved by an insertion or deletion of a key
- * or node within a factor O(1/(c - 1)^2) of the least that must move. {@code BoundedLoadTest} measures the
- * factor and pins it (see the module README for the numbers): adding or removing one key moves at most a few
+ * or node within a factor O(1/(c - 1)^2) of the least that must move. {@code BoundedLoadMovementTest} measures
+ * the factor and pins it (see the module README for the numbers): adding or removing one key moves at most a few
  * others on average, and adding or removing a node moves close to that node's share.
  *
  * <p>Immutable and thread-safe. {@link #node(String)} allocates nothing for ASCII keys.

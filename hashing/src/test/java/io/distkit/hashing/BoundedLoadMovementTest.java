@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Bounded-load assignments change the way the paper's allocation does: they depend only on the current keys
+ * Bounded-load assignments are history-independent: they depend only on the current keys
  * and nodes (so a change and its undo cancel out), and a change moves few keys beyond the least that must move.
  * The rings have 10 points per node, so the plain ring is far off balance and many nodes are full: the hard
  * case for movement.
