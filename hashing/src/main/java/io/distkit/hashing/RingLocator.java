@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * {@link Algorithm#RING} and {@link Algorithm#KETAMA}: sorted points on a circle, in two primitive arrays
- * (positions and owners), searched through a bucket table ({@link PointIndex}) in O(1) expected time. A key belongs to the first point at or after its hash,
- * wrapping past the largest point to the first.
+ * (positions and owners), searched through a bucket table ({@link PointIndex}) in O(1) expected time. A key
+ * belongs to the first point at or after its hash, wrapping past the largest point to the first.
  */
 final class RingLocator<N extends Node> extends AbstractLocator<N> {
 

@@ -146,7 +146,8 @@ class RedisRateLimiterFootprintTest {
         .limit(RateLimit.builder(algorithm).bandwidth(Bandwidth.perMinute(5)).bandwidth(Bandwidth.perHour(50)).build())
         .build();
     String user = "packed-" + algorithm.id();
-    byte[] redisKey = ("distkit:ratelimit:{" + user + "}:packed:" + suffix(algorithm)).getBytes(StandardCharsets.UTF_8);
+    byte[] redisKey = ("distkit:ratelimit:{" + user + "}:packed:" + suffix(algorithm))
+        .getBytes(StandardCharsets.UTF_8);
     assertThat(limiter.tryAcquire(user, 5).allowed()).isTrue();
 
     byte[] raw = client.get(redisKey);

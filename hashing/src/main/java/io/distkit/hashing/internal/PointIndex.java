@@ -31,8 +31,9 @@ public final class PointIndex {
    * @param spanBits 64 or 32
    */
   public PointIndex(long[] points, long base, int spanBits) {
-    int bits = Math.min(Math.min(MAX_BITS, spanBits), 64 - Long.numberOfLeadingZeros(Math.max(1, points.length - 1)));
-    bits = Math.max(1, bits);
+    // the first power of two at or above the point count, within [2, 2^MAX_BITS]
+    int wanted = 64 - Long.numberOfLeadingZeros(Math.max(1, points.length - 1));
+    int bits = Math.max(1, Math.min(Math.min(MAX_BITS, spanBits), wanted));
     this.points = points;
     this.base = base;
     this.shift = spanBits - bits;
