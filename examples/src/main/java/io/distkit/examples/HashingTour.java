@@ -4,6 +4,7 @@ import static io.distkit.examples.TourSection.heading;
 
 import io.distkit.core.codec.Codec;
 import io.distkit.core.redis.RedisBackend;
+import io.distkit.hashing.BoundedLoadAssignment;
 import io.distkit.hashing.BoundedLoadBalancer;
 import io.distkit.hashing.LocatorAnalysis;
 import io.distkit.hashing.LocatorConfig;
@@ -66,6 +67,19 @@ final class HashingTour implements TourSection {
       out.printf(Locale.ROOT, "%-10s moved %5.2f%% of keys (ideal 20.00%%), peak-to-mean before %.3f%n",
           config.algorithm(), 100 * moved.fraction(), balance.peakToMean());
     }
+
+    heading(out, "hashing: bounded loads, 64 partitions over 4 servers (c = 1.1), then a 5th joins");
+    List<String> partitions = new ArrayList<>();
+    for (int p = 0; p < 64; p++) {
+      partitions.add("partition-" + p);
+    }
+    NodeLocator<Node> ring = LocatorConfig.ring().locator(four);
+    BoundedLoadAssignment<Node> assignment = BoundedLoadAssignment.assign(ring, 1.1, partitions);
+    out.println("partitions per server " + assignment.loads() + " (never above ceil(1.1 × 64 / 4) = "
+        + assignment.capacity("cache-1") + ")");
+    BoundedLoadAssignment<Node> grown = assignment.withLocator(ring.withNode(Node.of("cache-5")));
+    out.println("cache-5 joins: " + assignment.movedKeys(grown).size() + " partitions hand over, cache-5 now holds "
+        + grown.loads().get("cache-5") + " (the least that must move)");
 
     heading(out, "hashing: bounded loads, 1,000 requests for one hot key (c = 1.25)");
     BoundedLoadBalancer<Node> balancer = BoundedLoadBalancer.create(LocatorConfig.ring().locator(four), 1.25);

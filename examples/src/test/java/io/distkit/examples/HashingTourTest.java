@@ -38,6 +38,20 @@ class HashingTourTest {
       rows++;
     }
     assertThat(rows).isEqualTo(5);
+    Matcher partitions = Pattern.compile("partitions per server \\{(.*)\\} \\(never above ceil\\(1.1 × 64 / 4\\) = 18\\)")
+        .matcher(output());
+    assertThat(partitions.find()).isTrue();
+    int assigned = 0;
+    for (String load : partitions.group(1).split(", ")) {
+      int count = Integer.parseInt(load.substring(load.indexOf('=') + 1));
+      assertThat(count).isLessThanOrEqualTo(18);
+      assigned += count;
+    }
+    assertThat(assigned).isEqualTo(64);
+    Matcher handOver = Pattern.compile("(\\d+) partitions hand over, cache-5 now holds (\\d+)").matcher(output());
+    assertThat(handOver.find()).isTrue();
+    assertThat(Integer.parseInt(handOver.group(1))).isGreaterThanOrEqualTo(Integer.parseInt(handOver.group(2)))
+        .isLessThanOrEqualTo(32);
     Matcher inFlight = Pattern.compile("cache-\\d=(\\d+)").matcher(output().substring(output().indexOf("in flight")));
     int total = 0;
     while (inFlight.find()) {
