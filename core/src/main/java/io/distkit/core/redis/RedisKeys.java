@@ -83,8 +83,10 @@ public final class RedisKeys {
    * @throws IllegalArgumentException when the name is blank or too long
    */
   public byte[] keyBytes(String name, String part) {
-    String escaped = escape(checkName(name));
-    byte[] key = new byte[headBytes.length + Utf8.encodedLength(escaped) + 2 + Utf8.encodedLength(part)];
+    int nameBytes = checkedLength(name, "name");
+    String escaped = escape(name);
+    int escapedBytes = escaped == name ? nameBytes : Utf8.encodedLength(escaped); // usually nothing to escape
+    byte[] key = new byte[headBytes.length + escapedBytes + 2 + Utf8.encodedLength(part)];
     System.arraycopy(headBytes, 0, key, 0, headBytes.length);
     int at = Utf8.encode(escaped, key, headBytes.length);
     key[at++] = '}';
@@ -142,13 +144,19 @@ public final class RedisKeys {
    * @throws IllegalArgumentException when it is blank or longer than {@value #MAX_NAME_BYTES} bytes of UTF-8
    */
   public static String checkName(String name, String label) {
+    checkedLength(name, label);
+    return name;
+  }
+
+  /** Checks a name as {@link #checkName(String, String)} does and returns its UTF-8 length. */
+  private static int checkedLength(String name, String label) {
     Require.nonBlank(name, label);
     int bytes = Utf8.encodedLength(name);
     if (bytes > MAX_NAME_BYTES) {
       throw new IllegalArgumentException(label + " ('" + name.substring(0, 40) + "...', " + bytes
           + " bytes of UTF-8) must be at most " + MAX_NAME_BYTES + " bytes");
     }
-    return name;
+    return bytes;
   }
 
   private static String escape(String name) {
