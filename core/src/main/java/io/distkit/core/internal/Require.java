@@ -24,7 +24,7 @@ public final class Require {
   public static String nonBlank(String value, String name) {
     Objects.requireNonNull(value, name);
     if (value.isBlank()) {
-      throw new IllegalArgumentException(name + " ('" + value + "') must not be blank");
+      throw new IllegalArgumentException(name + " (" + Quote.of(value) + ") must not be blank");
     }
     return value;
   }

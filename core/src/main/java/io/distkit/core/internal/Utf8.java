@@ -4,7 +4,10 @@ package io.distkit.core.internal;
  * UTF-8 lengths and encoding into a caller's buffer, without allocating (key limits, key hashing).
  *
  * <p>Encodes exactly as {@code String.getBytes(UTF_8)} does, including its replacement of an unpaired
- * surrogate by {@code '?'}, so a string key and its bytes always hash alike. Not API.
+ * surrogate by {@code '?'}, so a string key and its bytes always hash alike. Text that becomes a Redis key goes
+ * through {@link #wellFormedLength(String, String)} first: an unpaired surrogate has no UTF-8 form, and
+ * encoding it as {@code '?'} would merge distinct keys ({@code "a\uD800"}, {@code "a\uDC00"} and
+ * {@code "a?"}). Not API.
  */
 public final class Utf8 {
 
@@ -51,6 +54,36 @@ public final class Utf8 {
         bytes += 1; // '?'
       } else {
         bytes += 3;
+      }
+    }
+    return bytes;
+  }
+
+  /**
+   * The length of a string's UTF-8 encoding, refusing text that has none: an unpaired surrogate.
+   *
+   * @param s any string
+   * @param label what the caller calls it, for the message, e.g. {@code "key"}
+   * @return the number of bytes {@code s.getBytes(UTF_8)} has
+   * @throws IllegalArgumentException naming the value and the index when {@code s} holds an unpaired surrogate
+   */
+  public static int wellFormedLength(String s, String label) {
+    int bytes = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (!Character.isSurrogate(c)) {
+        bytes += 3;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else {
+        throw new IllegalArgumentException(label + " (" + Quote.of(s) + ") holds an unpaired surrogate U+"
+            + String.format("%04X", (int) c) + " at index " + i + ": it has no UTF-8 form (encoding it as '?' "
+            + "would give distinct " + label + "s one Redis key)");
       }
     }
     return bytes;

@@ -1,5 +1,6 @@
 package io.distkit.core.redis;
 
+import io.distkit.core.internal.Quote;
 import io.distkit.core.internal.Require;
 import io.distkit.core.internal.Utf8;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +13,11 @@ import java.nio.charset.StandardCharsets;
  * the characters {@code {}, {@code }} and {@code %} are percent-encoded ({@code %7B}, {@code %7D},
  * {@code %25}), so a name can neither break out of its hash tag nor collide with another name.
  *
- * <p>Names are rejected when blank or longer than {@value #MAX_NAME_BYTES} bytes of UTF-8: a key that long is
- * almost always a bug (a whole request body used as a key), and Redis would store it without complaint.
+ * <p>Names are rejected when blank, longer than {@value #MAX_NAME_BYTES} bytes of UTF-8 (a key that long is
+ * almost always a bug, a whole request body used as a key, and Redis would store it without complaint), or
+ * when they hold an unpaired surrogate ({@code "a\uD800"} has no UTF-8 form; encoding it as {@code '?'}, as
+ * {@code String.getBytes} does, would give {@code "a\uD800"} and {@code "a?"} one key). Messages show the
+ * name with control characters escaped.
  *
  * <p>Immutable and thread-safe.
  */
@@ -67,7 +71,7 @@ public final class RedisKeys {
    * @param name any non-blank text of at most {@value #MAX_NAME_BYTES} bytes of UTF-8
    * @param part which piece of the name's state, e.g. {@code "tokens"}; a constant chosen by distkit
    * @return {@code <prefix>:<module>:{<escaped name>}:<part>}
-   * @throws IllegalArgumentException when the name is blank or too long
+   * @throws IllegalArgumentException when the name is blank, too long or holds an unpaired surrogate
    */
   public String key(String name, String part) {
     return taggedName(name) + ":" + part;
@@ -80,7 +84,7 @@ public final class RedisKeys {
    * @param name any non-blank text of at most {@value #MAX_NAME_BYTES} bytes of UTF-8
    * @param part which piece of the name's state; a constant chosen by distkit
    * @return exactly {@code key(name, part).getBytes(UTF_8)}
-   * @throws IllegalArgumentException when the name is blank or too long
+   * @throws IllegalArgumentException when the name is blank, too long or holds an unpaired surrogate
    */
   public byte[] keyBytes(String name, String part) {
     int nameBytes = checkedLength(name, "name");
@@ -100,7 +104,7 @@ public final class RedisKeys {
    *
    * @param name any non-blank text of at most {@value #MAX_NAME_BYTES} bytes of UTF-8
    * @return {@code <prefix>:<module>:{<escaped name>}}
-   * @throws IllegalArgumentException when the name is blank or too long
+   * @throws IllegalArgumentException when the name is blank, too long or holds an unpaired surrogate
    */
   public String taggedName(String name) {
     return head + escape(checkName(name)) + "}";
@@ -129,7 +133,8 @@ public final class RedisKeys {
    *
    * @param name the candidate
    * @return {@code name}
-   * @throws IllegalArgumentException when it is blank or longer than {@value #MAX_NAME_BYTES} bytes of UTF-8
+   * @throws IllegalArgumentException when it is blank, longer than {@value #MAX_NAME_BYTES} bytes of UTF-8
+   *     or holds an unpaired surrogate
    */
   public static String checkName(String name) {
     return checkName(name, "name");
@@ -141,7 +146,8 @@ public final class RedisKeys {
    * @param name the candidate
    * @param label what the caller calls it, e.g. {@code "key"}
    * @return {@code name}
-   * @throws IllegalArgumentException when it is blank or longer than {@value #MAX_NAME_BYTES} bytes of UTF-8
+   * @throws IllegalArgumentException when it is blank, longer than {@value #MAX_NAME_BYTES} bytes of UTF-8
+   *     or holds an unpaired surrogate
    */
   public static String checkName(String name, String label) {
     checkedLength(name, label);
@@ -151,9 +157,9 @@ public final class RedisKeys {
   /** Checks a name as {@link #checkName(String, String)} does and returns its UTF-8 length. */
   private static int checkedLength(String name, String label) {
     Require.nonBlank(name, label);
-    int bytes = Utf8.encodedLength(name);
+    int bytes = Utf8.wellFormedLength(name, label);
     if (bytes > MAX_NAME_BYTES) {
-      throw new IllegalArgumentException(label + " ('" + name.substring(0, 40) + "...', " + bytes
+      throw new IllegalArgumentException(label + " (" + Quote.of(name) + ", " + bytes
           + " bytes of UTF-8) must be at most " + MAX_NAME_BYTES + " bytes");
     }
     return bytes;
@@ -179,13 +185,13 @@ public final class RedisKeys {
   private static String checkPrefix(String prefix) {
     Require.nonBlank(prefix, "prefix");
     if (prefix.length() > MAX_PREFIX_LENGTH) {
-      throw new IllegalArgumentException("prefix ('" + prefix + "') must be at most " + MAX_PREFIX_LENGTH
+      throw new IllegalArgumentException("prefix (" + Quote.of(prefix) + ") must be at most " + MAX_PREFIX_LENGTH
           + " characters");
     }
     for (int i = 0; i < prefix.length(); i++) {
       char c = prefix.charAt(i);
       if (c == '{' || c == '}' || Character.isWhitespace(c) || Character.isISOControl(c)) {
-        throw new IllegalArgumentException("prefix ('" + prefix + "') must not contain braces, whitespace or "
+        throw new IllegalArgumentException("prefix (" + Quote.of(prefix) + ") must not contain braces, whitespace or "
             + "control characters (found " + describe(c) + " at index " + i + ")");
       }
     }
@@ -195,7 +201,7 @@ public final class RedisKeys {
   private static String checkModule(String module) {
     Require.nonBlank(module, "module");
     if (!module.matches("[a-z][a-z0-9-]{0,31}")) {
-      throw new IllegalArgumentException("module ('" + module + "') must be 1 to 32 lowercase letters, digits "
+      throw new IllegalArgumentException("module (" + Quote.of(module) + ") must be 1 to 32 lowercase letters, digits "
           + "or dashes, starting with a letter");
     }
     return module;

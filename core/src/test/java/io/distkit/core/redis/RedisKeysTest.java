@@ -22,7 +22,7 @@ class RedisKeysTest {
   void keyBytesAreTheKeysUtf8() {
     RedisKeys nonAsciiPrefix = RedisKeys.of("préfixe", "cache");
     for (String name : new String[] {"user:42", "a{b}c", "%7D", "ünïcödé", "日本語", "emoji \uD83D\uDE00",
-        "unpaired \uD800 surrogate", "x".repeat(RedisKeys.MAX_NAME_BYTES)}) {
+        "x".repeat(RedisKeys.MAX_NAME_BYTES)}) {
       for (RedisKeys builder : new RedisKeys[] {keys, nonAsciiPrefix}) {
         assertThat(builder.keyBytes(name, "tb")).as(name)
             .isEqualTo(builder.key(name, "tb").getBytes(StandardCharsets.UTF_8));
@@ -65,6 +65,29 @@ class RedisKeysTest {
         .hasMessageContaining("1025 bytes of UTF-8) must be at most 1024 bytes");
     // 342 three-byte characters are 1026 bytes although only 342 chars
     assertThatThrownBy(() -> keys.key("€".repeat(342), "x")).hasMessageContaining("1026 bytes");
+  }
+
+  @Test
+  void rejectsUnpairedSurrogatesThatWouldMergeDistinctNames() {
+    // String.getBytes(UTF_8) turns each of these into "a?": one Redis key for three names
+    for (String name : new String[] {"a\uD800", "a\uDC00", "\uDC00\uD800b"}) {
+      assertThatThrownBy(() -> keys.key(name, "x")).as(name).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("unpaired surrogate U+");
+      assertThatThrownBy(() -> keys.keyBytes(name, "x")).as(name).isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThatThrownBy(() -> RedisKeys.checkName("user:\uD800", "key"))
+        .hasMessage("key ('user:\\uD800') holds an unpaired surrogate U+D800 at index 5: it has no UTF-8 form "
+            + "(encoding it as '?' would give distinct keys one Redis key)");
+    assertThat(keys.key("a?", "x")).isEqualTo("distkit:ratelimit:{a?}:x");
+    assertThat(keys.key("emoji \uD83D\uDE00", "x")).isEqualTo("distkit:ratelimit:{emoji \uD83D\uDE00}:x");
+  }
+
+  @Test
+  void messagesShowControlCharactersEscapedOnOneLine() {
+    assertThatThrownBy(() -> keys.key("\n\t", "x")).hasMessage("name ('\\n\\t') must not be blank");
+    assertThatThrownBy(() -> keys.key("line\n".repeat(300), "x"))
+        .hasMessageStartingWith("name ('line\\nline\\n").hasMessageContaining("...' (1500 chars), 1500 bytes")
+        .message().doesNotContain("\n");
   }
 
   @Test
