@@ -6,6 +6,7 @@ import io.distkit.benchmarks.report.BenchmarkResult;
 import io.distkit.benchmarks.report.GroupReport;
 import io.distkit.benchmarks.report.ReportGroup;
 import io.distkit.benchmarks.report.Targets;
+import io.distkit.core.testing.RedisBinary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +44,11 @@ class QuickSuiteIT {
     Files.createDirectories(RESULTS);
     Path log = RESULTS.resolve("run.log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process run = new ProcessBuilder(java, "-jar", JAR.toString(), "--quick", "--results", RESULTS.toString())
+    // the suite's Redis servers and binary stay under target/, like every other test's
+    Process run = new ProcessBuilder(java,
+        "-Ddistkit.redis.dir=" + RESULTS.resolve("redis-servers").toAbsolutePath(),
+        "-D" + RedisBinary.BINARY_DIR_PROPERTY + "=" + Path.of("target", "redis-binary").toAbsolutePath(),
+        "-jar", JAR.toString(), "--quick", "--results", RESULTS.toString())
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();

@@ -1,5 +1,6 @@
 package io.distkit.benchmarks.redis;
 
+import io.distkit.core.testing.RedisBinary;
 import io.distkit.core.testing.RedisServerProcess;
 import io.distkit.core.testing.RedisServers;
 import java.net.URI;
@@ -61,10 +62,14 @@ public final class BenchmarkRedis implements AutoCloseable {
     String given = System.getProperty(URI_PROPERTY, "");
     BenchmarkRedis redis;
     if (given.isBlank()) {
+      // the jar may run from any directory: unless told otherwise, server folders and the extracted binary go
+      // under $TMPDIR/distkit-benchmarks, not ./target of wherever it runs (the README says so)
+      Path home = Path.of(System.getProperty("java.io.tmpdir"), "distkit-benchmarks");
       if (System.getProperty(SERVER_DIR_PROPERTY) == null) {
-        // not ./target of whatever directory the jar runs in
-        System.setProperty(SERVER_DIR_PROPERTY,
-            Path.of(System.getProperty("java.io.tmpdir"), "distkit-benchmarks", "redis-servers").toString());
+        System.setProperty(SERVER_DIR_PROPERTY, home.resolve("redis-servers").toString());
+      }
+      if (System.getProperty(RedisBinary.BINARY_DIR_PROPERTY) == null) {
+        System.setProperty(RedisBinary.BINARY_DIR_PROPERTY, home.resolve("redis-binary").toString());
       }
       RedisServerProcess server = RedisServers.startStandalone();
       redis = new BenchmarkRedis(server, URI.create(server.uri()), keyTag);

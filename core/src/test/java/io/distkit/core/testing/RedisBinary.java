@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
  *       you asked for it);
  *   <li>{@code redis-server} on the {@code PATH};
  *   <li>the binary shipped inside the {@code com.github.codemonstur:embedded-redis} test dependency,
- *       extracted once to the temp directory.
+ *       extracted once into {@code target/redis-binary} of the directory the tests run in (the module's
+ *       own {@code target/} under Maven), or the directory named by the system property
+ *       {@value #BINARY_DIR_PROPERTY}. Nothing is written outside the project.
  * </ol>
  * Each candidate must run {@code --version} and be Redis 6.2 or newer (or Valkey). When none does, the
  * tests fail with a message saying how to get one: a test that needs Redis never skips.
@@ -37,6 +39,9 @@ public record RedisBinary(Path path, String origin, String version) {
 
   /** The environment variable that names a redis-server binary to use. */
   public static final String ENV = "DISTKIT_REDIS_SERVER";
+
+  /** The system property naming where the embedded binary is extracted; default {@code target/redis-binary}. */
+  public static final String BINARY_DIR_PROPERTY = "distkit.redis.binary.dir";
 
   private static final Pattern VERSION = Pattern.compile("v=(\\d+)\\.(\\d+)\\.(\\d+)");
 
@@ -185,7 +190,8 @@ public record RedisBinary(Path path, String origin, String version) {
           continue;
         }
         byte[] bytes = in.readAllBytes();
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "distkit-redis");
+        Path dir = Path.of(System.getProperty(BINARY_DIR_PROPERTY,
+            Path.of("target", "redis-binary").toAbsolutePath().toString()));
         Files.createDirectories(dir);
         Path target = dir.resolve(name + "-" + bytes.length);
         if (!Files.isExecutable(target) || Files.size(target) != bytes.length) {
