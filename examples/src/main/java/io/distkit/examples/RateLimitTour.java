@@ -23,7 +23,7 @@ final class RateLimitTour implements TourSection {
 
   @Override
   public void runLocal(PrintStream out) {
-    heading(out, "ratelimit: five algorithms, 5 per second, 7 requests at once (local)");
+    heading(out, "ratelimit: five algorithms, 5 per second, 7 requests at once (local; Y = allowed, n = denied)");
     for (Algorithm algorithm : Algorithm.values()) {
       RateLimiter limiter = LocalRateLimiter.builder().limit(RateLimit.of(algorithm, 5, Duration.ofSeconds(1))).build();
       out.println(String.format("%-24s %s", algorithm, burst(limiter, "client-1")));
@@ -54,7 +54,8 @@ final class RateLimitTour implements TourSection {
 
   @Override
   public void runRedis(PrintStream out, RedisBackend redis, String where) {
-    heading(out, "ratelimit: the same limits on Redis at " + where + " (one EVALSHA per decision, server time)");
+    heading(out, "ratelimit: the same limits on Redis at " + where
+        + " (one EVALSHA per decision, server time; Y = allowed, n = denied)");
     String run = UUID.randomUUID().toString().substring(0, 8);
     for (Algorithm algorithm : Algorithm.values()) {
       RateLimiter limiter = RedisRateLimiter.builder(redis)

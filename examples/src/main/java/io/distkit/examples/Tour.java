@@ -1,6 +1,7 @@
 package io.distkit.examples;
 
 import io.distkit.core.BackendUnavailableException;
+import io.distkit.core.DistkitException;
 import io.distkit.core.redis.RedisBackend;
 import java.io.PrintStream;
 import java.net.URI;
@@ -8,11 +9,14 @@ import java.util.List;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
- * A walk through distkit, one section per module. With no arguments it uses only local implementations
- * and needs no server; with {@code --redis redis://host:port} it also runs against that Redis.
+ * A guided tour of what distkit gives you, one section per primitive: rate limiting, consistent hashing, then
+ * what every Redis-backed primitive does when Redis is down. With no arguments it uses only local
+ * implementations and needs no server; with {@code --redis redis://host:port} it also runs the same code
+ * against that Redis.
  *
  * <pre>{@code
  * mvn -q -B -DskipTests -pl examples -am package exec:java
@@ -23,16 +27,16 @@ public final class Tour {
 
   /** One section per module, in the order they print. */
   static final List<TourSection> SECTIONS = List.of(
-      new CoreTour(),
       new RateLimitTour(),
-      new HashingTour());
+      new HashingTour(),
+      new RedisDownTour());
 
   private Tour() {}
 
   /**
    * Runs the tour.
    *
-   * @param args {@code [--redis URI]}
+   * @param args {@code [--redis URI] [--help]}
    */
   public static void main(String[] args) {
     int status = run(System.out, args);
@@ -45,8 +49,9 @@ public final class Tour {
    * Runs the tour, printing to {@code out}.
    *
    * @param out where the tour prints
-   * @param args {@code [--redis URI]}
-   * @return 0 on success, 2 for bad arguments, 1 when Redis was asked for but is unavailable
+   * @param args {@code [--redis URI] [--help]}
+   * @return 0 on success (and for {@code --help}), 2 for bad arguments, 1 when Redis was asked for but is
+   *     unavailable or refuses the tour (e.g. a wrong password)
    */
   static int run(PrintStream out, String... args) {
     TourOptions options;
@@ -57,19 +62,30 @@ public final class Tour {
       out.println(TourOptions.USAGE);
       return 2;
     }
+    if (options.help()) {
+      out.println(TourOptions.USAGE);
+      return 0;
+    }
+    out.println("distkit tour: each primitive with its local implementation (in this JVM, no server)"
+        + (options.redis().isPresent() ? ", then the same code on Redis." : "."));
     SECTIONS.forEach(section -> section.runLocal(out));
     if (options.redis().isPresent()) {
       URI uri = options.redis().get();
+      String where = TourOptions.describe(uri);
       try (RedisClient client = connect(uri)) {
         RedisBackend redis = RedisBackend.create(client);
-        SECTIONS.forEach(section -> section.runRedis(out, redis, TourOptions.describe(uri)));
+        SECTIONS.forEach(section -> section.runRedis(out, redis, where));
       } catch (BackendUnavailableException e) {
-        out.println("error: Redis at " + TourOptions.describe(uri) + " is unavailable: " + e.getMessage());
+        out.println("error: Redis at " + where + " is unavailable: " + e.getMessage());
+        return 1;
+      } catch (DistkitException | JedisException e) {
+        // e.g. WRONGPASS or NOAUTH: Redis answers but refuses us; one line, never the URI's credentials
+        out.println("error: Redis at " + where + " refused the tour: " + e.getMessage());
         return 1;
       }
     } else {
       out.println();
-      out.println("(Local only. Add --redis redis://host:port to run the Redis sections.)");
+      out.println("(Local only. Add --redis redis://host:port to run the same code on Redis.)");
     }
     return 0;
   }

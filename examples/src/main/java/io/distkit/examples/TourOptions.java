@@ -6,22 +6,29 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Tour's command line: {@code [--redis redis://host:port]}.
+ * The Tour's command line: {@code [--redis redis://host:port] [--help]}.
  *
  * @param redis the Redis to use, or empty for local implementations only
+ * @param help whether to print the usage and stop
  */
-record TourOptions(Optional<URI> redis) {
+record TourOptions(Optional<URI> redis, boolean help) {
 
   static final String USAGE = """
-      usage: Tour [--redis redis://[user:password@]host:port]
+      usage: Tour [--redis redis://[user:password@]host:port] [--help]
         no arguments     use the local (in-process) implementations; no server needed
-        --redis URI      also use the Redis at URI (standalone, Redis 6.2+ or Valkey)""";
+        --redis URI      also run the same code on the Redis at URI (standalone, Redis 6.2+ or Valkey;
+                         rediss:// for TLS)
+        --help, -h       print this and stop
+      with Maven: mvn -q -B -DskipTests -pl examples -am package exec:java -Dexec.args="--redis redis://localhost:6379\"""";
 
   static TourOptions parse(String... args) {
     @Nullable URI redis = null;
+    boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
-      if (arg.equals("--redis")) {
+      if (arg.equals("--help") || arg.equals("-h")) {
+        help = true;
+      } else if (arg.equals("--redis")) {
         if (i + 1 >= args.length) {
           throw new IllegalArgumentException("--redis needs a URI, e.g. --redis redis://localhost:6379");
         }
@@ -32,7 +39,7 @@ record TourOptions(Optional<URI> redis) {
         throw new IllegalArgumentException("unknown argument '" + arg + "'");
       }
     }
-    return new TourOptions(Optional.ofNullable(redis));
+    return new TourOptions(Optional.ofNullable(redis), help);
   }
 
   private static URI parseRedisUri(String text) {

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import redis.clients.jedis.Jedis;
 
 @ExtendWith(RedisExtension.class)
 class TourTest {
@@ -25,23 +26,56 @@ class TourTest {
   void runsLocallyWithoutAnyServer() {
     assertThat(Tour.run(out)).isZero();
     assertThat(output())
-        .contains("== core: clock ==", "== core: codecs ==", "-> 'héllo, wörld'", "-42 -> '-42' -> -42")
-        .contains("distkit:tour:{user:42}:visits", "distkit:tour:{a%7Db%7Bc}:visits")
-        .contains("ratelimit: five algorithms", "SLIDING_WINDOW_COUNTER", "YYYYYnn")
+        .startsWith("distkit tour: each primitive with its local implementation")
+        .contains("ratelimit: five algorithms", "Y = allowed, n = denied", "SLIDING_WINDOW_COUNTER", "YYYYYnn")
         .contains("free:alice  4th request -> 429", "pro:bob     4th request -> 200")
+        .contains("hashing: where does 'user:42' live?")
+        .containsPattern("FAIL_CLOSED +first call threw BackendUnavailableException after \\d+ ms")
+        .containsPattern("FAIL_OPEN +first call allowed \\(FAIL_OPEN\\)")
+        .containsPattern("FALLBACK_TO_LOCAL first call allowed \\(LOCAL_FALLBACK\\)")
         .contains("Local only");
+    assertThat(output().indexOf("== ratelimit")).as("the tour opens with a primitive, not internals")
+        .isLessThan(output().indexOf("== hashing")).isLessThan(output().indexOf("== Redis down"));
   }
 
   @Test
   void runsTheRedisSectionsAgainstTheGivenRedis(RedisServerProcess redis) {
     assertThat(Tour.run(out, "--redis", redis.uri())).isZero();
     assertThat(output())
-        .contains("core: a script round trip on Redis at 127.0.0.1:" + redis.port())
-        .containsPattern("visit \\d+ at server time 20\\d\\d-")
-        .contains("backend guard      UP, failures 0")
         .contains("ratelimit: the same limits on Redis at 127.0.0.1:" + redis.port())
         .containsPattern("TOKEN_BUCKET +YYYYYnn")
+        .contains("underneath: one script, one round trip, the server's clock (Redis at 127.0.0.1:" + redis.port())
+        .containsPattern("visit \\d+ at server time 20\\d\\d-")
+        .contains("backend guard: UP, failures 0")
         .doesNotContain("Local only");
+  }
+
+  @Test
+  void helpPrintsTheUsageAndRunsNothing() {
+    assertThat(Tour.run(out, "--help")).isZero();
+    assertThat(output()).startsWith("usage: Tour").contains("--redis URI").doesNotContain("==");
+    printed.reset();
+    assertThat(Tour.run(out, "-h")).isZero();
+    assertThat(output()).startsWith("usage: Tour");
+  }
+
+  @Test
+  void aWrongPasswordIsOneClearLineThatNeverEchoesIt() {
+    RedisServerProcess guarded = RedisServers.startStandalone();
+    try {
+      try (Jedis admin = guarded.connect()) {
+        admin.configSet("requirepass", "right-one");
+      }
+      assertThat(Tour.run(out, "--redis", "redis://:not-it@127.0.0.1:" + guarded.port())).isEqualTo(1);
+      assertThat(output().lines().filter(l -> l.startsWith("error:")))
+          .singleElement().asString()
+          .startsWith("error: Redis at 127.0.0.1:" + guarded.port() + " refused the tour: ")
+          .containsAnyOf("WRONGPASS", "invalid password")
+          .doesNotContain("not-it");
+      assertThat(output()).doesNotContain("not-it").doesNotContain("\tat ");
+    } finally {
+      guarded.kill();
+    }
   }
 
   @Test
@@ -61,6 +95,6 @@ class TourTest {
     assertThat(output()).contains("must look like redis://host:port").doesNotContain("s3cret");
     printed.reset();
     assertThat(Tour.run(out, "--verbose")).isEqualTo(2);
-    assertThat(output()).contains("unknown argument '--verbose'");
+    assertThat(output()).contains("unknown argument '--verbose'", "usage: Tour");
   }
 }
