@@ -79,9 +79,8 @@ public final class DeploymentExtension implements TestTemplateInvocationContextP
     }
   }
 
-  /** Closes a run's deployment when JUnit closes the run's store. */
-  @SuppressWarnings("deprecation") // CloseableResource: AutoCloseable store values need JUnit 5.13's opt-in
-  private record Closing(Deployment deployment) implements ExtensionContext.Store.CloseableResource {
+  /** Closes a run's deployment when JUnit closes the run's store (JUnit 5.13+ closes AutoCloseable values). */
+  private record Closing(Deployment deployment) implements AutoCloseable {
     @Override
     public void close() throws Exception {
       deployment.close();
