@@ -617,10 +617,13 @@ public final class RedisSubscriptions implements AutoCloseable {
     }
   }
 
-  /** After a backoff: sharded channels may live elsewhere now, so re-home them, then connect. */
+  /**
+   * After a backoff: on Cluster re-read the slot map (sharded channels may live elsewhere now: re-home them),
+   * then connect.
+   */
   private void reconnect(Link link) {
     Map<String, Object> homes = new HashMap<>();
-    if (isShardedCached()) {
+    if (cluster) {
       List<Channel> mine;
       lock.lock();
       try {
@@ -630,10 +633,10 @@ public final class RedisSubscriptions implements AutoCloseable {
       }
       try {
         backend.execute(jedis -> {
-          Topology.refresh(jedis);
+          Topology.refresh(jedis); // after a failover the client's slot map still names the dead master
           return null;
         });
-        for (Channel c : mine) {
+        for (Channel c : isShardedCached() ? mine : List.<Channel>of()) {
           homes.put(c.name, masterOf(Topology.slot(c.bytes)));
         }
       } catch (RuntimeException e) {
