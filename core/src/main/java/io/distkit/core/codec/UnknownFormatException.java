@@ -7,6 +7,7 @@ package io.distkit.core.codec;
  */
 public class UnknownFormatException extends CodecException {
 
+  /** The version byte found. */
   private final int version;
 
   /**
