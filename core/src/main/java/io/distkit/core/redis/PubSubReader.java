@@ -2,6 +2,9 @@ package io.distkit.core.redis;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -79,7 +82,10 @@ final class PubSubReader {
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
-  /** Connects, subscribes and reads until the subscriptions end or the connection fails. Blocks. */
+  /**
+   * Connects, subscribes and reads until the subscriptions end or the connection fails. Blocks. Sharded, the
+   * initial channels must share one hash slot (the others follow with {@link #subscribe(List)}).
+   */
   void run(int slot, List<byte[]> channels) {
     byte[][] initial = channels.toArray(new byte[0][]);
     Connection owned = acquire(slot);
@@ -119,30 +125,40 @@ final class PubSubReader {
     return null;
   }
 
+  /** Subscribes to more channels; sharded, one command per hash slot (Redis refuses channels of several). */
   void subscribe(List<String> channels) {
-    byte[][] names = bytes(channels);
-    if (sharded) {
-      shard.ssubscribe(names);
-    } else {
-      plain.subscribe(names);
+    for (byte[][] names : commands(channels)) {
+      if (sharded) {
+        shard.ssubscribe(names);
+      } else {
+        plain.subscribe(names);
+      }
     }
   }
 
+  /** Unsubscribes from channels; sharded, one command per hash slot. */
   void unsubscribe(List<String> channels) {
-    byte[][] names = bytes(channels);
-    if (sharded) {
-      shard.sunsubscribe(names);
-    } else {
-      plain.unsubscribe(names);
+    for (byte[][] names : commands(channels)) {
+      if (sharded) {
+        shard.sunsubscribe(names);
+      } else {
+        plain.unsubscribe(names);
+      }
     }
   }
 
-  private static byte[][] bytes(List<String> channels) {
-    byte[][] out = new byte[channels.size()][];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = channels.get(i).getBytes(StandardCharsets.UTF_8);
+  /** The channels' names, in one command, or one per hash slot when sharded. */
+  private Collection<byte[][]> commands(List<String> channels) {
+    Map<Integer, List<byte[]>> bySlot = new LinkedHashMap<>();
+    for (String channel : channels) {
+      byte[] name = channel.getBytes(StandardCharsets.UTF_8);
+      bySlot.computeIfAbsent(sharded ? Topology.slot(name) : 0, s -> new ArrayList<>()).add(name);
     }
-    return out;
+    List<byte[][]> commands = new ArrayList<>(bySlot.size());
+    for (List<byte[]> names : bySlot.values()) {
+      commands.add(names.toArray(new byte[0][]));
+    }
+    return commands;
   }
 
   /** Sends a keep-alive (a repeated subscription to {@code channel}) unless one is outstanding. */

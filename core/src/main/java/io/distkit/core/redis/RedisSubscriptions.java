@@ -466,12 +466,16 @@ public final class RedisSubscriptions implements AutoCloseable {
     void start() {
       state = LinkState.STARTING;
       requested.clear();
-      requested.addAll(channels.keySet());
+      // sharded, the first command may only name channels of one slot: the rest follow once live
+      boolean oneSlot = isShardedCached();
+      int slot = Topology.slot(channels.values().iterator().next().bytes);
       List<byte[]> snapshot = new ArrayList<>();
       for (Channel c : channels.values()) {
-        snapshot.add(c.bytes);
+        if (!oneSlot || Topology.slot(c.bytes) == slot) {
+          snapshot.add(c.bytes);
+          requested.add(c.name);
+        }
       }
-      int slot = Topology.slot(snapshot.get(0));
       PubSubReader next = new PubSubReader(client, isShardedCached(), new PubSubReader.Callbacks() {
         @Override
         public void subscribed(PubSubReader from, String channel) {

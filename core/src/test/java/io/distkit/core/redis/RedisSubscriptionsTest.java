@@ -140,6 +140,86 @@ class RedisSubscriptionsTest {
     }
   }
 
+  /** Holds blocking tasks (readers) back until opened, so subscriptions pile up before any connection is live. */
+  static final class GatedScheduler implements Scheduler {
+    private final Scheduler delegate;
+    private final List<Runnable> held = new CopyOnWriteArrayList<>();
+    private volatile boolean open;
+
+    GatedScheduler(Scheduler delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public Task schedule(Runnable task, long delay, java.util.concurrent.TimeUnit unit) {
+      return delegate.schedule(task, delay, unit);
+    }
+
+    @Override
+    public void execute(Runnable task) {
+      delegate.execute(task);
+    }
+
+    @Override
+    public void executeBlocking(String name, Runnable task) {
+      if (open) {
+        delegate.executeBlocking(name, task);
+      } else {
+        held.add(() -> delegate.executeBlocking(name, task));
+      }
+    }
+
+    void open() {
+      open = true;
+      held.forEach(Runnable::run);
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
+  }
+
+  @ContractTest
+  void channelsSubscribedBeforeTheConnectionIsLiveAllBecomeLive(Deployment deployment) {
+    GatedScheduler gated = new GatedScheduler(scheduler);
+    try (RedisSubscriptions hub = RedisSubscriptions.builder(deployment.backend()).scheduler(gated).build()) {
+      List<Subscription> subs = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        subs.add(hub.subscribe(channel("early"), new Recorder())); // many slots, on Cluster
+      }
+      assertThat(subs).noneMatch(Subscription::isLive);
+      gated.open();
+      await().atMost(WAIT).pollInterval(POLL).until(() -> subs.stream().allMatch(Subscription::isLive));
+      assertThat(hub.stats().reconnects()).isZero();
+    }
+  }
+
+  @ContractTest
+  void afterTheServerDropsThePubSubConnectionsEveryChannelComesBackAndReportsItsGap(Deployment deployment) {
+    try (RedisSubscriptions hub = RedisSubscriptions.builder(deployment.backend()).scheduler(scheduler).build()) {
+      List<Subscription> subs = new ArrayList<>();
+      List<Recorder> recorders = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        Recorder recorder = new Recorder();
+        recorders.add(recorder);
+        subs.add(hub.subscribe(channel("dropped"), recorder));
+      }
+      await().atMost(WAIT).pollInterval(POLL).until(() -> subs.stream().allMatch(Subscription::isLive));
+      List<RedisServerProcess> nodes = deployment.isCluster() ? RedisServers.cluster().nodes()
+          : List.of(RedisServers.standalone());
+      for (RedisServerProcess node : nodes) {
+        try (Jedis admin = node.connect()) {
+          admin.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "KILL", "TYPE", "pubsub");
+        }
+      }
+      await().atMost(WAIT).pollInterval(POLL).until(() -> recorders.stream().allMatch(r -> r.count("missed") == 2));
+      assertThat(subs).allMatch(Subscription::isLive);
+      assertThat(recorders).allMatch(r -> r.count("interrupted") == 1);
+      assertThat(hub.stats().gaps()).isEqualTo(30);
+    }
+  }
+
   @ContractTest
   void shardedOnClusterSevenAndPlainElsewhereAndScriptsPublishAlike(Deployment deployment) {
     try (RedisSubscriptions hub = RedisSubscriptions.builder(deployment.backend()).scheduler(scheduler).build()) {
