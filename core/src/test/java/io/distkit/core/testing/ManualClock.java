@@ -3,8 +3,8 @@ package io.distkit.core.testing;
 import io.distkit.core.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -26,7 +26,8 @@ public final class ManualClock implements Clock {
 
   private final AtomicLong nanos = new AtomicLong(NANO_ORIGIN);
   private final AtomicLong wallOffsetMillis;
-  private final List<Runnable> onAdvance = new CopyOnWriteArrayList<>();
+  /** Copied on write; an array so that advancing allocates nothing (allocation tests advance this clock). */
+  private volatile Runnable[] onAdvance = new Runnable[0];
 
   /** A clock whose wall time starts at {@link #DEFAULT_START}. */
   public ManualClock() {
@@ -63,8 +64,9 @@ public final class ManualClock implements Clock {
       throw new IllegalArgumentException("amount (" + amount + ") must not be negative");
     }
     nanos.addAndGet(amount.toNanos());
-    for (Runnable hook : onAdvance) {
-      hook.run();
+    Runnable[] hooks = onAdvance;
+    for (int i = 0; i < hooks.length; i++) {
+      hooks[i].run();
     }
     return this;
   }
@@ -77,7 +79,12 @@ public final class ManualClock implements Clock {
    * @return this clock
    */
   public ManualClock onAdvance(Runnable hook) {
-    onAdvance.add(hook);
+    Objects.requireNonNull(hook, "hook");
+    synchronized (this) { // no I/O here; writers are rare
+      Runnable[] more = Arrays.copyOf(onAdvance, onAdvance.length + 1);
+      more[more.length - 1] = hook;
+      onAdvance = more;
+    }
     return this;
   }
 
