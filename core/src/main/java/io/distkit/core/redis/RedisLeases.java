@@ -1,5 +1,6 @@
 package io.distkit.core.redis;
 
+import io.distkit.core.BackendListener;
 import io.distkit.core.BackendUnavailableException;
 import io.distkit.core.Clock;
 import io.distkit.core.DistkitException;
@@ -9,6 +10,7 @@ import io.distkit.core.session.FencingToken;
 import io.distkit.core.session.Lease;
 import io.distkit.core.session.LeaseRequest;
 import io.distkit.core.session.Scheduler;
+import io.distkit.core.session.SessionBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,6 +74,9 @@ public final class RedisLeases implements AutoCloseable {
   /** The default {@linkplain Builder#maxBatch(int) batch}: 1,000 leases per script call. */
   public static final int DEFAULT_MAX_BATCH = 1000;
 
+  /** The source of this class's backend events. */
+  private static final String SOURCE = "redis-leases";
+
   private static final long DRIFT_DIVISOR = 100;
   private static final long DRIFT_FLOOR_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
@@ -116,6 +121,7 @@ public final class RedisLeases implements AutoCloseable {
   private final RedisBackend backend;
   private final Scheduler scheduler;
   private final Clock clock;
+  private final BackendListener listener;
   private final RedisTime time;
   private final long checkNanos;
   private final int maxBatch;
@@ -136,9 +142,10 @@ public final class RedisLeases implements AutoCloseable {
 
   private RedisLeases(Builder builder) {
     this.backend = builder.backend;
-    this.scheduler = builder.scheduler;
-    this.clock = builder.clock;
-    this.time = RedisTime.of(builder.timeSource, builder.clock);
+    this.scheduler = builder.configuredScheduler();
+    this.clock = builder.configuredClock();
+    this.listener = builder.configuredListener();
+    this.time = RedisTime.of(builder.timeSource, clock);
     this.checkNanos = builder.checkNanos;
     this.maxBatch = builder.maxBatch;
     this.cluster = Topology.isCluster(backend.client());
@@ -315,6 +322,7 @@ public final class RedisLeases implements AutoCloseable {
     } catch (BackendUnavailableException e) {
       renewalFailures.increment();
       log.debug("Renewing {} leases failed; retrying at the next check: {}", due.size(), e.toString());
+      Listeners.notify(listener, "onError", l -> l.onError(SOURCE, e));
       return;
     }
     for (int g = 0; g < groups.size(); g++) {
@@ -323,6 +331,9 @@ public final class RedisLeases implements AutoCloseable {
       if (!reply.ok()) {
         renewalFailures.increment();
         log.debug("Renewing {} leases failed; retrying at the next check: {}", group.size(), reply.error());
+        if (reply.error() instanceof BackendUnavailableException e) {
+          Listeners.notify(listener, "onError", l -> l.onError(SOURCE, e));
+        }
         continue;
       }
       List<?> expiries = (List<?>) reply.value();
@@ -475,11 +486,13 @@ public final class RedisLeases implements AutoCloseable {
     }
   }
 
-  /** Configures {@link RedisLeases}. Not thread-safe. */
-  public static final class Builder {
+  /**
+   * Configures {@link RedisLeases}: checks and renewals run on the scheduler, the clock keeps local deadlines
+   * (and client time), the listener hears renewal rounds that could not reach Redis ({@code onError}). Not
+   * thread-safe.
+   */
+  public static final class Builder extends SessionBuilder<Builder> {
     private final RedisBackend backend;
-    private Scheduler scheduler = Scheduler.shared();
-    private Clock clock = Clock.system();
     private TimeSource timeSource = TimeSource.SERVER;
     private long checkNanos = DEFAULT_CHECK_INTERVAL.toNanos();
     private int maxBatch = DEFAULT_MAX_BATCH;
@@ -488,27 +501,7 @@ public final class RedisLeases implements AutoCloseable {
       this.backend = backend;
     }
 
-    /**
-     * Where checks and renewals run.
-     *
-     * @param scheduler default {@link Scheduler#shared()}
-     * @return this builder
-     */
-    public Builder scheduler(Scheduler scheduler) {
-      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-      return this;
-    }
 
-    /**
-     * The clock of local deadlines (and of client time).
-     *
-     * @param clock default {@link Clock#system()}
-     * @return this builder
-     */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
 
     /**
      * Whose clock the server-side expiries use.
@@ -551,6 +544,11 @@ public final class RedisLeases implements AutoCloseable {
      */
     public RedisLeases build() {
       return new RedisLeases(this);
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
     }
   }
 }

@@ -7,6 +7,7 @@ import io.distkit.core.internal.Listeners;
 import io.distkit.core.internal.Require;
 import io.distkit.core.session.Backoff;
 import io.distkit.core.session.Scheduler;
+import io.distkit.core.session.SessionBuilder;
 import io.distkit.core.session.Subscriber;
 import io.distkit.core.session.Subscription;
 import java.nio.charset.StandardCharsets;
@@ -125,13 +126,13 @@ public final class RedisSubscriptions implements AutoCloseable {
     this.backend = builder.backend;
     this.client = backend.client();
     this.cluster = Topology.isCluster(client);
-    this.scheduler = builder.scheduler;
-    this.clock = builder.clock;
+    this.scheduler = builder.configuredScheduler();
+    this.clock = builder.configuredClock();
     this.backoff = builder.backoff;
     this.keepAliveNanos = builder.keepAliveNanos;
     this.sharding = builder.sharding;
     this.name = builder.name;
-    this.listener = builder.listener;
+    this.listener = builder.configuredListener();
     if (!cluster || sharding == Sharding.OFF) {
       sharded = false;
     }
@@ -697,42 +698,23 @@ public final class RedisSubscriptions implements AutoCloseable {
     }
   }
 
-  /** Configures {@link RedisSubscriptions}. Not thread-safe. */
-  public static final class Builder {
+  /**
+   * Configures {@link RedisSubscriptions}: readers, reconnects and keep-alives run on the scheduler, the clock
+   * times keep-alives, the listener hears channels that may have missed messages
+   * ({@link BackendListener#onMissedMessages}). Not thread-safe.
+   */
+  public static final class Builder extends SessionBuilder<Builder> {
     private final RedisBackend backend;
-    private Scheduler scheduler = Scheduler.shared();
-    private Clock clock = Clock.system();
     private Backoff backoff = DEFAULT_RECONNECT_BACKOFF;
     private long keepAliveNanos = DEFAULT_KEEP_ALIVE.toNanos();
     private Sharding sharding = Sharding.AUTO;
     private String name = "redis";
-    private BackendListener listener = BackendListener.noop();
 
     private Builder(RedisBackend backend) {
       this.backend = backend;
     }
 
-    /**
-     * Where readers, reconnects and keep-alives run.
-     *
-     * @param scheduler default {@link Scheduler#shared()}
-     * @return this builder
-     */
-    public Builder scheduler(Scheduler scheduler) {
-      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-      return this;
-    }
 
-    /**
-     * The clock of keep-alive deadlines.
-     *
-     * @param clock default {@link Clock#system()}
-     * @return this builder
-     */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
 
     /**
      * The delays between reconnect attempts.
@@ -779,16 +761,6 @@ public final class RedisSubscriptions implements AutoCloseable {
       return this;
     }
 
-    /**
-     * Hears channels that may have missed messages ({@link BackendListener#onMissedMessages}).
-     *
-     * @param listener default {@link BackendListener#noop()}
-     * @return this builder
-     */
-    public Builder listener(BackendListener listener) {
-      this.listener = Objects.requireNonNull(listener, "listener");
-      return this;
-    }
 
     /**
      * Creates the hub. It connects on the first subscription.
@@ -797,6 +769,11 @@ public final class RedisSubscriptions implements AutoCloseable {
      */
     public RedisSubscriptions build() {
       return new RedisSubscriptions(this);
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
     }
   }
 }

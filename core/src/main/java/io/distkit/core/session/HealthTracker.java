@@ -108,9 +108,9 @@ public final class HealthTracker implements AutoCloseable {
     this.probe = builder.probe;
     this.ejectAfter = builder.ejectAfter;
     this.backoff = builder.backoff;
-    this.scheduler = builder.scheduler;
-    this.clock = builder.clock;
-    this.listener = builder.listener;
+    this.scheduler = builder.configuredScheduler();
+    this.clock = builder.configuredClock();
+    this.listener = builder.configuredListener();
   }
 
   /**
@@ -242,15 +242,15 @@ public final class HealthTracker implements AutoCloseable {
     return "HealthTracker[" + name + ", " + state() + "]";
   }
 
-  /** Configures a {@link HealthTracker}. Not thread-safe. */
-  public static final class Builder {
+  /**
+   * Configures a {@link HealthTracker}: probes run on the scheduler, the clock times ejections, the listener
+   * hears ejections ({@code onOutage}) and returns ({@code onRecovery}). Not thread-safe.
+   */
+  public static final class Builder extends SessionBuilder<Builder> {
     private final String name;
     private final Probe probe;
     private int ejectAfter = 3;
     private Backoff backoff = DEFAULT_PROBE_BACKOFF;
-    private Scheduler scheduler = Scheduler.shared();
-    private Clock clock = Clock.system();
-    private BackendListener listener = BackendListener.noop();
 
     private Builder(String name, Probe probe) {
       this.name = name;
@@ -280,38 +280,8 @@ public final class HealthTracker implements AutoCloseable {
       return this;
     }
 
-    /**
-     * Where probes run.
-     *
-     * @param scheduler default {@link Scheduler#shared()}
-     * @return this builder
-     */
-    public Builder scheduler(Scheduler scheduler) {
-      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-      return this;
-    }
 
-    /**
-     * The clock that times ejections (for events and logs).
-     *
-     * @param clock default {@link Clock#system()}
-     * @return this builder
-     */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
 
-    /**
-     * Hears ejections ({@code onOutage}) and returns ({@code onRecovery}).
-     *
-     * @param listener default {@link BackendListener#noop()}
-     * @return this builder
-     */
-    public Builder listener(BackendListener listener) {
-      this.listener = Objects.requireNonNull(listener, "listener");
-      return this;
-    }
 
     /**
      * Creates the tracker, healthy.
@@ -320,6 +290,11 @@ public final class HealthTracker implements AutoCloseable {
      */
     public HealthTracker build() {
       return new HealthTracker(this);
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
     }
   }
 }
