@@ -20,7 +20,8 @@
  *   <tr><th>the primitive needs</th><th>use</th><th>never</th></tr>
  *   <tr><td>background work: renewals, polls, probes, eviction, reconnects</td>
  *       <td>a {@link io.distkit.core.session.Scheduler} from its builder (default
- *       {@link io.distkit.core.session.Scheduler#shared()}); {@code ManualScheduler} in tests</td>
+ *       {@link io.distkit.core.session.Scheduler#shared()}); a {@link io.distkit.core.session.SerialExecutor}
+ *       over it for steps that must not overlap or reorder; {@code ManualScheduler} in tests</td>
  *       <td>{@code Executors.new...}, {@code new Thread}, {@code Thread.sleep} loops</td></tr>
  *   <tr><td>one operation on Redis</td>
  *       <td>one Lua script run by {@link io.distkit.core.redis.RedisBackend#eval}, keys from

@@ -5,7 +5,8 @@
  *
  * <ul>
  *   <li>{@link io.distkit.core.session.Scheduler}: every background task (renewals, polls, probes,
- *       reconnects, eviction).
+ *       reconnects, eviction); {@link io.distkit.core.session.SerialExecutor} for steps that must run one at a
+ *       time, in order.
  *   <li>{@link io.distkit.core.session.Lease} and {@link io.distkit.core.session.LeaseRequest}: time-limited
  *       grants with a conservative local deadline; {@link io.distkit.core.session.FencingToken}: the number
  *       that makes a stale holder's writes detectable.
