@@ -5,6 +5,7 @@ import io.distkit.core.internal.Require;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -27,7 +28,14 @@ import org.slf4j.LoggerFactory;
  * <p>One guard per backend: primitives that share a Redis client can share a guard, so an outage seen by one
  * is known to all.
  *
- * <p>Thread-safe and lock-free. Time is read from the injected {@link Clock}.
+ * <p><b>Slow is down, if you say so.</b> A backend that answers, but slower than the callers can afford, is
+ * not an outage to the client (its timeout did not fire). With {@link Builder#slowCallThreshold(Duration, int)}
+ * the guard treats that many calls in a row at or above the threshold as an outage: the slow call's result is
+ * still returned, and the calls after it fail fast until a probe answers within the threshold.
+ *
+ * <p>Cost: nothing but a volatile read per call while up (two clock reads more with a slow-call threshold);
+ * no thread, no connection of its own. Thread-safe and lock-free. Time is read from the injected
+ * {@link Clock}.
  */
 public final class BackendGuard {
 
@@ -45,27 +53,12 @@ public final class BackendGuard {
   }
 
   /**
-   * Hears about outages. Both methods default to no-ops; an exception thrown from one is logged at WARN and
-   * does not affect the call that triggered it.
+   * Hears about outages: a {@link BackendListener}, of which a guard calls
+   * {@link BackendListener#onOutage(String, Throwable)} (the backend just went from up to down) and
+   * {@link BackendListener#onRecovery(String, Duration)} (a probe got an answer). Kept so existing listeners
+   * compile; new code implements {@link BackendListener}.
    */
-  public interface Listener {
-
-    /**
-     * The backend just went from up to down.
-     *
-     * @param backend the guard's name
-     * @param cause the failure that started the outage
-     */
-    default void onOutage(String backend, Throwable cause) {}
-
-    /**
-     * A probe got an answer: the backend is back.
-     *
-     * @param backend the guard's name
-     * @param outage how long the outage lasted, by the guard's clock
-     */
-    default void onRecovery(String backend, Duration outage) {}
-  }
+  public interface Listener extends BackendListener {}
 
   /**
    * A snapshot of the guard's counters since it was created.
@@ -75,8 +68,10 @@ public final class BackendGuard {
    * @param fastFailures calls refused without contacting the backend
    * @param probes operations run during an outage to check whether the backend is back
    * @param outages transitions from up to down
+   * @param slowCalls calls that answered at or above the {@linkplain Builder#slowCallThreshold(Duration, int)
+   *     slow-call threshold} (0 without one)
    */
-  public record Stats(State state, long failures, long fastFailures, long probes, long outages) {}
+  public record Stats(State state, long failures, long fastFailures, long probes, long outages, long slowCalls) {}
 
   /** A remembered outage; replaced as a whole, never mutated. */
   private record Outage(long sinceNanos, long nextProbeNanos, BackendUnavailableException cause, String message) {}
@@ -84,7 +79,9 @@ public final class BackendGuard {
   private final String name;
   private final long retryIntervalNanos;
   private final Clock clock;
-  private final Listener listener;
+  private final BackendListener listener;
+  private final long slowNanos;
+  private final int slowInARowToTrip;
 
   private final AtomicReference<@Nullable Outage> outage = new AtomicReference<>();
   private final AtomicBoolean probing = new AtomicBoolean();
@@ -92,12 +89,16 @@ public final class BackendGuard {
   private final LongAdder fastFailures = new LongAdder();
   private final LongAdder probes = new LongAdder();
   private final LongAdder outages = new LongAdder();
+  private final LongAdder slowCalls = new LongAdder();
+  private final AtomicInteger slowInARow = new AtomicInteger();
 
   private BackendGuard(Builder builder) {
     this.name = builder.name;
     this.retryIntervalNanos = builder.retryIntervalNanos;
     this.clock = builder.clock;
     this.listener = builder.listener;
+    this.slowNanos = builder.slowNanos;
+    this.slowInARowToTrip = builder.slowInARow;
   }
 
   /**
@@ -133,6 +134,9 @@ public final class BackendGuard {
     if (current != null) {
       return callDuringOutage(current, operation);
     }
+    if (slowNanos > 0) {
+      return callTimed(operation);
+    }
     try {
       return operation.get();
     } catch (BackendUnavailableException e) {
@@ -141,15 +145,55 @@ public final class BackendGuard {
     }
   }
 
+  private <T> T callTimed(Supplier<T> operation) {
+    long start = clock.nanoTime();
+    T result;
+    try {
+      result = operation.get();
+    } catch (BackendUnavailableException e) {
+      recordFailure(e);
+      throw e;
+    }
+    BackendUnavailableException slow = checkSlow(start);
+    if (slow != null) {
+      recordFailure(slow);
+    }
+    return result;
+  }
+
+  /** Counts a call that took too long; returns the outage to record when enough did in a row. */
+  private @Nullable BackendUnavailableException checkSlow(long startNanos) {
+    long took = clock.nanoTime() - startNanos;
+    if (took < slowNanos) {
+      slowInARow.set(0);
+      return null;
+    }
+    slowCalls.increment();
+    int inARow = slowInARow.incrementAndGet();
+    if (inARow < slowInARowToTrip) {
+      return null;
+    }
+    slowInARow.set(0);
+    return new BackendUnavailableException(name + " answered " + inARow + " calls in a row in "
+        + Duration.ofNanos(slowNanos).toMillis() + " ms or more (the last in " + Duration.ofNanos(took).toMillis()
+        + " ms): treated as an outage", null);
+  }
+
   private <T> T callDuringOutage(Outage current, Supplier<T> operation) {
     if (clock.nanoTime() - current.nextProbeNanos() < 0 || !probing.compareAndSet(false, true)) {
       fastFailures.increment();
       throw BackendUnavailableException.failFast(current.message(), current.cause());
     }
     probes.increment();
+    long start = clock.nanoTime();
     try {
       T result = operation.get();
-      recordRecovery();
+      BackendUnavailableException slow = slowNanos > 0 ? checkSlowProbe(start) : null;
+      if (slow != null) {
+        recordFailure(slow); // an answer, but still too slow: the outage goes on
+      } else {
+        recordRecovery();
+      }
       return result;
     } catch (BackendUnavailableException e) {
       recordFailure(e);
@@ -161,6 +205,17 @@ public final class BackendGuard {
     } finally {
       probing.set(false);
     }
+  }
+
+  /** A probe must answer within the threshold to end an outage; one slow probe extends it. */
+  private @Nullable BackendUnavailableException checkSlowProbe(long startNanos) {
+    long took = clock.nanoTime() - startNanos;
+    if (took < slowNanos) {
+      return null;
+    }
+    slowCalls.increment();
+    return new BackendUnavailableException(name + " answered a probe in " + Duration.ofNanos(took).toMillis()
+        + " ms, not under the slow-call threshold of " + Duration.ofNanos(slowNanos).toMillis() + " ms", null);
   }
 
   private void recordFailure(BackendUnavailableException cause) {
@@ -207,7 +262,7 @@ public final class BackendGuard {
    * @return a consistent-enough snapshot (each counter is read once, not all atomically together)
    */
   public Stats stats() {
-    return new Stats(state(), failures.sum(), fastFailures.sum(), probes.sum(), outages.sum());
+    return new Stats(state(), failures.sum(), fastFailures.sum(), probes.sum(), outages.sum(), slowCalls.sum());
   }
 
   /**
@@ -229,7 +284,9 @@ public final class BackendGuard {
     private String name = "redis";
     private long retryIntervalNanos = DEFAULT_RETRY_INTERVAL.toNanos();
     private Clock clock = Clock.system();
-    private Listener listener = new Listener() {};
+    private BackendListener listener = BackendListener.noop();
+    private long slowNanos;
+    private int slowInARow = 1;
 
     private Builder() {}
 
@@ -267,13 +324,31 @@ public final class BackendGuard {
     }
 
     /**
-     * Hears about outages and recoveries.
+     * Hears about outages and recoveries ({@link BackendListener#onOutage}, {@link BackendListener#onRecovery}).
      *
-     * @param listener default: a listener that does nothing
+     * @param listener default: {@link BackendListener#noop()}
      * @return this builder
      */
-    public Builder listener(Listener listener) {
+    public Builder listener(BackendListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Treats a backend that answers slowly as down: once {@code inARow} calls in a row took {@code threshold}
+     * or longer (by the guard's clock, around the whole operation), the guard records an outage, exactly as
+     * if the last of them had failed; the slow call itself still returns its result. During the outage a probe
+     * must answer in less than {@code threshold} to end it. Set the threshold below the client's socket
+     * timeout, or the client times out first.
+     *
+     * @param threshold a positive duration; default: none (a slow answer is an answer)
+     * @param inARow how many slow calls in a row make an outage, at least 1 (1 trips on the first: a single GC
+     *     pause in this JVM can cause it)
+     * @return this builder
+     */
+    public Builder slowCallThreshold(Duration threshold, int inARow) {
+      this.slowNanos = Require.positiveNanos(threshold, "threshold");
+      this.slowInARow = (int) Require.positive(inARow, "inARow");
       return this;
     }
 

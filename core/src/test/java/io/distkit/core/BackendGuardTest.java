@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class BackendGuardTest {
@@ -68,7 +69,7 @@ class BackendGuardTest {
           });
     }
     assertThat(ran).hasValue(0);
-    assertThat(guard.stats()).isEqualTo(new BackendGuard.Stats(BackendGuard.State.DOWN, 1, 100, 0, 1));
+    assertThat(guard.stats()).isEqualTo(new BackendGuard.Stats(BackendGuard.State.DOWN, 1, 100, 0, 1, 0));
     assertThat(events).containsExactly("outage test-redis: connection refused");
   }
 
@@ -168,6 +169,51 @@ class BackendGuardTest {
   }
 
   @Test
+  void slowAnswersInARowAboveTheThresholdBecomeAnOutageThatOnlyAFastProbeEnds() {
+    BackendGuard slowAware = BackendGuard.builder()
+        .name("slow-redis")
+        .retryInterval(Duration.ofMillis(200))
+        .clock(clock)
+        .slowCallThreshold(Duration.ofMillis(50), 2)
+        .build();
+    Supplier<String> slow = () -> {
+      clock.advance(Duration.ofMillis(80));
+      return "late";
+    };
+    Supplier<String> fast = () -> {
+      clock.advance(Duration.ofMillis(5));
+      return "quick";
+    };
+    assertThat(slowAware.call(slow)).isEqualTo("late");
+    assertThat(slowAware.call(fast)).isEqualTo("quick"); // resets the run of slow calls
+    assertThat(slowAware.call(slow)).isEqualTo("late");
+    assertThat(slowAware.state()).isEqualTo(BackendGuard.State.UP);
+    assertThat(slowAware.call(slow)).as("the slow answer is still returned").isEqualTo("late");
+    assertThat(slowAware.state()).isEqualTo(BackendGuard.State.DOWN);
+    assertThatThrownBy(() -> slowAware.call(fast)).isInstanceOfSatisfying(BackendUnavailableException.class,
+        e -> assertThat(e.getMessage()).contains("slow-redis", "2 calls in a row in 50 ms or more"));
+
+    clock.advance(Duration.ofMillis(200));
+    assertThat(slowAware.call(slow)).as("a slow probe answers but extends the outage").isEqualTo("late");
+    assertThat(slowAware.state()).isEqualTo(BackendGuard.State.DOWN);
+    clock.advance(Duration.ofMillis(200));
+    assertThat(slowAware.call(fast)).isEqualTo("quick");
+    assertThat(slowAware.state()).isEqualTo(BackendGuard.State.UP);
+    assertThat(slowAware.stats().slowCalls()).isEqualTo(4);
+    assertThat(slowAware.stats().outages()).isEqualTo(1);
+  }
+
+  @Test
+  void withoutAThresholdASlowAnswerIsAnAnswer() {
+    assertThat(guard.call(() -> {
+      clock.advance(Duration.ofSeconds(30));
+      return "eventually";
+    })).isEqualTo("eventually");
+    assertThat(guard.state()).isEqualTo(BackendGuard.State.UP);
+    assertThat(guard.stats().slowCalls()).isZero();
+  }
+
+  @Test
   void builderRejectsBadSettingsNamingTheValue() {
     assertThatThrownBy(() -> BackendGuard.builder().retryInterval(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
@@ -176,6 +222,8 @@ class BackendGuardTest {
         .hasMessage("retryInterval (PT-1S) must be positive");
     assertThatThrownBy(() -> BackendGuard.builder().name(" "))
         .hasMessage("name (' ') must not be blank");
+    assertThatThrownBy(() -> BackendGuard.builder().slowCallThreshold(Duration.ofMillis(10), 0))
+        .hasMessage("inARow (0) must be positive");
   }
 
   private static void await(CountDownLatch latch) {

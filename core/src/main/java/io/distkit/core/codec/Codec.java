@@ -10,6 +10,9 @@ package io.distkit.core.codec;
  * <p>distkit never uses Java serialization. For your own types, write a codec over the format you already
  * use (JSON, protobuf...).
  *
+ * <p>Every value distkit stores carries a format version: wrap a codec in {@link #versioned(int)} (or build a
+ * {@link VersionedCodec} that also reads older versions) so that a later format is recognised, not guessed.
+ *
  * @param <T> the type of values
  */
 public interface Codec<T> {
@@ -31,6 +34,16 @@ public interface Codec<T> {
    * @throws CodecException when the bytes are not a valid encoding
    */
   T decode(byte[] bytes);
+
+  /**
+   * This codec behind a format version byte: the default for anything a module stores.
+   *
+   * @param version the format version written, 1 to 255 (start at {@link VersionedCodec#FIRST_VERSION})
+   * @return a {@link VersionedCodec} that writes and reads that version
+   */
+  default VersionedCodec<T> versioned(int version) {
+    return VersionedCodec.of(version, this);
+  }
 
   /**
    * Strings as strict UTF-8: encoding rejects unpaired surrogates, decoding rejects malformed bytes.

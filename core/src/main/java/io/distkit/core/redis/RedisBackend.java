@@ -146,6 +146,14 @@ public final class RedisBackend {
     return jedis;
   }
 
+  /**
+   * The client, for this package's session pieces (pipelines, pub/sub) that hold a connection longer than one
+   * call and map errors themselves; added for them, not for primitives.
+   */
+  UnifiedJedis client() {
+    return jedis;
+  }
+
   @Override
   public String toString() {
     return "RedisBackend[" + guard + "]";

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
 import java.util.Objects;
 
 /**
@@ -83,6 +84,40 @@ public final class RedisScript {
       source.append(fromResource(anchor, resource).source()).append('\n');
     }
     return new RedisScript(resources[resources.length - 1], source.toString());
+  }
+
+  /**
+   * Loads a script made of core {@link LuaPrelude preludes} (and those they need, once each) followed by
+   * UTF-8 class-path resources of the caller's: how a module's script gets the shared time, fencing, lease and
+   * format helpers without copying them.
+   *
+   * <pre>{@code
+   * static final RedisScript ACQUIRE = RedisScript.fromResources(
+   *     List.of(LuaPrelude.FENCING, LuaPrelude.LEASES), RedisLock.class, "acquire.lua");
+   * }</pre>
+   *
+   * @param preludes the core preludes the script calls
+   * @param anchor the class next to which the resources live
+   * @param resources resource names, in order
+   * @return the script, named after the last resource
+   * @throws IllegalArgumentException when a resource does not exist
+   */
+  public static RedisScript fromResources(Collection<LuaPrelude> preludes, Class<?> anchor, String... resources) {
+    RedisScript own = fromResources(anchor, resources);
+    return new RedisScript(own.name(), LuaPrelude.header(preludes) + own.source());
+  }
+
+  /**
+   * A script made of core {@link LuaPrelude preludes} followed by inline source.
+   *
+   * @param name a short name for messages and logs
+   * @param preludes the core preludes the script calls
+   * @param source the script's own Lua
+   * @return the script
+   */
+  public static RedisScript of(String name, Collection<LuaPrelude> preludes, String source) {
+    Require.nonBlank(source, "source");
+    return new RedisScript(name, LuaPrelude.header(preludes) + source);
   }
 
   /**

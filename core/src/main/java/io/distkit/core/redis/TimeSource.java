@@ -12,9 +12,10 @@ public enum TimeSource {
   SERVER,
 
   /**
-   * The primitive's injected {@link io.distkit.core.Clock}, passed to the script as an argument. For tests
-   * that drive a Redis-backed primitive with a manual clock, and for callers who keep their fleet's clocks in
-   * tight sync. Scripts still never let time go backwards for a key.
+   * The primitive's injected {@link io.distkit.core.Clock}, passed to the script as an argument: its monotonic
+   * time anchored once to its wall time, in microseconds (see {@link RedisTime}, the one meaning of client time
+   * across modules). For tests that drive a Redis-backed primitive with a manual clock, and for callers who
+   * keep their fleet's clocks in tight sync. Scripts still never let time go backwards for a key.
    */
   CLIENT
 }

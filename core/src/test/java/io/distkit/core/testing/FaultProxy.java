@@ -41,8 +41,8 @@ import redis.clients.jedis.HostAndPort;
  *       since their streams are corrupt.
  * </ul>
  *
- * <p>For a standalone server. (A cluster tells clients its nodes' real addresses, so a proxy in front of
- * one node is bypassed after the first redirect.)
+ * <p>For one server. A cluster tells clients its nodes' real addresses, so a proxy in front of one node is
+ * bypassed after the first redirect: put a {@link ClusterFaultProxy} in front of a cluster instead.
  */
 public final class FaultProxy implements AutoCloseable {
 
@@ -54,6 +54,7 @@ public final class FaultProxy implements AutoCloseable {
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final Channel server;
 
+  private final java.util.concurrent.atomic.AtomicLong accepted = new java.util.concurrent.atomic.AtomicLong();
   private volatile long delayNanos;
   private volatile boolean blackholed;
   private volatile boolean cut;
@@ -93,6 +94,24 @@ public final class FaultProxy implements AutoCloseable {
    */
   public HostAndPort hostAndPort() {
     return new HostAndPort(RedisServerProcess.HOST, ((InetSocketAddress) server.localAddress()).getPort());
+  }
+
+  /**
+   * How many client connections the proxy has accepted and forwarded (refused ones during a cut excluded).
+   *
+   * @return the count since the proxy started
+   */
+  public long acceptedConnections() {
+    return accepted.get();
+  }
+
+  /**
+   * The server the proxy forwards to.
+   *
+   * @return the target given at start
+   */
+  public HostAndPort target() {
+    return target;
   }
 
   /**
@@ -209,6 +228,7 @@ public final class FaultProxy implements AutoCloseable {
         return;
       }
       connections.add(client);
+      accepted.incrementAndGet();
       new Bootstrap()
           .group(client.eventLoop())
           .channel(NioSocketChannel.class)

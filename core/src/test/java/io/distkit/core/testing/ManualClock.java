@@ -3,6 +3,8 @@ package io.distkit.core.testing;
 import io.distkit.core.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -11,6 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>{@link #nanoTime()} starts at an arbitrary large value (code must only use differences) and
  * {@link #epochMillis()} at 2026-01-01T00:00:00Z; {@link #advance(Duration)} moves both together.
  * {@link #jumpWallClock(Duration)} moves only the wall clock, as NTP or an operator can.
+ *
+ * <p>Whatever must happen when time passes (a {@link ManualScheduler} running due tasks) registers with
+ * {@link #onAdvance(Runnable)} and runs on the thread that advanced the clock, after the clock moved.
  */
 public final class ManualClock implements Clock {
 
@@ -21,6 +26,8 @@ public final class ManualClock implements Clock {
 
   private final AtomicLong nanos = new AtomicLong(NANO_ORIGIN);
   private final AtomicLong wallOffsetMillis;
+  /** Copied on write; an array so that advancing allocates nothing (allocation tests advance this clock). */
+  private volatile Runnable[] onAdvance = new Runnable[0];
 
   /** A clock whose wall time starts at {@link #DEFAULT_START}. */
   public ManualClock() {
@@ -57,6 +64,27 @@ public final class ManualClock implements Clock {
       throw new IllegalArgumentException("amount (" + amount + ") must not be negative");
     }
     nanos.addAndGet(amount.toNanos());
+    Runnable[] hooks = onAdvance;
+    for (int i = 0; i < hooks.length; i++) {
+      hooks[i].run();
+    }
+    return this;
+  }
+
+  /**
+   * Runs {@code hook} after every {@link #advance(Duration)}, on the advancing thread (not after
+   * {@link #jumpWallClock(Duration)}: monotonic time did not move).
+   *
+   * @param hook what to do when time has moved, e.g. run due tasks
+   * @return this clock
+   */
+  public ManualClock onAdvance(Runnable hook) {
+    Objects.requireNonNull(hook, "hook");
+    synchronized (this) { // no I/O here; writers are rare
+      Runnable[] more = Arrays.copyOf(onAdvance, onAdvance.length + 1);
+      more[more.length - 1] = hook;
+      onAdvance = more;
+    }
     return this;
   }
 

@@ -215,6 +215,15 @@ public record RedisBinary(Path path, String origin, String version) {
     return null;
   }
 
+  /**
+   * The major version, e.g. 7 for {@code "7.0.15"}.
+   *
+   * @return the number before the first dot
+   */
+  public int majorVersion() {
+    return Integer.parseInt(version.substring(0, version.indexOf('.')));
+  }
+
   @Override
   public String toString() {
     return "redis-server " + version + " at " + path + " (from " + origin + ")";

@@ -59,14 +59,17 @@ public final class RedisServerProcess implements AutoCloseable {
   private final RedisBinary binary;
   private final Path dir;
   private final int port;
+  private final List<String> leadingArgs;
   private final List<String> extraArgs;
   private volatile Process process;
   private volatile boolean paused;
 
-  private RedisServerProcess(RedisBinary binary, Path dir, int port, List<String> extraArgs) {
+  private RedisServerProcess(RedisBinary binary, Path dir, int port, List<String> leadingArgs,
+      List<String> extraArgs) {
     this.binary = binary;
     this.dir = dir;
     this.port = port;
+    this.leadingArgs = List.copyOf(leadingArgs);
     this.extraArgs = List.copyOf(extraArgs);
   }
 
@@ -77,6 +80,19 @@ public final class RedisServerProcess implements AutoCloseable {
    * @return a running server that answers {@code PING}
    */
   static RedisServerProcess start(List<String> extraArgs) {
+    return start(dir -> List.of(), extraArgs);
+  }
+
+  /**
+   * Starts a server whose first arguments depend on its directory (a configuration file written there, as
+   * Sentinel needs: {@code redis-server <file> --sentinel}).
+   *
+   * @param leadingArgs the arguments that come first, given the server's directory
+   * @param extraArgs more arguments, after the standard ones
+   * @return a running server that answers {@code PING}
+   */
+  static RedisServerProcess start(java.util.function.Function<Path, List<String>> leadingArgs,
+      List<String> extraArgs) {
     RedisBinary binary = RedisBinary.locate();
     IllegalStateException last = null;
     for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
@@ -87,7 +103,7 @@ public final class RedisServerProcess implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      RedisServerProcess server = new RedisServerProcess(binary, dir, port, extraArgs);
+      RedisServerProcess server = new RedisServerProcess(binary, dir, port, leadingArgs.apply(dir), extraArgs);
       try {
         server.launch();
         return server;
@@ -106,8 +122,10 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   private void launch() {
-    List<String> command = new ArrayList<>(List.of(
-        binary.path().toString(),
+    List<String> command = new ArrayList<>();
+    command.add(binary.path().toString());
+    command.addAll(leadingArgs);
+    command.addAll(List.of(
         "--port", Integer.toString(port),
         "--bind", HOST,
         "--protected-mode", "no",
@@ -116,6 +134,10 @@ public final class RedisServerProcess implements AutoCloseable {
         "--appendonly", "no",
         "--dir", dir.toString(),
         "--logfile", "redis.log"));
+    if (leadingArgs.isEmpty() && binary.majorVersion() >= 7) {
+      // Redis 7 refuses DEBUG unless told; debugSleep needs it (6.2 allows it and would not know the option)
+      command.addAll(List.of("--enable-debug-command", "local"));
+    }
     command.addAll(extraArgs);
     try {
       process = new ProcessBuilder(command)
@@ -323,16 +345,80 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   private void signal(String name) {
-    try {
-      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).redirectErrorStream(true).start();
-      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-        throw new IllegalStateException("kill -" + name + " " + pid() + " failed");
+    Signals.send(pid(), name);
+  }
+
+  /**
+   * Makes the server hold back its clients' commands ({@code CLIENT PAUSE}), as a long fork or a failover
+   * handshake does. Connections stay open; replies come late.
+   *
+   * @param duration how long
+   * @param writesOnly pause only writes (and scripts that may write), not reads
+   */
+  public void clientPause(Duration duration, boolean writesOnly) {
+    try (Jedis jedis = connect()) {
+      jedis.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "PAUSE",
+          Long.toString(duration.toMillis()), writesOnly ? "WRITE" : "ALL");
+    }
+  }
+
+  /** Ends a {@link #clientPause} early ({@code CLIENT UNPAUSE}). */
+  public void clientUnpause() {
+    try (Jedis jedis = connect()) {
+      jedis.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "UNPAUSE");
+    }
+  }
+
+  /**
+   * Blocks the whole server for a while ({@code DEBUG SLEEP}), as a slow command would: it answers nobody
+   * until done. Returns once the server has stopped answering; the future completes when it answers again.
+   *
+   * @param duration how long the server sleeps, to the millisecond
+   * @return completes when the sleep is over
+   */
+  public java.util.concurrent.CompletableFuture<Void> debugSleep(Duration duration) {
+    java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CountDownLatch sent = new java.util.concurrent.CountDownLatch(1);
+    Thread sleeper = new Thread(() -> {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(HOST, port), 2000);
+        String seconds = java.math.BigDecimal.valueOf(duration.toMillis(), 3).toPlainString();
+        socket.getOutputStream().write(("DEBUG SLEEP " + seconds + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        sent.countDown();
+        int first = socket.getInputStream().read();
+        if (first != '+') {
+          throw new IOException("DEBUG SLEEP failed (is DEBUG enabled?): first byte " + (char) first);
+        }
+        done.complete(null);
+      } catch (IOException e) {
+        sent.countDown();
+        done.completeExceptionally(e);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    }, "debug-sleep-" + port);
+    sleeper.setDaemon(true);
+    sleeper.start();
+    try {
+      sent.await(5, TimeUnit.SECONDS);
+      // wait until the sleep has begun: a PING then goes unanswered
+      while (!done.isDone() && answersPingWithin(20)) {
+        Thread.onSpinWait();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+    }
+    return done;
+  }
+
+  private boolean answersPingWithin(int millis) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(HOST, port), 1000);
+      socket.setSoTimeout(millis);
+      socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      return socket.getInputStream().read() == '+';
+    } catch (IOException e) {
+      return false;
     }
   }
 
