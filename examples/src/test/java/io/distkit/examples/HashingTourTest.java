@@ -76,6 +76,6 @@ class HashingTourTest {
   @Test
   void theTourIncludesTheHashingSection() {
     assertThat(Tour.run(out)).isZero();
-    assertThat(output()).contains("== core: clock ==", "== hashing: adding a 5th server");
+    assertThat(output()).contains("== ratelimit: five algorithms", "== hashing: adding a 5th server");
   }
 }

@@ -46,6 +46,9 @@ public final class RedisScript {
   /**
    * Loads a script from a UTF-8 class-path resource, resolved like {@link Class#getResourceAsStream}.
    *
+   * <p>In a named module the resource's package must be open to {@code io.distkit.core}
+   * ({@code opens my.pkg to io.distkit.core;}), since this module reads it on the caller's behalf.
+   *
    * @param anchor the class next to which the resource lives
    * @param resource the resource name, e.g. {@code "token_bucket.lua"}
    * @return the script, named after the resource
@@ -57,7 +60,9 @@ public final class RedisScript {
     try (InputStream in = anchor.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalArgumentException("Script resource '" + resource + "' not found next to "
-            + anchor.getName());
+            + anchor.getName() + (anchor.getModule().isNamed() && !anchor.getModule().isOpen(
+                anchor.getPackageName(), RedisScript.class.getModule()) ? " (module " + anchor.getModule().getName()
+                + " does not open " + anchor.getPackageName() + " to io.distkit.core)" : ""));
       }
       return new RedisScript(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
