@@ -1,6 +1,5 @@
 package io.distkit.hashing;
 
-import io.distkit.hashing.internal.KeyHasher;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

@@ -1,7 +1,5 @@
 package io.distkit.hashing;
 
-import io.distkit.hashing.internal.PointSort;
-import io.distkit.hashing.internal.SortedLongs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;

@@ -1,6 +1,5 @@
 package io.distkit.hashing;
 
-import io.distkit.hashing.internal.Primes;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.distkit.hashing;
 
-import io.distkit.hashing.internal.Xxh3Hasher;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 

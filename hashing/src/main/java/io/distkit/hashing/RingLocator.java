@@ -1,10 +1,5 @@
 package io.distkit.hashing;
 
-import io.distkit.hashing.internal.KeyHasher;
-import io.distkit.hashing.internal.Md5Hasher;
-import io.distkit.hashing.internal.PointIndex;
-import io.distkit.hashing.internal.PointSort;
-import io.distkit.hashing.internal.Xxh3Hasher;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 

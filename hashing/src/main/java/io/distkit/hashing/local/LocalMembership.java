@@ -56,7 +56,7 @@ public final class LocalMembership {
 
     @Override
     public Membership<N> build() {
-      GroupMembership<N> membership = new GroupMembership<>(settings(), group);
+      GroupMembership<N> membership = new GroupMembership<>(settings(MembershipSettings::new), group);
       membership.start();
       return membership;
     }

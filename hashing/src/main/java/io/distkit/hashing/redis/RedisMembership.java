@@ -8,6 +8,7 @@ import io.distkit.core.redis.TimeSource;
 import io.distkit.hashing.Membership;
 import io.distkit.hashing.MembershipBuilder;
 import io.distkit.hashing.Node;
+import io.distkit.hashing.internal.MembershipSettings;
 import java.util.Objects;
 
 /**
@@ -124,7 +125,7 @@ public final class RedisMembership {
 
     @Override
     public Membership<N> build() {
-      RedisGroupMembership<N> membership = new RedisGroupMembership<>(settings(), backend,
+      RedisGroupMembership<N> membership = new RedisGroupMembership<>(settings(MembershipSettings::new), backend,
           RedisKeys.of(keyPrefix, "hashing"), group, codec, timeSource, clock);
       membership.start();
       return membership;
