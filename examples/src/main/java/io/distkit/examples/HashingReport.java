@@ -123,7 +123,7 @@ public final class HashingReport {
         NodeLocator<Node> grown = locator.withNode(Node.of("node-new"));
         LocatorAnalysis.Balance balance = LocatorAnalysis.balance(locator, keys);
         String removal = cells(locator, locator.withoutNode(middle), balance, middle);
-        String settings = settings(config);
+        String settings = settings(config, n);
         if (config.algorithm() == Algorithm.JUMP) {
           // jump can only drop its last bucket cheaply: show both cases
           out.printf(Locale.ROOT, "| JUMP | remove the last node | %s | %.3f | %s | %s | %s |%n",
@@ -192,11 +192,11 @@ public final class HashingReport {
       return percent((double) balance.loads().get(node) / balance.keys());
     }
 
-    private static String settings(LocatorConfig config) {
+    private static String settings(LocatorConfig config, int nodes) {
       return switch (config.algorithm()) {
         case RING -> config.vnodesPerWeight() + " vnodes per weight";
         case KETAMA -> "libmemcached weighted ketama";
-        case MAGLEV -> "M = " + config.maglevTableSize();
+        case MAGLEV -> "M = " + config.maglevTableSize(nodes);
         default -> "";
       };
     }

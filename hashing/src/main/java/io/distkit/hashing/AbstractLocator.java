@@ -133,6 +133,49 @@ abstract class AbstractLocator<N extends Node> implements NodeLocator<N> {
     return found;
   }
 
+  /**
+   * The nodes that own no entry of a table of owners (ring points, Maglev slots), in id order: they come last
+   * in every preference list, so that a list still holds {@code min(count, size())} distinct nodes.
+   *
+   * @return their indices; empty when every node owns an entry (always, for RING)
+   */
+  static int[] ownerless(int[] owners, String[] ids) {
+    boolean[] owns = new boolean[ids.length];
+    int owning = 0;
+    for (int owner : owners) {
+      if (!owns[owner]) {
+        owns[owner] = true;
+        owning++;
+      }
+    }
+    if (owning == ids.length) {
+      return new int[0];
+    }
+    int[] rank = RendezvousLocator.ranksById(ids);
+    int[] byRank = new int[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      byRank[rank[i]] = i;
+    }
+    int[] result = new int[ids.length - owning];
+    int at = 0;
+    for (int i : byRank) {
+      if (!owns[i]) {
+        result[at++] = i;
+      }
+    }
+    return result;
+  }
+
+  /** Appends nodes of {@code extra} not yet in {@code into[0, found)}, until {@code wanted}; returns the count. */
+  static int pad(int[] into, int found, int wanted, int[] extra) {
+    for (int e = 0; found < wanted && e < extra.length; e++) {
+      if (!contains(into, found, extra[e])) {
+        into[found++] = extra[e];
+      }
+    }
+    return found;
+  }
+
   /** Whether {@code into[0, count)} holds {@code index}: replica lists are short, a scan is cheapest. */
   static boolean contains(int[] into, int count, int index) {
     for (int i = 0; i < count; i++) {
