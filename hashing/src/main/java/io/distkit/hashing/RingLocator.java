@@ -17,6 +17,11 @@ final class RingLocator<N extends Node> extends AbstractLocator<N> {
   final long[] points;
   /** {@code owners[i]} is the index in {@link #nodes} of the node that owns {@code points[i]}. */
   final int[] owners;
+  /**
+   * Nodes that own no point, in id order (only KETAMA: libmemcached gives a node of tiny weight none); they
+   * come after the ring's nodes in every preference list and every bounded-load walk.
+   */
+  final int[] pointless;
   private final PointIndex index;
 
   private RingLocator(LocatorConfig config, List<N> nodes, KeyHasher hasher, long[] points, int[] owners,
@@ -24,6 +29,7 @@ final class RingLocator<N extends Node> extends AbstractLocator<N> {
     super(config, nodes, hasher);
     this.points = points;
     this.owners = owners;
+    this.pointless = ownerless(owners, ids);
     this.index = index;
   }
 
@@ -63,15 +69,19 @@ final class RingLocator<N extends Node> extends AbstractLocator<N> {
     }
     int n = nodes.size();
     int[] perNode = new int[n];
-    int total = 0;
+    long total = 0;
     for (int i = 0; i < n; i++) {
       float pct = (float) nodes.get(i).weight() / (float) totalWeight;
       float scaled = pct * KETAMA_POINTS_PER_SERVER / 4 * (float) n + 0.0000000001f;
       perNode[i] = (int) Math.floor(scaled) * 4;
       total += perNode[i];
     }
-    long[] points = new long[total];
-    int[] owners = new int[total];
+    if (total > LocatorConfig.MAX_RING_POINTS) {
+      throw new IllegalArgumentException("ketama points (" + total + " for " + n + " nodes, about 160 per node) "
+          + "must be at most " + LocatorConfig.MAX_RING_POINTS + ": at most about 62,500 nodes");
+    }
+    long[] points = new long[(int) total];
+    int[] owners = new int[(int) total];
     int p = 0;
     for (int i = 0; i < n; i++) {
       String id = nodes.get(i).nodeId();
@@ -101,8 +111,10 @@ final class RingLocator<N extends Node> extends AbstractLocator<N> {
 
   @Override
   int indices(long hash, int[] into) {
-    // clockwise from the key, skipping nodes already taken; one full turn meets every node
-    return distinctOwners(owners, firstPointAtOrAfter(hash), into, Math.min(into.length, ids.length));
+    // clockwise from the key, skipping nodes already taken; one full turn meets every node that owns a point
+    int wanted = Math.min(into.length, ids.length);
+    int found = distinctOwners(owners, firstPointAtOrAfter(hash), into, wanted);
+    return found < wanted ? pad(into, found, wanted, pointless) : found;
   }
 
   @Override

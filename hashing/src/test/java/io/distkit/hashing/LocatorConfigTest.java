@@ -70,5 +70,12 @@ class LocatorConfigTest {
     assertThatThrownBy(() -> LocatorConfig.builder(Algorithm.RING).vnodesPerWeight(100_000).build()
         .locator(List.of(Node.of("a", 101))))
         .hasMessage("ring points (10100000 = total weight 101 × vnodesPerWeight 100000) must be at most 10000000");
+    // issue 12, item 8: ketama had no limit (100,000 nodes took 6 s and 247 MiB); refused before any MD5
+    long started = System.nanoTime();
+    assertThatThrownBy(() -> LocatorConfig.ketama().locator(TestNodes.named("k", 100_000)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("ketama points (16000000 for 100000 nodes, about 160 per node) must be at most 10000000: "
+            + "at most about 62,500 nodes");
+    assertThat(System.nanoTime() - started).as("refused before building").isLessThan(2_000_000_000L);
   }
 }
