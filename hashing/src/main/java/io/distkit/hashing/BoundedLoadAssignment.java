@@ -22,7 +22,8 @@ import java.util.Set;
  * }</pre>
  *
  * <p><b>Guarantee:</b> no node holds more than its capacity, for every c &gt; 1 (the capacities add up to at
- * least c × keys, so a key always finds room within one turn of the ring).
+ * least c × keys, so a key always finds room within one turn of the ring, or among the nodes that own no point,
+ * which the walk visits after the turn: a {@link Algorithm#KETAMA} server of tiny weight can have none).
  *
  * <p><b>History-independent:</b> the paper's placement rule (the first node with room, clockwise from the
  * key's hash) is applied to the current keys in one fixed order, ring order (by hash, then by the key itself),
@@ -85,18 +86,20 @@ public final class BoundedLoadAssignment<N extends Node> {
     }
   }
 
-  /** The first node clockwise from the hash with room; one exists because capacities add up to more than m. */
+  /**
+   * The first node with room clockwise from the hash (then among the nodes that own no point); one exists
+   * because the capacities add up to more than the keys.
+   */
   private int place(long hash) {
-    int p = ring.firstPointAtOrAfter(hash);
-    for (int step = 0; step < ring.points.length; step++) {
-      int owner = ring.owners[p];
+    int start = ring.firstPointAtOrAfter(hash);
+    for (int step = 0, steps = ring.walkLength(); step < steps; step++) {
+      int owner = ring.walkNode(start, step);
       if (loads[owner] < capacities[owner]) {
         loads[owner]++;
         return owner;
       }
-      p = p + 1 == ring.points.length ? 0 : p + 1;
     }
-    throw new IllegalStateException("no node has room: capacities " + java.util.Arrays.toString(capacities));
+    throw new AssertionError("capacities " + Arrays.toString(capacities) + " add up to less than " + keys.length);
   }
 
   /**

@@ -104,6 +104,27 @@ final class RingLocator<N extends Node> extends AbstractLocator<N> {
     return p == points.length ? 0 : p;
   }
 
+  /** The steps of a bounded-load walk: one full turn of the points, then the point-less nodes. */
+  int walkLength() {
+    return points.length + pointless.length;
+  }
+
+  /**
+   * The node at one step of a bounded-load walk that starts at point {@code start}: clockwise round the ring,
+   * then the nodes that own no point, in id order, so the walk meets every node. Allocation-free.
+   *
+   * @param start {@link #firstPointAtOrAfter(long)} of the key's hash
+   * @param step from 0 to {@link #walkLength()} - 1
+   * @return a node index
+   */
+  int walkNode(int start, int step) {
+    if (step >= points.length) {
+      return pointless[step - points.length];
+    }
+    int p = start + step;
+    return owners[p >= points.length ? p - points.length : p];
+  }
+
   @Override
   int index(long hash) {
     return owners[firstPointAtOrAfter(hash)];
