@@ -3,6 +3,7 @@ package io.distkit.hashing;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What every locator shares: nodes, ids, weights, the key hash, and the key-type overloads. A subclass
@@ -40,12 +41,12 @@ abstract class AbstractLocator<N extends Node> implements NodeLocator<N> {
 
   @Override
   public final N locate(String key) {
-    return nodes.get(nodeIndex(hasher.hash(key)));
+    return nodes.get(nodeIndex(hash(key)));
   }
 
   @Override
   public final N locate(byte[] key) {
-    return nodes.get(nodeIndex(hasher.hash(key)));
+    return nodes.get(nodeIndex(hash(key)));
   }
 
   @Override
@@ -55,12 +56,12 @@ abstract class AbstractLocator<N extends Node> implements NodeLocator<N> {
 
   @Override
   public final List<N> locate(String key, int count) {
-    return preference(hasher.hash(key), count);
+    return preference(hash(key), count);
   }
 
   @Override
   public final List<N> locate(byte[] key, int count) {
-    return preference(hasher.hash(key), count);
+    return preference(hash(key), count);
   }
 
   @Override
@@ -83,12 +84,12 @@ abstract class AbstractLocator<N extends Node> implements NodeLocator<N> {
 
   @Override
   public final long hash(String key) {
-    return hasher.hash(key);
+    return hasher.hash(Objects.requireNonNull(key, "key"));
   }
 
   @Override
   public final long hash(byte[] key) {
-    return hasher.hash(key);
+    return hasher.hash(Objects.requireNonNull(key, "key"));
   }
 
   @Override
@@ -104,6 +105,7 @@ abstract class AbstractLocator<N extends Node> implements NodeLocator<N> {
 
   @Override
   public final int nodeIndices(long hash, int[] into) {
+    Objects.requireNonNull(into, "into");
     requireNodes();
     return into.length == 0 ? 0 : indices(hash, into);
   }
@@ -218,6 +220,7 @@ abstract class AbstractLocator<N extends Node> implements NodeLocator<N> {
 
   @Override
   public final NodeLocator<N> withNode(N node) {
+    Objects.requireNonNull(node, "node");
     List<N> next = new ArrayList<>(nodes);
     int at = positionOf(node.nodeId());
     if (at >= 0) {
@@ -230,6 +233,7 @@ abstract class AbstractLocator<N extends Node> implements NodeLocator<N> {
 
   @Override
   public final NodeLocator<N> withoutNode(String nodeId) {
+    Objects.requireNonNull(nodeId, "nodeId");
     int at = positionOf(nodeId);
     return at < 0 ? this : config.locator(without(at));
   }

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -116,11 +117,12 @@ public final class BoundedLoadAssignment<N extends Node> {
   public static <N extends Node> BoundedLoadAssignment<N> assign(NodeLocator<N> ring, double balanceFactor,
       Collection<String> keys) {
     RingLocator<N> r = BoundedLoads.ring(ring);
+    List<String> list = NodeChecks.nonNullCopy(keys, "keys");
     BoundedLoads.checkBalanceFactor(balanceFactor);
     if (r.size() == 0) {
       throw new IllegalArgumentException("a bounded-load assignment needs at least one node");
     }
-    BoundedLoadAssignment<N> assignment = new BoundedLoadAssignment<>(r, balanceFactor, keys.toArray(String[]::new));
+    BoundedLoadAssignment<N> assignment = new BoundedLoadAssignment<>(r, balanceFactor, list.toArray(String[]::new));
     assignment.checkDistinct();
     return assignment;
   }
@@ -151,6 +153,7 @@ public final class BoundedLoadAssignment<N extends Node> {
    * @throws IllegalArgumentException when a key is already assigned or appears twice
    */
   public BoundedLoadAssignment<N> withKeys(Collection<String> added) {
+    Objects.requireNonNull(added, "added");
     List<String> all = new ArrayList<>(keys.length + added.size());
     all.addAll(Arrays.asList(keys));
     all.addAll(added);
@@ -165,6 +168,7 @@ public final class BoundedLoadAssignment<N extends Node> {
    * @throws IllegalArgumentException when a key is not assigned
    */
   public BoundedLoadAssignment<N> withoutKeys(Collection<String> removed) {
+    Objects.requireNonNull(removed, "removed");
     Set<String> gone = new HashSet<>(removed);
     for (String key : gone) {
       indexOf(key); // throws for a key that is not assigned
@@ -187,6 +191,7 @@ public final class BoundedLoadAssignment<N extends Node> {
    * @return the moved keys, in ring order
    */
   public List<String> movedKeys(BoundedLoadAssignment<N> after) {
+    Objects.requireNonNull(after, "after");
     List<String> moved = new ArrayList<>();
     for (int k = 0; k < keys.length; k++) {
       long hash = after.ring.hasher == ring.hasher ? hashes[k] : after.ring.hash(keys[k]); // RING or KETAMA
@@ -210,6 +215,7 @@ public final class BoundedLoadAssignment<N extends Node> {
   }
 
   private int indexOf(String key) {
+    Objects.requireNonNull(key, "key");
     int k = indexOfOrMinus(key, ring.hash(key));
     if (k < 0) {
       throw new IllegalArgumentException("key '" + key + "' is not one of the " + keys.length + " assigned keys");
@@ -247,6 +253,7 @@ public final class BoundedLoadAssignment<N extends Node> {
    * @return the capacity, or 0 when no node has that id
    */
   public long capacity(String nodeId) {
+    Objects.requireNonNull(nodeId, "nodeId");
     int at = ring.positionOf(nodeId);
     return at < 0 ? 0 : capacities[at];
   }

@@ -85,6 +85,7 @@ public final class BoundedLoadBalancer<N extends Node> {
    * @return its node; pass it to {@link #release} when the request is done
    */
   public N acquire(String key) {
+    Objects.requireNonNull(key, "key");
     State<N> s = state;
     return acquire(s, s.ring.hash(key));
   }
@@ -107,6 +108,7 @@ public final class BoundedLoadBalancer<N extends Node> {
    * @return its node; pass it to {@link #release} when the request is done
    */
   public N acquire(byte[] key) {
+    Objects.requireNonNull(key, "key");
     State<N> s = state;
     return acquire(s, s.ring.hash(key));
   }
@@ -177,6 +179,7 @@ public final class BoundedLoadBalancer<N extends Node> {
    * @return requests acquired on it and not yet released; 0 for an unknown id
    */
   public int load(String nodeId) {
+    Objects.requireNonNull(nodeId, "nodeId");
     AtomicInteger load = loadById.get(nodeId);
     return load == null ? 0 : load.get();
   }
@@ -198,6 +201,7 @@ public final class BoundedLoadBalancer<N extends Node> {
    * @return the capacity, or 0 when the node is not on the current ring
    */
   public long capacity(String nodeId) {
+    Objects.requireNonNull(nodeId, "nodeId");
     State<N> s = state;
     int at = s.ring.positionOf(nodeId);
     return at < 0 ? 0 : BoundedLoads.capacity(balanceFactor, inFlight.get() + 1, s.ring.weights[at], s.totalWeight);

@@ -128,12 +128,13 @@ public final class LocatorConfig {
    * @param nodes the nodes, distinct ids; may be empty (the locator then refuses lookups until nodes come)
    * @param <N> the node type
    * @return the locator
+   * @throws NullPointerException naming {@code nodes} or its null element ({@code "nodes[2]"})
    * @throws IllegalArgumentException when two nodes share an id, an id or weight is invalid, a
    *     {@link Algorithm#JUMP} node has a weight other than 1, or the nodes need more ring points or table
    *     slots than the limits allow
    */
   public <N extends Node> NodeLocator<N> locator(Collection<? extends N> nodes) {
-    List<N> list = List.copyOf(nodes);
+    List<N> list = NodeChecks.nonNullCopy(nodes, "nodes");
     Set<String> seen = new HashSet<>();
     long weightSum = 0;
     for (N node : list) {

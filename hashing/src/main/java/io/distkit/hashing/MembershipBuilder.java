@@ -54,6 +54,7 @@ public abstract class MembershipBuilder<N extends Node, B extends MembershipBuil
    * @return this builder
    */
   public B self(N node) {
+    Objects.requireNonNull(node, "node");
     NodeChecks.check(node.nodeId(), node.weight());
     this.self = node;
     return thisBuilder();

@@ -23,7 +23,7 @@ public record MembershipView<N extends Node>(long version, List<N> members, Node
    * @param locator the locator over them
    */
   public MembershipView {
-    members = List.copyOf(members);
+    members = NodeChecks.nonNullCopy(members, "members");
     Objects.requireNonNull(locator, "locator");
   }
 
@@ -34,6 +34,7 @@ public record MembershipView<N extends Node>(long version, List<N> members, Node
    * @return true when some member has that id
    */
   public boolean contains(String nodeId) {
+    Objects.requireNonNull(nodeId, "nodeId");
     for (N member : members) {
       if (member.nodeId().equals(nodeId)) {
         return true;

@@ -4,11 +4,11 @@ import io.distkit.core.BackendUnavailableException;
 import io.distkit.core.Clock;
 import io.distkit.core.internal.Listeners;
 import io.distkit.core.internal.Require;
+import io.distkit.core.internal.Utf8;
 import io.distkit.core.redis.RedisBackend;
 import io.distkit.hashing.LocatorConfig;
 import io.distkit.hashing.Node;
 import io.distkit.hashing.NodeLocator;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -113,6 +113,8 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
      * @param failed the replicas that did not
      */
     public WriteResult {
+      Objects.requireNonNull(acknowledged, "acknowledged");
+      Objects.requireNonNull(failed, "failed");
       acknowledged = List.copyOf(acknowledged);
       failed = List.copyOf(failed);
     }
@@ -194,12 +196,25 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
    *
    * @param key the Redis key
    * @return R distinct servers
+   * @throws IllegalArgumentException when the key holds an unpaired surrogate (it has no UTF-8 form)
    */
   public List<N> replicas(String key) {
-    return locator.locate(key, replicationFactor);
+    return locator.locate(keyBytes(key), replicationFactor);
   }
 
-  private int[] replicaIndices(String key) {
+  /**
+   * A key's UTF-8 bytes: what placement hashes and what commands send, so the two always agree. A key holding
+   * an unpaired surrogate has no UTF-8 form and is refused ({@code String.getBytes} would make it {@code '?'},
+   * merging {@code "user:\uD800"} with {@code "user:?"}).
+   */
+  private static byte[] keyBytes(String key) {
+    Objects.requireNonNull(key, "key");
+    byte[] bytes = new byte[Utf8.wellFormedLength(key, "key")];
+    Utf8.encode(key, bytes);
+    return bytes;
+  }
+
+  private int[] replicaIndices(byte[] key) {
     int[] into = new int[replicationFactor];
     locator.nodeIndices(locator.hash(key), into);
     return into;
@@ -214,10 +229,13 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
    * @param <T> the result type
    * @return what the first replica that answered returned
    * @throws BackendUnavailableException when every replica is unavailable
+   * @throws IllegalArgumentException when the key holds an unpaired surrogate (it has no UTF-8 form)
    */
   public <T> T read(String key, Function<? super UnifiedJedis, T> command) {
+    byte[] keyBytes = keyBytes(key);
+    Objects.requireNonNull(command, "command");
     BackendUnavailableException last = null;
-    for (Shard<N> shard : readOrder(key)) {
+    for (Shard<N> shard : readOrder(keyBytes)) {
       try {
         T result = call(shard, command);
         reads.increment();
@@ -235,12 +253,13 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
    * @param key the Redis key
    * @return the value from the first replica that has it, or null when every replica that answered lacks it
    * @throws BackendUnavailableException when every replica is unavailable
+   * @throws IllegalArgumentException when the key holds an unpaired surrogate (it has no UTF-8 form)
    */
   public byte @Nullable [] get(String key) {
-    byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+    byte[] keyBytes = keyBytes(key);
     BackendUnavailableException last = null;
     boolean answered = false;
-    for (Shard<N> shard : readOrder(key)) {
+    for (Shard<N> shard : readOrder(keyBytes)) {
       try {
         byte[] value = call(shard, jedis -> jedis.get(keyBytes));
         answered = true;
@@ -259,7 +278,7 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
     throw unavailable(key, last);
   }
 
-  private List<Shard<N>> readOrder(String key) {
+  private List<Shard<N>> readOrder(byte[] key) {
     int[] replicas = replicaIndices(key);
     List<Shard<N>> order = new ArrayList<>(replicas.length);
     for (int i : replicas) {
@@ -288,12 +307,17 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
    *     client, and should give the key a TTL
    * @return the replicas that applied it (at least the write quorum) and those that did not
    * @throws WriteQuorumException when fewer replicas than the write quorum applied it
+   * @throws IllegalArgumentException when the key holds an unpaired surrogate (it has no UTF-8 form)
    */
   public WriteResult<N> write(String key, Function<? super UnifiedJedis, ?> command) {
+    return write(key, keyBytes(key), Objects.requireNonNull(command, "command"));
+  }
+
+  private WriteResult<N> write(String key, byte[] keyBytes, Function<? super UnifiedJedis, ?> command) {
     List<N> acknowledged = new ArrayList<>(replicationFactor);
     List<N> failed = new ArrayList<>();
     BackendUnavailableException last = null;
-    for (int i : replicaIndices(key)) {
+    for (int i : replicaIndices(keyBytes)) {
       Shard<N> shard = shards.get(i);
       if (shard.ejected.get()) {
         failed.add(shard.node);
@@ -325,11 +349,13 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
    * @param ttl how long the value lives, at least 1 ms
    * @return the replicas that applied it
    * @throws WriteQuorumException when fewer replicas than the write quorum applied it
+   * @throws IllegalArgumentException when the key holds an unpaired surrogate (it has no UTF-8 form)
    */
   public WriteResult<N> set(String key, byte[] value, Duration ttl) {
-    long millis = Require.positive(ttl.toMillis(), "ttl in ms");
-    byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-    return write(key, jedis -> jedis.set(keyBytes, value, SetParams.setParams().px(millis)));
+    byte[] keyBytes = keyBytes(key);
+    Objects.requireNonNull(value, "value");
+    long millis = Require.positive(Require.positiveNanos(ttl, "ttl") / 1_000_000, "ttl in ms");
+    return write(key, keyBytes, jedis -> jedis.set(keyBytes, value, SetParams.setParams().px(millis)));
   }
 
   /**
@@ -338,10 +364,11 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
    * @param key the Redis key
    * @return the replicas that applied it
    * @throws WriteQuorumException when fewer replicas than the write quorum applied it
+   * @throws IllegalArgumentException when the key holds an unpaired surrogate (it has no UTF-8 form)
    */
   public WriteResult<N> delete(String key) {
-    byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-    return write(key, jedis -> jedis.del(keyBytes));
+    byte[] keyBytes = keyBytes(key);
+    return write(key, keyBytes, jedis -> jedis.del(keyBytes));
   }
 
   private <T> T call(Shard<N> shard, Function<? super UnifiedJedis, T> command) {
@@ -395,6 +422,7 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
    * @throws IllegalArgumentException when no server has that id
    */
   public boolean isEjected(String nodeId) {
+    Objects.requireNonNull(nodeId, "nodeId");
     for (Shard<N> shard : shards) {
       if (shard.node.nodeId().equals(nodeId)) {
         return shard.ejected.get();

@@ -23,7 +23,7 @@ public class WriteQuorumException extends BackendUnavailableException {
    * @param cause the last failure seen, if any
    */
   public WriteQuorumException(String message, int acknowledged, int required, @Nullable Throwable cause) {
-    super(message, cause);
+    super(java.util.Objects.requireNonNull(message, "message"), cause);
     this.acknowledged = acknowledged;
     this.required = required;
   }

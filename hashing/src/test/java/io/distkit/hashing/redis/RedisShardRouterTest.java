@@ -271,6 +271,29 @@ class RedisShardRouterTest {
   }
 
   @Test
+  void keysWithAnUnpairedSurrogateAreRefusedInsteadOfMergingWithTheirQuestionMarkForm() {
+    // issue 12, item 4: "user:\uD800" became the bytes of "user:?", so a get of one returned the other's value
+    RedisShardRouter<Node> router = router(2, 1, new RedisShardRouter.Listener<>() {});
+    String malformed = "user:\uD800";
+    router.set("user:?", bytes("question mark"), TTL);
+    assertThatThrownBy(() -> router.set(malformed, bytes("v"), TTL)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("key ('user:\\uD800') holds an unpaired surrogate U+D800 at index 5: it has no UTF-8 form "
+            + "(encoding it as '?' would give distinct keys one Redis key)");
+    assertThatThrownBy(() -> router.get(malformed)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> router.delete(malformed)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> router.read(malformed, jedis -> jedis.get("user:?")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> router.write(malformed, jedis -> jedis.del("user:?")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> router.replicas("user:\uDC00x")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("U+DC00 at index 5");
+    assertThat(router.get("user:?")).isEqualTo(bytes("question mark"));
+    // well-formed pairs are fine
+    router.set("user:\uD83D\uDE42", bytes("smile"), TTL);
+    assertThat(router.get("user:\uD83D\uDE42")).isEqualTo(bytes("smile"));
+  }
+
+  @Test
   void badSettingsFailFastNamingTheValue() {
     assertThatThrownBy(() -> builder().replicationFactor(4).build())
         .hasMessage("replicationFactor (4) must be at most the number of shards (3)");
