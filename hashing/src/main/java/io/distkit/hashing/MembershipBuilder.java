@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@link #renewInterval}</td><td>lease / 3</td><td>how often a member renews its lease</td></tr>
  *   <tr><td>{@link #pollInterval}</td><td>5 s</td><td>how often the group is re-read as a safety net</td></tr>
  *   <tr><td>{@link #locator}</td><td>{@link LocatorConfig#ring()}</td><td>the algorithm of the locators</td></tr>
- *   <tr><td>{@link #listener}</td><td>no-op</td><td>hears about each new version</td></tr>
+ *   <tr><td>{@link #listener}</td><td>no-op</td><td>hears about each new version and lost leases</td></tr>
  * </table>
  *
  * @param <N> the node type
@@ -37,7 +37,7 @@ public abstract class MembershipBuilder<N extends Node, B extends MembershipBuil
   private @Nullable Duration renewInterval;
   private Duration pollInterval = DEFAULT_POLL_INTERVAL;
   private LocatorConfig locator = LocatorConfig.ring();
-  private MembershipListener<N> listener = new MembershipListener<>() {};
+  private MembershipListener<N> listener = (previous, current) -> {};
 
   /** For subclasses. */
   protected MembershipBuilder() {}
@@ -109,7 +109,7 @@ public abstract class MembershipBuilder<N extends Node, B extends MembershipBuil
   }
 
   /**
-   * Hears about each new version.
+   * Hears about each new version, and tells this member when its lease may have run out.
    *
    * @param listener default: does nothing
    * @return this builder

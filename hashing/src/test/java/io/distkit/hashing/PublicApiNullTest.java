@@ -237,7 +237,7 @@ class PublicApiNullTest {
         return (Function<Object, Object>) input -> input instanceof String ? Node.of("a") : null;
       }
       if (raw == MembershipListener.class) {
-        return new MembershipListener<Node>() {};
+        return (MembershipListener<Node>) (previous, current) -> { };
       }
       if (raw == MembershipView.class) {
         return new MembershipView<>(1, nodes, ring);

@@ -26,11 +26,14 @@ import java.util.Objects;
  * }</pre>
  *
  * <h2>In Redis</h2>
- * Four keys under one hash tag, {@code <prefix>:hashing:{<group>}:members|leases|joined|meta}, and the channel
- * {@code <prefix>:hashing:{<group>}:events}. Each operation (renew, read, leave) is one script: it expires
+ * Five keys under one hash tag, {@code <prefix>:hashing:{<group>}:members|leases|joined|meta|departed}, and the
+ * channel {@code <prefix>:hashing:{<group>}:events}. Each operation (renew, read, leave) is one script: it expires
  * leases that ran out, applies the change, bumps the version and publishes it, all atomically, so a version
- * always names one member list. The keys' time to live is {@code 3 × max(lease, pollInterval)}, refreshed by
- * every call and never shortened, so a group nobody uses anymore disappears.
+ * always names one member list. Members are listed by position (the version at which each first joined); a
+ * departed member's position is remembered for the keys' time to live, and a member also remembers its own, so
+ * one that comes back (after its lease ran out, a restart of Redis or of its process) gets its old place. The
+ * keys' time to live is {@code 3 × max(lease, pollInterval)}, refreshed by every call and never shortened, so a
+ * group nobody uses anymore disappears.
  *
  * <h2>Timing</h2>
  * A member that crashes (or is cut off) disappears for every observer within {@code lease + pollInterval} of
