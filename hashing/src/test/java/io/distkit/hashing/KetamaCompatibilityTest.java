@@ -75,7 +75,8 @@ class KetamaCompatibilityTest {
   void aServerWithoutPointsStillServesAsAReplica() {
     // issue 12, item 2: libmemcached gives "light" no point (floor(1 / 1000001 × 40 × 2) = 0), so it is never a
     // primary; the contract still promises min(count, size()) distinct nodes
-    NodeLocator<Node> ketama = LocatorConfig.ketama().locator(List.of(Node.of("heavy", 1_000_000), Node.of("light", 1)));
+    NodeLocator<Node> ketama = LocatorConfig.ketama()
+        .locator(List.of(Node.of("heavy", 1_000_000), Node.of("light", 1)));
     assertThat(ketama.locate("k", 2)).extracting(Node::nodeId).containsExactly("heavy", "light");
     assertThat(ketama.locate("k").nodeId()).isEqualTo("heavy");
     // several point-less servers come after the ring's, in id order, whatever order they were given in

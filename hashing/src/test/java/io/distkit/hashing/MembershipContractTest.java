@@ -120,7 +120,7 @@ public abstract class MembershipContractTest {
     Membership<Node> watcher = observer();
     List<String> events = new CopyOnWriteArrayList<>();
     open(builder().self(Node.of("silent")).lease(NEVER).renewInterval(NEVER.minusSeconds(1)).pollInterval(NEVER)
-        .listener(leaseEvents(events)));
+        .listener(TestNodes.leaseEvents(events)));
     member(Node.of("steady"), NEVER.multipliedBy(2));
     assertThat(ids(watcher.refresh())).containsExactly("silent", "steady");
 
@@ -193,24 +193,6 @@ public abstract class MembershipContractTest {
     assertThat(watcher.stats().changes()).isEqualTo(heard.size());
   }
 
-  /** Hears a member's lease events, in order. */
-  private static MembershipListener<Node> leaseEvents(List<String> events) {
-    return new MembershipListener<>() {
-      @Override
-      public void onChange(MembershipView<Node> previous, MembershipView<Node> current) {}
-
-      @Override
-      public void onLeaseLost(Node self) {
-        events.add("lost " + self.nodeId());
-      }
-
-      @Override
-      public void onLeaseRestored(Node self) {
-        events.add("restored " + self.nodeId());
-      }
-    };
-  }
-
   private Membership<Node> jumpMember(String id, Duration lease, MembershipListener<Node> listener) {
     return open(builder().self(Node.of(id)).locator(LocatorConfig.jump()).lease(lease)
         .renewInterval(lease.minusSeconds(1)).pollInterval(NEVER).listener(listener));
@@ -221,7 +203,7 @@ public abstract class MembershipContractTest {
     // issue 12, item 6: under JUMP a member that lost its lease rejoined last and moved most keys
     List<String> events = new CopyOnWriteArrayList<>();
     Membership<Node> watcher = open(builder().locator(LocatorConfig.jump()).pollInterval(NEVER));
-    Membership<Node> a = jumpMember("a", Duration.ofSeconds(30), leaseEvents(events));
+    Membership<Node> a = jumpMember("a", Duration.ofSeconds(30), TestNodes.leaseEvents(events));
     jumpMember("b", NEVER, (previous, current) -> {});
     jumpMember("c", NEVER, (previous, current) -> {});
     MembershipView<Node> before = watcher.refresh();

@@ -1,19 +1,12 @@
 package io.distkit.hashing.redis;
 
-import io.distkit.core.BackendUnavailableException;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link RedisShardRouter#get(String) get} reached fewer replicas than its read quorum, so it cannot tell which
  * value is the newest: it returns nothing rather than a value that may be stale.
  */
-public class ReadQuorumException extends BackendUnavailableException {
-
-  /** How many replicas answered. */
-  private final int answered;
-  /** The read quorum it missed. */
-  private final int required;
+public class ReadQuorumException extends QuorumException {
 
   /**
    * Creates the exception.
@@ -24,9 +17,7 @@ public class ReadQuorumException extends BackendUnavailableException {
    * @param cause the last failure seen, if any
    */
   public ReadQuorumException(String message, int answered, int required, @Nullable Throwable cause) {
-    super(Objects.requireNonNull(message, "message"), cause);
-    this.answered = answered;
-    this.required = required;
+    super(message, answered, required, cause);
   }
 
   /**
@@ -35,15 +26,6 @@ public class ReadQuorumException extends BackendUnavailableException {
    * @return fewer than {@link #required()}
    */
   public int answered() {
-    return answered;
-  }
-
-  /**
-   * The read quorum.
-   *
-   * @return how many servers had to answer
-   */
-  public int required() {
-    return required;
+    return reached();
   }
 }

@@ -253,7 +253,7 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
    * The replicas of a key, in preference order.
    *
    * @param key the Redis key
-   * @return R distinct servers
+   * @return N distinct servers
    * @throws IllegalArgumentException when the key holds an unpaired surrogate (it has no UTF-8 form)
    */
   public List<N> replicas(String key) {

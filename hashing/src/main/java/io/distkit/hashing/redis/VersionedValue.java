@@ -62,8 +62,9 @@ record VersionedValue(long version, long writer, boolean tombstone, byte[] store
    */
   static VersionedValue parse(byte[] stored, String key) {
     if (stored.length < HEADER || stored[0] != FORMAT || (stored[17] & 0xff) > 1) {
-      throw new DistkitException("Key " + Quote.of(key) + " holds " + stored.length + " bytes that are not a RedisShardRouter "
-          + "value of format " + FORMAT + " (first byte " + (stored.length == 0 ? "none" : stored[0] & 0xff) + ")");
+      String first = stored.length == 0 ? "none" : Integer.toString(stored[0] & 0xff);
+      throw new DistkitException("Key " + Quote.of(key) + " holds " + stored.length + " bytes that are not a "
+          + "RedisShardRouter value of format " + FORMAT + " (first byte " + first + ")");
     }
     return new VersionedValue(getLong(stored, 1), getLong(stored, 9), stored[17] == 1, stored);
   }

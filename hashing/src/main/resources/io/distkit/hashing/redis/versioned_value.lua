@@ -1,12 +1,13 @@
 -- One replica's copy of a RedisShardRouter value: read it, or replace it only with a newer version.
--- A stored value is: byte 1 the format (1), bytes 2-9 the version and 10-17 the writer id (both big-endian, compared
--- as one unsigned 16-byte number: the newest wins), byte 18 the kind (0 value, 1 tombstone), then the value.
+-- A stored value is: byte 1 the format (1), bytes 2-9 the version and 10-17 the writer id (both big-endian,
+-- compared as one unsigned 16-byte number: the newest wins), byte 18 the kind (0 value, 1 tombstone), then the
+-- value. (Lua counts from 1; VersionedValue documents the same layout from 0.)
 -- KEYS[1] the key
 -- ARGV[1] 'get', or 'put'
 -- put: ARGV[2] the new stored value, ARGV[3] its time to live in ms, ARGV[4] '1' to keep the current value's
 --      remaining time to live when that is longer (tombstones outlive what they delete), else '0'
--- Returns, for get: {stored value or nil, remaining ms (PTTL)} (the caller checks the format); for put: {1} when written, or {0, the 16 version
--- bytes of the current value} when that is as new or newer (nothing written).
+-- Returns, for get: {stored value or nil, remaining ms (PTTL)} (the caller checks the format); for put: {1} when
+-- written, or {0, the 16 version bytes of the current value} when that is as new or newer (nothing written).
 local key = KEYS[1]
 local FORMAT = 1
 local HEADER = 18

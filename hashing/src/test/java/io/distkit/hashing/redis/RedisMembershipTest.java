@@ -14,7 +14,6 @@ import io.distkit.hashing.Algorithm;
 import io.distkit.hashing.LocatorAnalysis;
 import io.distkit.hashing.LocatorConfig;
 import io.distkit.hashing.Membership;
-import io.distkit.hashing.MembershipListener;
 import io.distkit.hashing.MembershipView;
 import io.distkit.hashing.Node;
 import io.distkit.hashing.TestNodes;
@@ -93,8 +92,8 @@ class RedisMembershipTest {
         try (Membership<Node> third = RedisMembership.builder(RedisBackend.create(client), group, TestNodes.CODEC)
             .self(Node.of("m-2")).locator(LocatorConfig.jump()).lease(LEASE).renewInterval(RENEW)
             .pollInterval(POLL).build()) {
-          await().atMost(Duration.ofSeconds(10))
-              .until(() -> observer.view().members().size() == 3 && first.view().members().size() == 3);
+          await().atMost(Duration.ofSeconds(10)).until(() -> observer.view().members().size() == 3
+              && first.view().members().size() == 3 && third.view().members().size() == 3);
           MembershipView<Node> before = observer.view();
           assertThat(before.members()).extracting(Node::nodeId).containsExactly("m-0", "m-1", "m-2");
 
@@ -202,20 +201,7 @@ class RedisMembershipTest {
         RedisClient observerClient = redis.newClient(Duration.ofMillis(300));
         Membership<Node> member = RedisMembership.builder(RedisBackend.create(memberClient), group, TestNodes.CODEC)
             .self(Node.of("survivor")).lease(Duration.ofSeconds(2)).renewInterval(Duration.ofMillis(100))
-            .pollInterval(Duration.ofMillis(200)).listener(new MembershipListener<>() {
-              @Override
-              public void onChange(MembershipView<Node> previous, MembershipView<Node> current) {}
-
-              @Override
-              public void onLeaseLost(Node self) {
-                events.add("lost " + self.nodeId());
-              }
-
-              @Override
-              public void onLeaseRestored(Node self) {
-                events.add("restored " + self.nodeId());
-              }
-            }).build();
+            .pollInterval(Duration.ofMillis(200)).listener(TestNodes.leaseEvents(events)).build();
         Membership<Node> observer = RedisMembership.builder(RedisBackend.create(observerClient), group,
             TestNodes.CODEC).pollInterval(Duration.ofMillis(200)).build()) {
       assertThat(observer.view().contains("survivor")).isTrue();

@@ -6,10 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.distkit.core.Clock;
 import io.distkit.core.DistkitException;
-import io.distkit.core.redis.RedisBackend;
 import io.distkit.core.testing.ManualClock;
 import io.distkit.core.testing.RedisServerProcess;
-import io.distkit.core.testing.RedisServers;
 import io.distkit.core.testing.TestKeys;
 import io.distkit.hashing.LocatorConfig;
 import io.distkit.hashing.Node;
@@ -22,18 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Quorum reads over three real Redis servers, one of them frozen (SIGSTOP) and thawed under load: a checker over
@@ -46,26 +36,8 @@ class RedisShardRouterQuorumTest {
   /** Short, so the frozen server times out quickly and is ejected; a live one answers well inside it. */
   private static final Duration CLIENT_TIMEOUT = Duration.ofMillis(400);
 
-  private final List<RedisServerProcess> servers = new ArrayList<>();
-  private final List<RedisClient> clients = new ArrayList<>();
-  private final List<Node> nodes = List.of(Node.of("shard-a"), Node.of("shard-b"), Node.of("shard-c"));
-  private final List<RedisShardRouter<Node>> routers = new ArrayList<>();
-  /** Every router's backends, three per router, in shard order. */
-  private final List<RedisBackend> backends = new ArrayList<>();
-
-  @BeforeEach
-  void startServers() {
-    for (int i = 0; i < 3; i++) {
-      servers.add(RedisServers.startStandalone());
-    }
-  }
-
-  @AfterEach
-  void stopServers() {
-    routers.forEach(RedisShardRouter::close);
-    clients.forEach(RedisClient::close);
-    servers.forEach(RedisServerProcess::close);
-  }
+  @RegisterExtension
+  final ShardServers shards = new ShardServers();
 
   /** A router with clients of its own, as another JVM would have: N = 3, W = 2 and the default read quorum. */
   private RedisShardRouter<Node> router() {
@@ -73,18 +45,9 @@ class RedisShardRouterQuorumTest {
   }
 
   private RedisShardRouter<Node> router(Clock clock) {
-    RedisShardRouter.Builder<Node> builder = RedisShardRouter.builder();
-    for (int i = 0; i < 3; i++) {
-      RedisClient client = servers.get(i).newClient(CLIENT_TIMEOUT);
-      clients.add(client);
-      RedisBackend backend = RedisBackend.create(client);
-      backends.add(backend);
-      builder.shard(nodes.get(i), backend);
-    }
-    RedisShardRouter<Node> router = builder.locator(LocatorConfig.rendezvous()).replicationFactor(3).writeQuorum(2)
-        .probeInterval(Duration.ofMillis(100)).clock(clock).build();
-    routers.add(router);
-    return router;
+    return shards.track(shards.builder(CLIENT_TIMEOUT, new ArrayList<>())
+        .locator(LocatorConfig.rendezvous()).replicationFactor(3).writeQuorum(2).probeInterval(Duration.ofMillis(100))
+        .clock(clock).build());
   }
 
   /** One operation of the history, timed on this JVM's monotonic clock. */
@@ -104,46 +67,39 @@ class RedisShardRouterQuorumTest {
       clientsOfTheServers.get(0).set(key, bytes("init-" + k), TTL);
       history.add(new Op(true, key, "init-" + k, start, System.nanoTime(), true));
     }
-    AtomicBoolean stop = new AtomicBoolean();
-    ExecutorService pool = Executors.newFixedThreadPool(4);
-    List<Future<?>> running = new ArrayList<>();
-    for (int t = 0; t < 4; t++) {
-      int thread = t;
-      RedisShardRouter<Node> router = clientsOfTheServers.get(t % 2);
-      running.add(pool.submit(() -> {
-        SplittableRandom random = new SplittableRandom(thread);
-        for (long n = 0; !stop.get(); n++) {
-          String key = keys.get(random.nextInt(keys.size()));
-          long start = System.nanoTime();
-          if (thread < 2) {
-            // writers: unique values, and now and then a delete
-            String value = random.nextInt(10) == 0 ? null : "w" + thread + "-" + n;
-            boolean acknowledged;
-            try {
-              if (value == null) {
-                router.delete(key);
-              } else {
-                router.set(key, bytes(value), TTL);
-              }
-              acknowledged = true;
-            } catch (RuntimeException e) {
-              acknowledged = false; // not acknowledged: it may or may not have been applied somewhere
-            }
-            history.add(new Op(true, key, value, start, System.nanoTime(), acknowledged));
+    SplittableRandom[] randoms = {new SplittableRandom(0), new SplittableRandom(1), new SplittableRandom(2),
+        new SplittableRandom(3)};
+    RedisServerProcess frozen = shards.servers.get(1);
+    Load load = new Load(4, (thread, n) -> {
+      SplittableRandom random = randoms[thread];
+      RedisShardRouter<Node> router = clientsOfTheServers.get(thread % 2);
+      String key = keys.get(random.nextInt(keys.size()));
+      long start = System.nanoTime();
+      if (thread < 2) {
+        // writers: unique values, and now and then a delete
+        String value = random.nextInt(10) == 0 ? null : "w" + thread + "-" + n;
+        boolean acknowledged;
+        try {
+          if (value == null) {
+            router.delete(key);
           } else {
-            try {
-              byte[] read = router.get(key);
-              history.add(new Op(false, key, read == null ? null : new String(read, StandardCharsets.UTF_8), start,
-                  System.nanoTime(), true));
-            } catch (RuntimeException e) {
-              // no quorum of replicas answered: no value returned, nothing to check
-            }
+            router.set(key, bytes(value), TTL);
           }
+          acknowledged = true;
+        } catch (RuntimeException e) {
+          acknowledged = false; // not acknowledged: it may or may not have been applied somewhere
         }
-        return null;
-      }));
-    }
-    RedisServerProcess frozen = servers.get(1);
+        history.add(new Op(true, key, value, start, System.nanoTime(), acknowledged));
+      } else {
+        try {
+          byte[] read = router.get(key);
+          history.add(new Op(false, key, read == null ? null : new String(read, StandardCharsets.UTF_8), start,
+              System.nanoTime(), true));
+        } catch (RuntimeException e) {
+          // no quorum of replicas answered: no value returned, nothing to check
+        }
+      }
+    });
     try {
       await().atMost(Duration.ofSeconds(20)).until(() -> history.size() >= 400);
       frozen.pause();
@@ -157,11 +113,7 @@ class RedisShardRouterQuorumTest {
       int afterThaw = history.size();
       await().atMost(Duration.ofSeconds(30)).until(() -> history.size() >= afterThaw + 1_500);
     } finally {
-      stop.set(true);
-      for (Future<?> f : running) {
-        f.get(30, TimeUnit.SECONDS);
-      }
-      pool.shutdown();
+      load.close();
     }
     Check check = check(history);
     assertThat(check.reads).as("reads checked").isGreaterThan(500);
@@ -220,7 +172,7 @@ class RedisShardRouterQuorumTest {
 
   /** What a server holds for a key, parsed as the router's format. */
   private VersionedValue storedOn(int server, String key) {
-    try (Jedis jedis = servers.get(server).connect()) {
+    try (Jedis jedis = shards.servers.get(server).connect()) {
       byte[] stored = jedis.get(bytes(key));
       assertThat(stored).as("%s on server %s", key, server).isNotNull();
       return VersionedValue.parse(stored, key);
@@ -233,15 +185,15 @@ class RedisShardRouterQuorumTest {
    * applies it when thawed: it sits in the socket.)
    */
   private void missedBy(int server, RedisShardRouter<Node> router, String key, Runnable write) {
-    String shard = nodes.get(server).nodeId();
-    servers.get(server).pause();
+    String shard = shards.nodes.get(server).nodeId();
+    shards.servers.get(server).pause();
     try {
       while (!router.isEjected(shard)) {
         assertThat(router.get(key)).isNotNull(); // the frozen server is asked first and times out
       }
       write.run();
     } finally {
-      servers.get(server).resume();
+      shards.servers.get(server).resume();
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> !router.isEjected(shard));
   }
@@ -267,7 +219,7 @@ class RedisShardRouterQuorumTest {
     assertThat(new String(raw, 18, raw.length - 18, StandardCharsets.UTF_8)).isEqualTo("v2");
     assertThat(repaired.version() >>> 16).as("the version's milliseconds").isCloseTo(System.currentTimeMillis(),
         org.assertj.core.api.Assertions.within(60_000L));
-    try (Jedis jedis = servers.get(1).connect()) {
+    try (Jedis jedis = shards.servers.get(1).connect()) {
       assertThat(jedis.pttl(key)).as("the repaired copy keeps the value's time to live").isBetween(1L, TTL.toMillis());
     }
     assertThat(router.get(key)).isEqualTo(bytes("v2"));
@@ -285,13 +237,13 @@ class RedisShardRouterQuorumTest {
     VersionedValue repaired = storedOn(1, key);
     assertThat(repaired.tombstone()).isTrue();
     assertThat(repaired.value()).isEmpty();
-    try (Jedis jedis = servers.get(0).connect()) {
+    try (Jedis jedis = shards.servers.get(0).connect()) {
       // the value had two hours: its tombstone keeps them, beyond the one-hour default
       assertThat(jedis.pttl(key)).isGreaterThan(Duration.ofMinutes(119).toMillis());
     }
     String never = TestKeys.unique("never-set");
     router.delete(never);
-    try (Jedis jedis = servers.get(0).connect()) {
+    try (Jedis jedis = shards.servers.get(0).connect()) {
       assertThat(jedis.pttl(never)).isBetween(Duration.ofMinutes(59).toMillis(), Duration.ofHours(1).toMillis());
     }
     assertThat(router.get(never)).isNull();
@@ -322,7 +274,7 @@ class RedisShardRouterQuorumTest {
   void aValueOfAnotherFormatIsNeitherReadNorOverwritten() {
     RedisShardRouter<Node> router = router();
     String key = TestKeys.unique("foreign");
-    for (RedisServerProcess server : servers) {
+    for (RedisServerProcess server : shards.servers) {
       try (Jedis jedis = server.connect()) {
         jedis.set(key, "plain text");
       }
@@ -334,7 +286,7 @@ class RedisShardRouterQuorumTest {
         .hasMessageStartingWith("Write of key '" + key + "' refused by shard ")
         .hasMessageEndingWith("the key holds 10 bytes that are not a RedisShardRouter value of format 1 (first byte "
             + "112): not overwritten");
-    try (Jedis jedis = servers.get(0).connect()) {
+    try (Jedis jedis = shards.servers.get(0).connect()) {
       assertThat(jedis.get(key)).isEqualTo("plain text");
     }
   }
