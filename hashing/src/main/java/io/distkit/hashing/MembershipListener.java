@@ -32,7 +32,8 @@ public interface MembershipListener<N extends Node> {
    * listed it, or a renewal found that the group had dropped it. Other members may already own its keys, and its
    * view may still list it: stop acting as their owner until {@link #onLeaseRestored}. The membership rejoins at
    * once and keeps trying every renewal interval; it gets its old position back, so its keys come back to it.
-   * Called once per loss; never for an observer.
+   * Called once per loss, at the latest one renewal interval after the lease ran out by this JVM's clock (at the
+   * next renewal attempt); never for an observer.
    *
    * @param self this member
    */

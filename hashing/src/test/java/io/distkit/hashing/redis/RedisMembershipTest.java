@@ -212,7 +212,10 @@ class RedisMembershipTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> member.stats().failures() >= 3);
       // no renewal confirmed for a lease's worth of time: the member knows it may be out
       await().atMost(Duration.ofSeconds(10)).until(() -> !member.holdsLease());
+      // the listener hears it at the next renewal attempt, within one renewal interval
+      await().atMost(Duration.ofSeconds(10)).until(() -> !events.isEmpty());
       assertThat(events).containsExactly("lost survivor");
+      assertThat(member.holdsLease()).isFalse();
       assertThat(observer.view().version()).as("the last view, kept").isEqualTo(version);
       assertThat(observer.locator().locate("k").nodeId()).isEqualTo("survivor");
 
