@@ -70,8 +70,8 @@ public final class RedisMembership {
    *   <caption>Redis settings</caption>
    *   <tr><th>setting</th><th>default</th><th>meaning</th></tr>
    *   <tr><td>{@link #timeSource}</td><td>{@link TimeSource#SERVER}</td><td>whose clock leases run on</td></tr>
-   *   <tr><td>{@link #clock}</td><td>{@link Clock#system()}</td><td>the client clock, for
-   *       {@link TimeSource#CLIENT}</td></tr>
+   *   <tr><td>{@link #clock}</td><td>{@link Clock#system()}</td><td>this member's local lease count, and the
+   *       client clock for {@link TimeSource#CLIENT}</td></tr>
    *   <tr><td>{@link #keyPrefix}</td><td>{@value RedisKeys#DEFAULT_PREFIX}</td><td>the keys' prefix</td></tr>
    * </table>
    *
@@ -104,7 +104,8 @@ public final class RedisMembership {
     }
 
     /**
-     * The clock read for {@link TimeSource#CLIENT}; unused with {@link TimeSource#SERVER}.
+     * This JVM's clock: its monotonic time counts the member's lease locally ({@link Membership#holdsLease()},
+     * {@code onLeaseLost}), and with {@link TimeSource#CLIENT} its wall time is the leases' time in Redis.
      *
      * @param clock default {@link Clock#system()}
      * @return this builder
