@@ -183,14 +183,12 @@ public final class HashingReport {
       }
 
       out.printf(Locale.ROOT, "%n## Maglev movement by node count (default table size)%n%n");
-      out.println("| nodes | table size M | M / nodes | +1 node: moved | its share | × | −1 node: moved | its share | × |");
-      out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+      maglevMovementHeader();
       for (int count : new int[] {10, 100, 300, 655, 1_000, 2_000}) {
         maglevMovementRow(LocatorConfig.maglev(), count);
       }
       out.printf(Locale.ROOT, "%n## Maglev movement at 1,000 nodes by table size%n%n");
-      out.println("| nodes | table size M | M / nodes | +1 node: moved | its share | × | −1 node: moved | its share | × |");
-      out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+      maglevMovementHeader();
       for (int m : new int[] {65_537, 131_101, 1_048_583, 4_194_319}) {
         maglevMovementRow(LocatorConfig.builder(Algorithm.MAGLEV).maglevTableSize(m).build(), 1_000);
       }
@@ -200,6 +198,12 @@ public final class HashingReport {
           + percent(LocatorAnalysis.movement(LocatorConfig.maglev().locator(nodes(655)),
               LocatorConfig.maglev().locator(nodes(656)), keys).fraction())
           + " of the keys move.");
+    }
+
+    private void maglevMovementHeader() {
+      out.println("| nodes | table size M | M / nodes | +1 node: moved | its share | × | −1 node: moved | its share "
+          + "| × |");
+      out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     }
 
     /** Adds node-new, removes node-(count/3): moved against the changed node's share. */
