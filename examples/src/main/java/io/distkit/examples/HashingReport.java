@@ -123,7 +123,7 @@ public final class HashingReport {
         NodeLocator<Node> grown = locator.withNode(Node.of("node-new"));
         LocatorAnalysis.Balance balance = LocatorAnalysis.balance(locator, keys);
         String removal = cells(locator, locator.withoutNode(middle), balance, middle);
-        String settings = settings(config);
+        String settings = settings(config, n);
         if (config.algorithm() == Algorithm.JUMP) {
           // jump can only drop its last bucket cheaply: show both cases
           out.printf(Locale.ROOT, "| JUMP | remove the last node | %s | %.3f | %s | %s | %s |%n",
@@ -181,6 +181,44 @@ public final class HashingReport {
         out.printf(Locale.ROOT, "| %,d | %d | %s | %.3f | %s |%n", m, m / many.size(), bytes(maglev.tableBytes()),
             balance.peakToMean(), percent(balance.relativeStdDev()));
       }
+
+      out.printf(Locale.ROOT, "%n## Maglev movement by node count (default table size)%n%n");
+      maglevMovementHeader();
+      for (int count : new int[] {10, 100, 300, 655, 1_000, 2_000}) {
+        maglevMovementRow(LocatorConfig.maglev(), count);
+      }
+      out.printf(Locale.ROOT, "%n## Maglev movement at 1,000 nodes by table size%n%n");
+      maglevMovementHeader();
+      for (int m : new int[] {65_537, 131_101, 1_048_583, 4_194_319}) {
+        maglevMovementRow(LocatorConfig.builder(Algorithm.MAGLEV).maglevTableSize(m).build(), 1_000);
+      }
+      out.println();
+      out.println("× is moved / share: 1.00 when exactly the keys that had to move did. Adding the 656th node crosses "
+          + "a step of the default size (65,537 to 131,101 slots): the table is built anew and "
+          + percent(LocatorAnalysis.movement(LocatorConfig.maglev().locator(nodes(655)),
+              LocatorConfig.maglev().locator(nodes(656)), keys).fraction())
+          + " of the keys move.");
+    }
+
+    private void maglevMovementHeader() {
+      out.println("| nodes | table size M | M / nodes | +1 node: moved | its share | × | −1 node: moved | its share "
+          + "| × |");
+      out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    }
+
+    /** Adds node-new, removes node-(count/3): moved against the changed node's share. */
+    private void maglevMovementRow(LocatorConfig config, int count) {
+      NodeLocator<Node> locator = config.locator(nodes(count));
+      NodeLocator<Node> grown = locator.withNode(Node.of("node-new"));
+      String removed = "node-" + count / 3;
+      double addMoved = LocatorAnalysis.movement(locator, grown, keys).fraction();
+      double addShare = (double) LocatorAnalysis.balance(grown, keys).loads().get("node-new") / keys.size();
+      double removeMoved = LocatorAnalysis.movement(locator, locator.withoutNode(removed), keys).fraction();
+      double removeShare = (double) LocatorAnalysis.balance(locator, keys).loads().get(removed) / keys.size();
+      int m = config.maglevTableSize(count);
+      out.printf(Locale.ROOT, "| %,d | %,d | %,d | %s | %s | %.2f | %s | %s | %.2f |%n", count, m, m / count,
+          percent(addMoved), percent(addShare), addMoved / addShare, percent(removeMoved), percent(removeShare),
+          removeMoved / removeShare);
     }
 
     /** "moved | the changed node's share": equal when only the keys that had to move did. */
@@ -192,11 +230,11 @@ public final class HashingReport {
       return percent((double) balance.loads().get(node) / balance.keys());
     }
 
-    private static String settings(LocatorConfig config) {
+    private static String settings(LocatorConfig config, int nodes) {
       return switch (config.algorithm()) {
         case RING -> config.vnodesPerWeight() + " vnodes per weight";
         case KETAMA -> "libmemcached weighted ketama";
-        case MAGLEV -> "M = " + config.maglevTableSize();
+        case MAGLEV -> "M = " + config.maglevTableSize(nodes);
         default -> "";
       };
     }

@@ -1,9 +1,9 @@
 package io.distkit.hashing;
 
-import io.distkit.hashing.internal.KeyHasher;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What every locator shares: nodes, ids, weights, the key hash, and the key-type overloads. A subclass
@@ -41,12 +41,12 @@ abstract class AbstractLocator<N extends Node> implements NodeLocator<N> {
 
   @Override
   public final N locate(String key) {
-    return nodes.get(nodeIndex(hasher.hash(key)));
+    return nodes.get(nodeIndex(hash(key)));
   }
 
   @Override
   public final N locate(byte[] key) {
-    return nodes.get(nodeIndex(hasher.hash(key)));
+    return nodes.get(nodeIndex(hash(key)));
   }
 
   @Override
@@ -56,12 +56,12 @@ abstract class AbstractLocator<N extends Node> implements NodeLocator<N> {
 
   @Override
   public final List<N> locate(String key, int count) {
-    return preference(hasher.hash(key), count);
+    return preference(hash(key), count);
   }
 
   @Override
   public final List<N> locate(byte[] key, int count) {
-    return preference(hasher.hash(key), count);
+    return preference(hash(key), count);
   }
 
   @Override
@@ -84,12 +84,12 @@ abstract class AbstractLocator<N extends Node> implements NodeLocator<N> {
 
   @Override
   public final long hash(String key) {
-    return hasher.hash(key);
+    return hasher.hash(Objects.requireNonNull(key, "key"));
   }
 
   @Override
   public final long hash(byte[] key) {
-    return hasher.hash(key);
+    return hasher.hash(Objects.requireNonNull(key, "key"));
   }
 
   @Override
@@ -105,6 +105,7 @@ abstract class AbstractLocator<N extends Node> implements NodeLocator<N> {
 
   @Override
   public final int nodeIndices(long hash, int[] into) {
+    Objects.requireNonNull(into, "into");
     requireNodes();
     return into.length == 0 ? 0 : indices(hash, into);
   }
@@ -130,6 +131,49 @@ abstract class AbstractLocator<N extends Node> implements NodeLocator<N> {
         into[found++] = owner;
       }
       at = at + 1 == owners.length ? 0 : at + 1;
+    }
+    return found;
+  }
+
+  /**
+   * The nodes that own no entry of a table of owners (ring points, Maglev slots), in id order: they come last
+   * in every preference list, so that a list still holds {@code min(count, size())} distinct nodes.
+   *
+   * @return their indices; empty when every node owns an entry (always, for RING)
+   */
+  static int[] ownerless(int[] owners, String[] ids) {
+    boolean[] owns = new boolean[ids.length];
+    int owning = 0;
+    for (int owner : owners) {
+      if (!owns[owner]) {
+        owns[owner] = true;
+        owning++;
+      }
+    }
+    if (owning == ids.length) {
+      return new int[0];
+    }
+    int[] rank = RendezvousLocator.ranksById(ids);
+    int[] byRank = new int[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      byRank[rank[i]] = i;
+    }
+    int[] result = new int[ids.length - owning];
+    int at = 0;
+    for (int i : byRank) {
+      if (!owns[i]) {
+        result[at++] = i;
+      }
+    }
+    return result;
+  }
+
+  /** Appends nodes of {@code extra} not yet in {@code into[0, found)}, until {@code wanted}; returns the count. */
+  static int pad(int[] into, int found, int wanted, int[] extra) {
+    for (int e = 0; found < wanted && e < extra.length; e++) {
+      if (!contains(into, found, extra[e])) {
+        into[found++] = extra[e];
+      }
     }
     return found;
   }
@@ -176,6 +220,7 @@ abstract class AbstractLocator<N extends Node> implements NodeLocator<N> {
 
   @Override
   public final NodeLocator<N> withNode(N node) {
+    Objects.requireNonNull(node, "node");
     List<N> next = new ArrayList<>(nodes);
     int at = positionOf(node.nodeId());
     if (at >= 0) {
@@ -188,6 +233,7 @@ abstract class AbstractLocator<N extends Node> implements NodeLocator<N> {
 
   @Override
   public final NodeLocator<N> withoutNode(String nodeId) {
+    Objects.requireNonNull(nodeId, "nodeId");
     int at = positionOf(nodeId);
     return at < 0 ? this : config.locator(without(at));
   }

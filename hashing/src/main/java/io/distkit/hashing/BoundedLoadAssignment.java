@@ -1,7 +1,5 @@
 package io.distkit.hashing;
 
-import io.distkit.hashing.internal.PointSort;
-import io.distkit.hashing.internal.SortedLongs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -9,6 +7,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -24,7 +23,8 @@ import java.util.Set;
  * }</pre>
  *
  * <p><b>Guarantee:</b> no node holds more than its capacity, for every c &gt; 1 (the capacities add up to at
- * least c × keys, so a key always finds room within one turn of the ring).
+ * least c × keys, so a key always finds room within one turn of the ring, or among the nodes that own no point,
+ * which the walk visits after the turn: a {@link Algorithm#KETAMA} server of tiny weight can have none).
  *
  * <p><b>History-independent:</b> the paper's placement rule (the first node with room, clockwise from the
  * key's hash) is applied to the current keys in one fixed order, ring order (by hash, then by the key itself),
@@ -87,18 +87,20 @@ public final class BoundedLoadAssignment<N extends Node> {
     }
   }
 
-  /** The first node clockwise from the hash with room; one exists because capacities add up to more than m. */
+  /**
+   * The first node with room clockwise from the hash (then among the nodes that own no point); one exists
+   * because the capacities add up to more than the keys.
+   */
   private int place(long hash) {
-    int p = ring.firstPointAtOrAfter(hash);
-    for (int step = 0; step < ring.points.length; step++) {
-      int owner = ring.owners[p];
+    int start = ring.firstPointAtOrAfter(hash);
+    for (int step = 0, steps = ring.walkLength(); step < steps; step++) {
+      int owner = ring.walkNode(start, step);
       if (loads[owner] < capacities[owner]) {
         loads[owner]++;
         return owner;
       }
-      p = p + 1 == ring.points.length ? 0 : p + 1;
     }
-    throw new IllegalStateException("no node has room: capacities " + java.util.Arrays.toString(capacities));
+    throw new AssertionError("capacities " + Arrays.toString(capacities) + " add up to less than " + keys.length);
   }
 
   /**
@@ -115,11 +117,12 @@ public final class BoundedLoadAssignment<N extends Node> {
   public static <N extends Node> BoundedLoadAssignment<N> assign(NodeLocator<N> ring, double balanceFactor,
       Collection<String> keys) {
     RingLocator<N> r = BoundedLoads.ring(ring);
+    List<String> list = NodeChecks.nonNullCopy(keys, "keys");
     BoundedLoads.checkBalanceFactor(balanceFactor);
     if (r.size() == 0) {
       throw new IllegalArgumentException("a bounded-load assignment needs at least one node");
     }
-    BoundedLoadAssignment<N> assignment = new BoundedLoadAssignment<>(r, balanceFactor, keys.toArray(String[]::new));
+    BoundedLoadAssignment<N> assignment = new BoundedLoadAssignment<>(r, balanceFactor, list.toArray(String[]::new));
     assignment.checkDistinct();
     return assignment;
   }
@@ -150,6 +153,7 @@ public final class BoundedLoadAssignment<N extends Node> {
    * @throws IllegalArgumentException when a key is already assigned or appears twice
    */
   public BoundedLoadAssignment<N> withKeys(Collection<String> added) {
+    Objects.requireNonNull(added, "added");
     List<String> all = new ArrayList<>(keys.length + added.size());
     all.addAll(Arrays.asList(keys));
     all.addAll(added);
@@ -164,6 +168,7 @@ public final class BoundedLoadAssignment<N extends Node> {
    * @throws IllegalArgumentException when a key is not assigned
    */
   public BoundedLoadAssignment<N> withoutKeys(Collection<String> removed) {
+    Objects.requireNonNull(removed, "removed");
     Set<String> gone = new HashSet<>(removed);
     for (String key : gone) {
       indexOf(key); // throws for a key that is not assigned
@@ -186,6 +191,7 @@ public final class BoundedLoadAssignment<N extends Node> {
    * @return the moved keys, in ring order
    */
   public List<String> movedKeys(BoundedLoadAssignment<N> after) {
+    Objects.requireNonNull(after, "after");
     List<String> moved = new ArrayList<>();
     for (int k = 0; k < keys.length; k++) {
       long hash = after.ring.hasher == ring.hasher ? hashes[k] : after.ring.hash(keys[k]); // RING or KETAMA
@@ -209,6 +215,7 @@ public final class BoundedLoadAssignment<N extends Node> {
   }
 
   private int indexOf(String key) {
+    Objects.requireNonNull(key, "key");
     int k = indexOfOrMinus(key, ring.hash(key));
     if (k < 0) {
       throw new IllegalArgumentException("key '" + key + "' is not one of the " + keys.length + " assigned keys");
@@ -246,6 +253,7 @@ public final class BoundedLoadAssignment<N extends Node> {
    * @return the capacity, or 0 when no node has that id
    */
   public long capacity(String nodeId) {
+    Objects.requireNonNull(nodeId, "nodeId");
     int at = ring.positionOf(nodeId);
     return at < 0 ? 0 : capacities[at];
   }

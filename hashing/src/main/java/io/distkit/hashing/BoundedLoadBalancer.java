@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Guarantee: when a request is placed, its node's load (requests acquired and not yet released, this one
  * included) is at most {@code ceil(c × inFlight × weight / totalWeight)}, with {@code inFlight} counted at that
- * moment, for every {@code c > 1}. Requests never move once placed, so a node can stay above the bound after
+ * moment, for every {@code c > 1} and every ring (the walk goes once round the ring, then to the nodes that own
+ * no point, which a {@link Algorithm#KETAMA} server of tiny weight may be). Requests never move once placed, so a node can stay above the bound after
  * others release theirs, until its own requests finish. Keys keep their node while it has room, so caches stay
  * warm; a request goes elsewhere only when its node is full, and then to the next nodes on the ring, as few
  * hops as the loads allow.
@@ -84,6 +85,7 @@ public final class BoundedLoadBalancer<N extends Node> {
    * @return its node; pass it to {@link #release} when the request is done
    */
   public N acquire(String key) {
+    Objects.requireNonNull(key, "key");
     State<N> s = state;
     return acquire(s, s.ring.hash(key));
   }
@@ -106,6 +108,7 @@ public final class BoundedLoadBalancer<N extends Node> {
    * @return its node; pass it to {@link #release} when the request is done
    */
   public N acquire(byte[] key) {
+    Objects.requireNonNull(key, "key");
     State<N> s = state;
     return acquire(s, s.ring.hash(key));
   }
@@ -114,10 +117,10 @@ public final class BoundedLoadBalancer<N extends Node> {
     // count this request first, so the capacity it is checked against already includes it
     long total = inFlight.incrementAndGet();
     RingLocator<N> ring = s.ring;
+    int start = ring.firstPointAtOrAfter(hash);
     while (true) {
-      int p = ring.firstPointAtOrAfter(hash);
-      for (int step = 0; step < ring.points.length; step++) {
-        int owner = ring.owners[p];
+      for (int step = 0, steps = ring.walkLength(); step < steps; step++) {
+        int owner = ring.walkNode(start, step);
         long capacity = BoundedLoads.capacity(balanceFactor, total, ring.weights[owner], s.totalWeight);
         AtomicInteger load = s.loads[owner];
         for (int current = load.get(); current < capacity; current = load.get()) {
@@ -125,10 +128,12 @@ public final class BoundedLoadBalancer<N extends Node> {
             return ring.nodes.get(owner);
           }
         }
-        p = p + 1 == ring.points.length ? 0 : p + 1;
       }
-      // every node full: only possible while many requests arrive at once; capacities grow with them
-      total = Math.max(total + 1, inFlight.get());
+      // Every node full for the total counted when this request arrived: only when other requests arrived and
+      // took the room meanwhile. The capacities for the current total add up to more than the requests placed
+      // (this one is counted and not placed), so some node has room under the bound of this moment.
+      total = Math.max(total, inFlight.get());
+      Thread.onSpinWait();
     }
   }
 
@@ -174,6 +179,7 @@ public final class BoundedLoadBalancer<N extends Node> {
    * @return requests acquired on it and not yet released; 0 for an unknown id
    */
   public int load(String nodeId) {
+    Objects.requireNonNull(nodeId, "nodeId");
     AtomicInteger load = loadById.get(nodeId);
     return load == null ? 0 : load.get();
   }
@@ -195,6 +201,7 @@ public final class BoundedLoadBalancer<N extends Node> {
    * @return the capacity, or 0 when the node is not on the current ring
    */
   public long capacity(String nodeId) {
+    Objects.requireNonNull(nodeId, "nodeId");
     State<N> s = state;
     int at = s.ring.positionOf(nodeId);
     return at < 0 ? 0 : BoundedLoads.capacity(balanceFactor, inFlight.get() + 1, s.ring.weights[at], s.totalWeight);

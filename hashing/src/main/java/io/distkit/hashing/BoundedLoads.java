@@ -16,6 +16,7 @@ final class BoundedLoads {
   }
 
   static <N extends Node> RingLocator<N> ring(NodeLocator<N> locator) {
+    java.util.Objects.requireNonNull(locator, "ring");
     if (locator instanceof RingLocator<N> ring) {
       return ring;
     }

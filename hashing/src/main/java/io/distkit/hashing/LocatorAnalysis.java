@@ -52,6 +52,7 @@ public final class LocatorAnalysis {
      * @param loads keys per node id
      */
     public Balance {
+      Objects.requireNonNull(loads, "loads");
       loads = Collections.unmodifiableMap(new LinkedHashMap<>(loads));
     }
   }
@@ -103,6 +104,8 @@ public final class LocatorAnalysis {
    * @return the balance
    */
   public static <N extends Node> Balance balance(NodeLocator<N> locator, Collection<String> keys) {
+    Objects.requireNonNull(locator, "locator");
+    Objects.requireNonNull(keys, "keys");
     long[] counts = new long[locator.size()];
     for (String key : keys) {
       counts[locator.nodeIndex(locator.hash(key))]++;
@@ -121,6 +124,9 @@ public final class LocatorAnalysis {
    */
   public static Balance balance(List<? extends Node> nodes, Collection<String> keys,
       Function<String, ? extends Node> placement) {
+    Objects.requireNonNull(nodes, "nodes");
+    Objects.requireNonNull(keys, "keys");
+    Objects.requireNonNull(placement, "placement");
     Map<String, Integer> index = new LinkedHashMap<>();
     for (int i = 0; i < nodes.size(); i++) {
       index.put(nodes.get(i).nodeId(), i);
@@ -174,6 +180,8 @@ public final class LocatorAnalysis {
    */
   public static <N extends Node> Movement movement(NodeLocator<N> before, NodeLocator<N> after,
       Collection<String> keys) {
+    Objects.requireNonNull(before, "before");
+    Objects.requireNonNull(after, "after");
     return movement(keys, before::locate, after::locate);
   }
 
@@ -187,6 +195,9 @@ public final class LocatorAnalysis {
    */
   public static Movement movement(Collection<String> keys, Function<String, ? extends Node> before,
       Function<String, ? extends Node> after) {
+    Objects.requireNonNull(keys, "keys");
+    Objects.requireNonNull(before, "before");
+    Objects.requireNonNull(after, "after");
     long moved = 0;
     for (String key : keys) {
       if (!Objects.equals(before.apply(key).nodeId(), after.apply(key).nodeId())) {

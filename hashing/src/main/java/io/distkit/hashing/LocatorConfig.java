@@ -1,10 +1,10 @@
 package io.distkit.hashing;
 
-import io.distkit.hashing.internal.Primes;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -25,7 +25,9 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@link Builder#vnodesPerWeight(int) vnodesPerWeight}</td><td>RING</td>
  *       <td>{@value #DEFAULT_VNODES_PER_WEIGHT} points per unit of weight</td></tr>
  *   <tr><td>{@link Builder#maglevTableSize(int) maglevTableSize}</td><td>MAGLEV</td>
- *       <td>{@value #DEFAULT_MAGLEV_TABLE_SIZE} slots (a prime)</td></tr>
+ *       <td>from the node count: {@value #DEFAULT_MAGLEV_TABLE_SIZE} slots up to 655 nodes, then the prime
+ *       at or above the next power of two that gives at least {@value #MAGLEV_SLOTS_PER_NODE} slots per node
+ *       (see {@link #maglevTableSize(int)})</td></tr>
  * </table>
  */
 public final class LocatorConfig {
@@ -33,8 +35,17 @@ public final class LocatorConfig {
   /** Ring points per unit of node weight unless configured: about 8% standard deviation of node shares. */
   public static final int DEFAULT_VNODES_PER_WEIGHT = 160;
 
-  /** Maglev table size unless configured, the paper's: a prime, at least 100 × nodes up to 655 nodes. */
+  /**
+   * The smallest Maglev table the default sizing picks, the paper's: a prime, and at least
+   * {@value #MAGLEV_SLOTS_PER_NODE} slots per node up to 655 nodes.
+   */
   public static final int DEFAULT_MAGLEV_TABLE_SIZE = 65_537;
+
+  /**
+   * The fewest slots per node the default Maglev sizing gives: table shares then differ from the node's exact
+   * share by at most 1% of it (peak-to-mean at most {@code 1 + nodes/M}).
+   */
+  public static final int MAGLEV_SLOTS_PER_NODE = 100;
 
   /** The most points a ring may have (12 bytes each: 120 MB). */
   public static final int MAX_RING_POINTS = 10_000_000;
@@ -42,8 +53,12 @@ public final class LocatorConfig {
   /** The largest Maglev table (4 bytes per slot: 160 MB). */
   public static final int MAX_MAGLEV_TABLE_SIZE = 40_000_003;
 
+  /** The default Maglev table sizes: the first prime at or above 2^16, 2^17, ..., 2^25, then the largest. */
+  private static final int[] MAGLEV_STEPS = maglevSteps();
+
   private final Algorithm algorithm;
   private final int vnodesPerWeight;
+  /** 0: sized from the node count. */
   private final int maglevTableSize;
 
   private LocatorConfig(Algorithm algorithm, int vnodesPerWeight, int maglevTableSize) {
@@ -89,7 +104,7 @@ public final class LocatorConfig {
   }
 
   /**
-   * {@link Algorithm#MAGLEV} with a table of {@value #DEFAULT_MAGLEV_TABLE_SIZE} slots.
+   * {@link Algorithm#MAGLEV} with a table sized from the node count ({@link #maglevTableSize(int)}).
    *
    * @return the config
    */
@@ -113,12 +128,13 @@ public final class LocatorConfig {
    * @param nodes the nodes, distinct ids; may be empty (the locator then refuses lookups until nodes come)
    * @param <N> the node type
    * @return the locator
+   * @throws NullPointerException naming {@code nodes} or its null element ({@code "nodes[2]"})
    * @throws IllegalArgumentException when two nodes share an id, an id or weight is invalid, a
    *     {@link Algorithm#JUMP} node has a weight other than 1, or the nodes need more ring points or table
    *     slots than the limits allow
    */
   public <N extends Node> NodeLocator<N> locator(Collection<? extends N> nodes) {
-    List<N> list = List.copyOf(nodes);
+    List<N> list = NodeChecks.nonNullCopy(nodes, "nodes");
     Set<String> seen = new HashSet<>();
     long weightSum = 0;
     for (N node : list) {
@@ -145,11 +161,12 @@ public final class LocatorConfig {
       case JUMP -> new JumpLocator<>(this, list);
       case RENDEZVOUS -> new RendezvousLocator<>(this, list);
       case MAGLEV -> {
-        if (list.size() > maglevTableSize) {
-          throw new IllegalArgumentException("maglevTableSize (" + maglevTableSize + ") must be at least the "
+        int tableSize = maglevTableSize(list.size());
+        if (list.size() > tableSize) {
+          throw new IllegalArgumentException("maglevTableSize (" + tableSize + ") must be at least the "
               + "number of nodes (" + list.size() + "); at least 100 × nodes keeps peak-to-mean within 1%");
         }
-        yield new MaglevLocator<>(this, list);
+        yield new MaglevLocator<>(this, list, tableSize);
       }
     };
   }
@@ -173,12 +190,49 @@ public final class LocatorConfig {
   }
 
   /**
-   * The Maglev table size ({@link Algorithm#MAGLEV} only).
+   * The configured Maglev table size ({@link Algorithm#MAGLEV} only).
    *
-   * @return a prime; {@value #DEFAULT_MAGLEV_TABLE_SIZE} unless configured
+   * @return the prime given to {@link Builder#maglevTableSize(int)}, or empty when the table is sized from the
+   *     node count (the default)
    */
-  public int maglevTableSize() {
-    return maglevTableSize;
+  public OptionalInt maglevTableSize() {
+    return maglevTableSize == 0 ? OptionalInt.empty() : OptionalInt.of(maglevTableSize);
+  }
+
+  /**
+   * The Maglev table size of a locator over so many nodes: the configured size, or by default the smallest of
+   * the primes 65,537, 131,101, 262,147, 524,309, 1,048,583, ... (the first prime at or above
+   * 2<sup>16+k</sup>) that gives at least {@value #MAGLEV_SLOTS_PER_NODE} slots per node, at most
+   * {@value #MAX_MAGLEV_TABLE_SIZE}. The default changes only at 656, 1,312, 2,622, ... nodes; a locator that
+   * crosses such a step (a node added at 655 nodes) gets a new table, and nearly every key moves. Configure a
+   * size for a group that grows or shrinks across a step.
+   *
+   * @param nodes how many nodes, at least 0
+   * @return a prime
+   * @throws IllegalArgumentException when nodes is negative
+   */
+  public int maglevTableSize(int nodes) {
+    if (nodes < 0) {
+      throw new IllegalArgumentException("nodes (" + nodes + ") must be at least 0");
+    }
+    if (maglevTableSize != 0) {
+      return maglevTableSize;
+    }
+    long wanted = (long) MAGLEV_SLOTS_PER_NODE * nodes;
+    int step = 0;
+    while (step < MAGLEV_STEPS.length - 1 && MAGLEV_STEPS[step] < wanted) {
+      step++;
+    }
+    return MAGLEV_STEPS[step];
+  }
+
+  private static int[] maglevSteps() {
+    int[] steps = new int[11];
+    for (int k = 0; k < 10; k++) {
+      steps[k] = Primes.nextPrime(1 << (16 + k));
+    }
+    steps[10] = MAX_MAGLEV_TABLE_SIZE;
+    return steps;
   }
 
   @Override
@@ -196,7 +250,7 @@ public final class LocatorConfig {
   public String toString() {
     return switch (algorithm) {
       case RING -> "RING(vnodesPerWeight " + vnodesPerWeight + ")";
-      case MAGLEV -> "MAGLEV(maglevTableSize " + maglevTableSize + ")";
+      case MAGLEV -> "MAGLEV(maglevTableSize " + (maglevTableSize == 0 ? "from node count" : maglevTableSize) + ")";
       default -> algorithm.name();
     };
   }
@@ -205,7 +259,7 @@ public final class LocatorConfig {
   public static final class Builder {
     private final Algorithm algorithm;
     private int vnodesPerWeight = DEFAULT_VNODES_PER_WEIGHT;
-    private int maglevTableSize = DEFAULT_MAGLEV_TABLE_SIZE;
+    private int maglevTableSize;
 
     private Builder(Algorithm algorithm) {
       this.algorithm = algorithm;
@@ -231,11 +285,13 @@ public final class LocatorConfig {
     }
 
     /**
-     * The Maglev lookup table's size M, a prime. Peak-to-mean load is at most {@code 1 + nodes/M}: keep M at
-     * least 100 × nodes for 1%. Costs 4 bytes per slot, and building the table takes O(M log M).
+     * The Maglev lookup table's size M, a prime, fixed whatever the node count. Peak-to-mean load is at most
+     * {@code 1 + nodes/M}: keep M at least 100 × nodes for 1%. A larger table also moves fewer extra keys when
+     * a node joins or leaves (see the module README). Costs 4 bytes per slot, and building the table takes
+     * O(M log M).
      *
-     * @param maglevTableSize a prime from 3 to {@value #MAX_MAGLEV_TABLE_SIZE}; default
-     *     {@value #DEFAULT_MAGLEV_TABLE_SIZE}
+     * @param maglevTableSize a prime from 3 to {@value #MAX_MAGLEV_TABLE_SIZE}; default: sized from the node
+     *     count, see {@link LocatorConfig#maglevTableSize(int)}
      * @return this builder
      * @throws IllegalArgumentException when not a prime or out of range, or the algorithm is not
      *     {@link Algorithm#MAGLEV}

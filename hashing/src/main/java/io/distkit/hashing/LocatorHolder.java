@@ -65,6 +65,7 @@ public final class LocatorHolder<N extends Node> {
    * @return the new snapshot
    */
   public NodeLocator<N> update(UnaryOperator<NodeLocator<N>> change) {
+    Objects.requireNonNull(change, "change");
     return current.updateAndGet(locator -> Objects.requireNonNull(change.apply(locator), "the new locator"));
   }
 

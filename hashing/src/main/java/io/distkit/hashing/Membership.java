@@ -23,10 +23,18 @@ import java.util.Optional;
  * standalone or Cluster) and {@code io.distkit.hashing.local.LocalMembership} (a group inside this JVM, for
  * tests and single-process use). Thread-safe.
  *
+ * <p><b>Positions.</b> Members are listed by position: the order in which they first joined. A member that
+ * comes back (its lease ran out and it rejoins, the backend lost the group and every member joins again, or its
+ * process restarts within {@code 3 × max(lease, pollInterval)} of leaving) gets its old position back, so the
+ * member list, and every locator built from it (even {@link Algorithm#JUMP}'s, which depends on the order), is
+ * what it was before.
+ *
  * <p><b>When the backend is down</b>, a membership keeps serving the last view it read (stale, never empty
- * because of the outage) and keeps retrying in the background; its own lease may expire meanwhile, in which
- * case its next successful renewal joins the group again. Only {@link #refresh()} reports the outage, by
- * throwing {@link BackendUnavailableException}.
+ * because of the outage) and keeps retrying in the background; its own lease may expire meanwhile: once a
+ * lease's worth of time passed since its last confirmed renewal, the listener hears
+ * {@link MembershipListener#onLeaseLost} and {@link #holdsLease()} turns false, and its next successful renewal
+ * joins the group again at its old position ({@link MembershipListener#onLeaseRestored}). Only
+ * {@link #refresh()} reports the outage, by throwing {@link BackendUnavailableException}.
  *
  * @param <N> the node type
  */
@@ -54,6 +62,17 @@ public interface Membership<N extends Node> extends AutoCloseable {
    * @return the node given to the builder's {@code self}, or empty for an observer
    */
   Optional<N> self();
+
+  /**
+   * Whether this member's lease is known to run: its last renewal was confirmed and sent less than a lease ago
+   * (by the membership's clock), and no read since has missed it. A member that finds it false should not act as
+   * the owner of its keys: other members may own them (see {@link MembershipListener#onLeaseLost}). Cheap: no
+   * backend call.
+   *
+   * @return true while the lease runs; false for an observer, after {@link #close()}, and from a lost lease until
+   *     a renewal succeeds
+   */
+  boolean holdsLease();
 
   /**
    * Reads the group now, without waiting for a notification or the next poll; also expires members whose

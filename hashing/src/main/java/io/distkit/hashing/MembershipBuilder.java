@@ -1,7 +1,6 @@
 package io.distkit.hashing;
 
 import io.distkit.core.internal.Require;
-import io.distkit.hashing.internal.MembershipSettings;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -17,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@link #renewInterval}</td><td>lease / 3</td><td>how often a member renews its lease</td></tr>
  *   <tr><td>{@link #pollInterval}</td><td>5 s</td><td>how often the group is re-read as a safety net</td></tr>
  *   <tr><td>{@link #locator}</td><td>{@link LocatorConfig#ring()}</td><td>the algorithm of the locators</td></tr>
- *   <tr><td>{@link #listener}</td><td>no-op</td><td>hears about each new version</td></tr>
+ *   <tr><td>{@link #listener}</td><td>no-op</td><td>hears about each new version and lost leases</td></tr>
  * </table>
  *
  * @param <N> the node type
@@ -38,7 +37,7 @@ public abstract class MembershipBuilder<N extends Node, B extends MembershipBuil
   private @Nullable Duration renewInterval;
   private Duration pollInterval = DEFAULT_POLL_INTERVAL;
   private LocatorConfig locator = LocatorConfig.ring();
-  private MembershipListener<N> listener = new MembershipListener<>() {};
+  private MembershipListener<N> listener = (previous, current) -> {};
 
   /** For subclasses. */
   protected MembershipBuilder() {}
@@ -55,6 +54,7 @@ public abstract class MembershipBuilder<N extends Node, B extends MembershipBuil
    * @return this builder
    */
   public B self(N node) {
+    Objects.requireNonNull(node, "node");
     NodeChecks.check(node.nodeId(), node.weight());
     this.self = node;
     return thisBuilder();
@@ -109,7 +109,7 @@ public abstract class MembershipBuilder<N extends Node, B extends MembershipBuil
   }
 
   /**
-   * Hears about each new version.
+   * Hears about each new version, and tells this member when its lease may have run out.
    *
    * @param listener default: does nothing
    * @return this builder
@@ -131,17 +131,43 @@ public abstract class MembershipBuilder<N extends Node, B extends MembershipBuil
   public abstract Membership<N> build();
 
   /**
-   * The settings gathered so far, checked, for an implementation's {@link #build()}.
+   * Hands the settings gathered so far, checked, to an implementation's {@link #build()}.
    *
-   * @return the shared settings
+   * @param receiver takes the settings, e.g. a record's constructor
+   * @param <S> what the receiver makes of them
+   * @return what the receiver returned
    * @throws IllegalArgumentException when the renew interval is not shorter than the lease
    */
-  protected final MembershipSettings<N> settings() {
+  protected final <S> S settings(SettingsReceiver<N, S> receiver) {
     Duration renew = renewInterval != null ? renewInterval : lease.dividedBy(3);
     if (renew.compareTo(lease) >= 0) {
       throw new IllegalArgumentException("renewInterval (" + renew + ") must be shorter than lease (" + lease + ")");
     }
-    return new MembershipSettings<>(self, lease, renew, pollInterval, locator, listener);
+    return receiver.receive(self, lease, renew, pollInterval, locator, listener);
+  }
+
+  /**
+   * Takes the settings every membership shares, for {@link #settings(SettingsReceiver)}.
+   *
+   * @param <N> the node type
+   * @param <S> what the receiver makes of the settings
+   */
+  @FunctionalInterface
+  protected interface SettingsReceiver<N extends Node, S> {
+
+    /**
+     * Takes the settings.
+     *
+     * @param self the node to join as, or null to observe only
+     * @param lease how long a member stays without renewing
+     * @param renewInterval how often a member renews, shorter than the lease
+     * @param pollInterval how often the group is re-read
+     * @param locator the locators' algorithm and settings
+     * @param listener hears about new versions
+     * @return what the implementation makes of them
+     */
+    S receive(@Nullable N self, Duration lease, Duration renewInterval, Duration pollInterval, LocatorConfig locator,
+        MembershipListener<N> listener);
   }
 
   private static Duration atLeast(Duration value, String name) {

@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param version the group's version: it changes with every join, leave, re-weight or expiry; {@code -1}
  *     before the first successful read
- * @param members the members, in the order they joined (the bucket order for {@link Algorithm#JUMP})
+ * @param members the members by position: the order in which they first joined, a member that came back in
+ *     its old place (the bucket order for {@link Algorithm#JUMP})
  * @param locator built from {@code members} with the membership's {@link LocatorConfig}
  * @param <N> the node type
  */
@@ -19,11 +20,11 @@ public record MembershipView<N extends Node>(long version, List<N> members, Node
    * Checks and copies.
    *
    * @param version the group's version
-   * @param members the members in join order
+   * @param members the members by position
    * @param locator the locator over them
    */
   public MembershipView {
-    members = List.copyOf(members);
+    members = NodeChecks.nonNullCopy(members, "members");
     Objects.requireNonNull(locator, "locator");
   }
 
@@ -34,6 +35,7 @@ public record MembershipView<N extends Node>(long version, List<N> members, Node
    * @return true when some member has that id
    */
   public boolean contains(String nodeId) {
+    Objects.requireNonNull(nodeId, "nodeId");
     for (N member : members) {
       if (member.nodeId().equals(nodeId)) {
         return true;

@@ -1,8 +1,11 @@
 package io.distkit.hashing;
 
 import io.distkit.core.internal.Require;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
 
-/** The checks every locator applies to the nodes it is built from. */
+/** The checks every locator applies to the nodes it is built from, and to the collections it is given. */
 final class NodeChecks {
 
   private NodeChecks() {}
@@ -24,5 +27,22 @@ final class NodeChecks {
           + Node.MAX_WEIGHT);
     }
     return nodeId;
+  }
+
+  /**
+   * An immutable copy of a collection, refusing a null collection or element with the parameter's name.
+   *
+   * @throws NullPointerException naming the collection, or its element, e.g. {@code "nodes[2]"}
+   */
+  static <T> List<T> nonNullCopy(Collection<? extends T> items, String name) {
+    Objects.requireNonNull(items, name);
+    int i = 0;
+    for (T item : items) {
+      if (item == null) {
+        throw new NullPointerException(name + "[" + i + "]");
+      }
+      i++;
+    }
+    return List.copyOf(items);
   }
 }

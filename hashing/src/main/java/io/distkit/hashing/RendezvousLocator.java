@@ -1,7 +1,5 @@
 package io.distkit.hashing;
 
-import io.distkit.hashing.internal.Mix;
-import io.distkit.hashing.internal.Xxh3Hasher;
 import java.util.List;
 
 /**

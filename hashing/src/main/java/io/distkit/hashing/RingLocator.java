@@ -1,10 +1,5 @@
 package io.distkit.hashing;
 
-import io.distkit.hashing.internal.KeyHasher;
-import io.distkit.hashing.internal.Md5Hasher;
-import io.distkit.hashing.internal.PointIndex;
-import io.distkit.hashing.internal.PointSort;
-import io.distkit.hashing.internal.Xxh3Hasher;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -22,6 +17,11 @@ final class RingLocator<N extends Node> extends AbstractLocator<N> {
   final long[] points;
   /** {@code owners[i]} is the index in {@link #nodes} of the node that owns {@code points[i]}. */
   final int[] owners;
+  /**
+   * Nodes that own no point, in id order (only KETAMA: libmemcached gives a node of tiny weight none); they
+   * come after the ring's nodes in every preference list and every bounded-load walk.
+   */
+  final int[] pointless;
   private final PointIndex index;
 
   private RingLocator(LocatorConfig config, List<N> nodes, KeyHasher hasher, long[] points, int[] owners,
@@ -29,6 +29,7 @@ final class RingLocator<N extends Node> extends AbstractLocator<N> {
     super(config, nodes, hasher);
     this.points = points;
     this.owners = owners;
+    this.pointless = ownerless(owners, ids);
     this.index = index;
   }
 
@@ -68,15 +69,19 @@ final class RingLocator<N extends Node> extends AbstractLocator<N> {
     }
     int n = nodes.size();
     int[] perNode = new int[n];
-    int total = 0;
+    long total = 0;
     for (int i = 0; i < n; i++) {
       float pct = (float) nodes.get(i).weight() / (float) totalWeight;
       float scaled = pct * KETAMA_POINTS_PER_SERVER / 4 * (float) n + 0.0000000001f;
       perNode[i] = (int) Math.floor(scaled) * 4;
       total += perNode[i];
     }
-    long[] points = new long[total];
-    int[] owners = new int[total];
+    if (total > LocatorConfig.MAX_RING_POINTS) {
+      throw new IllegalArgumentException("ketama points (" + total + " for " + n + " nodes, about 160 per node) "
+          + "must be at most " + LocatorConfig.MAX_RING_POINTS + ": at most about 62,500 nodes");
+    }
+    long[] points = new long[(int) total];
+    int[] owners = new int[(int) total];
     int p = 0;
     for (int i = 0; i < n; i++) {
       String id = nodes.get(i).nodeId();
@@ -99,6 +104,27 @@ final class RingLocator<N extends Node> extends AbstractLocator<N> {
     return p == points.length ? 0 : p;
   }
 
+  /** The steps of a bounded-load walk: one full turn of the points, then the point-less nodes. */
+  int walkLength() {
+    return points.length + pointless.length;
+  }
+
+  /**
+   * The node at one step of a bounded-load walk that starts at point {@code start}: clockwise round the ring,
+   * then the nodes that own no point, in id order, so the walk meets every node. Allocation-free.
+   *
+   * @param start {@link #firstPointAtOrAfter(long)} of the key's hash
+   * @param step from 0 to {@link #walkLength()} - 1
+   * @return a node index
+   */
+  int walkNode(int start, int step) {
+    if (step >= points.length) {
+      return pointless[step - points.length];
+    }
+    int p = start + step;
+    return owners[p >= points.length ? p - points.length : p];
+  }
+
   @Override
   int index(long hash) {
     return owners[firstPointAtOrAfter(hash)];
@@ -106,8 +132,10 @@ final class RingLocator<N extends Node> extends AbstractLocator<N> {
 
   @Override
   int indices(long hash, int[] into) {
-    // clockwise from the key, skipping nodes already taken; one full turn meets every node
-    return distinctOwners(owners, firstPointAtOrAfter(hash), into, Math.min(into.length, ids.length));
+    // clockwise from the key, skipping nodes already taken; one full turn meets every node that owns a point
+    int wanted = Math.min(into.length, ids.length);
+    int found = distinctOwners(owners, firstPointAtOrAfter(hash), into, wanted);
+    return found < wanted ? pad(into, found, wanted, pointless) : found;
   }
 
   @Override

@@ -56,7 +56,7 @@ class BalanceTest {
   void maglevSlotCountsDifferByAtMostOneSoPeakToMeanIsWithinOnePercentAtAHundredSlotsPerNode() {
     for (int n : new int[] {7, 50, 100}) {
       List<Node> nodes = TestNodes.named("m", n);
-      int m = io.distkit.hashing.internal.Primes.nextPrime(100 * n);
+      int m = Primes.nextPrime(100 * n);
       MaglevLocator<Node> maglev = (MaglevLocator<Node>) LocatorConfig.builder(Algorithm.MAGLEV)
           .maglevTableSize(m).build().<Node>locator(nodes);
       int[] slots = maglev.slotsPerNode();

@@ -3,7 +3,9 @@ package io.distkit.hashing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +35,57 @@ class BoundedLoadTest {
     BigInteger denominator = BigInteger.valueOf(totalWeight).shiftLeft(20);
     BigInteger[] qr = numerator.divideAndRemainder(denominator);
     return qr[0].longValueExact() + (qr[1].signum() > 0 ? 1 : 0);
+  }
+
+  /** The bound for any double c, exactly: ceil(c × total × weight / totalWeight) over c's exact binary value. */
+  private static long exactBoundOf(double c, long total, int weight, long totalWeight) {
+    return new BigDecimal(c).multiply(BigDecimal.valueOf(total * weight))
+        .divide(BigDecimal.valueOf(totalWeight), 40, RoundingMode.UP).setScale(0, RoundingMode.CEILING)
+        .longValueExact();
+  }
+
+  /**
+   * Issue 12, item 3: a ketama ring where libmemcached gives 39 of 40 servers no point (weight 1 beside 1,562:
+   * floor(1 / 1601 × 1600) = 0). Their capacity counts towards the total, so the walk must reach them.
+   */
+  private static NodeLocator<Node> ketamaWithPointlessServers() {
+    List<Node> nodes = new ArrayList<>();
+    nodes.add(Node.of("heavy", 1_562));
+    for (int i = 0; i < 39; i++) {
+      nodes.add(Node.of("light-" + i, 1));
+    }
+    return LocatorConfig.ketama().locator(nodes);
+  }
+
+  @Test
+  void anAssignmentHoldsItsBoundOnAKetamaRingWithPointlessServers() {
+    // was: IllegalStateException "no node has room"
+    NodeLocator<Node> ring = ketamaWithPointlessServers();
+    List<String> keys = LocatorAnalysis.sampleKeys(10_000, 3);
+    BoundedLoadAssignment<Node> assignment = BoundedLoadAssignment.assign(ring, 1.02, keys);
+    long assigned = 0;
+    for (Node node : ring.nodes()) {
+      long load = assignment.loads().get(node.nodeId());
+      assertThat(load).as("load of %s", node).isLessThanOrEqualTo(exactBoundOf(1.02, 10_000, node.weight(), 1_601));
+      assigned += load;
+    }
+    assertThat(assigned).isEqualTo(10_000);
+    // ceil(1.02 × 10,000 × 1,562 / 1,601) = 9,952 on the one server with points; the rest on the others
+    assertThat(assignment.loads().get("heavy")).isEqualTo(9_952);
+  }
+
+  @Test
+  void everyRequestHoldsItsBoundOnAKetamaRingWithPointlessServers() {
+    // was: request 207 placed on "heavy" with bound 206 (the balancer raised the total when every node it could
+    // reach was full)
+    NodeLocator<Node> ring = ketamaWithPointlessServers();
+    BoundedLoadBalancer<Node> balancer = BoundedLoadBalancer.create(ring, 1.02);
+    List<String> keys = LocatorAnalysis.sampleKeys(10_000, 3);
+    for (int request = 1; request <= keys.size(); request++) {
+      Node node = balancer.acquire(keys.get(request - 1));
+      assertThat((long) balancer.load(node.nodeId())).as("load of %s at request %s", node, request)
+          .isLessThanOrEqualTo(exactBoundOf(1.02, request, node.weight(), 1_601));
+    }
   }
 
   private static List<Node> weightedNodes(int count, SplittableRandom random) {

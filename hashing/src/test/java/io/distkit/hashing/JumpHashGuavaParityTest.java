@@ -3,7 +3,6 @@ package io.distkit.hashing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.hash.Hashing;
-import io.distkit.hashing.internal.JumpHash;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

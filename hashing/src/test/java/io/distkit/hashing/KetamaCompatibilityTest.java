@@ -70,4 +70,19 @@ class KetamaCompatibilityTest {
     }
     assertThat(perServer).containsExactly(176, 88, 56, 104, 296, 236, 280, 28);
   }
+
+  @Test
+  void aServerWithoutPointsStillServesAsAReplica() {
+    // issue 12, item 2: libmemcached gives "light" no point (floor(1 / 1000001 × 40 × 2) = 0), so it is never a
+    // primary; the contract still promises min(count, size()) distinct nodes
+    NodeLocator<Node> ketama = LocatorConfig.ketama()
+        .locator(List.of(Node.of("heavy", 1_000_000), Node.of("light", 1)));
+    assertThat(ketama.locate("k", 2)).extracting(Node::nodeId).containsExactly("heavy", "light");
+    assertThat(ketama.locate("k").nodeId()).isEqualTo("heavy");
+    // several point-less servers come after the ring's, in id order, whatever order they were given in
+    List<Node> crowd = new ArrayList<>(List.of(Node.of("z-light", 1), Node.of("heavy", 1_000_000),
+        Node.of("b-light", 1), Node.of("m-light", 1)));
+    assertThat(LocatorConfig.ketama().locator(crowd).locate("k", 4)).extracting(Node::nodeId)
+        .containsExactly("heavy", "b-light", "m-light", "z-light");
+  }
 }

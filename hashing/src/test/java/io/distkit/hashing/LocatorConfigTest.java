@@ -11,11 +11,38 @@ class LocatorConfigTest {
   @Test
   void defaultsAreDocumented() {
     assertThat(LocatorConfig.ring().vnodesPerWeight()).isEqualTo(160);
-    assertThat(LocatorConfig.maglev().maglevTableSize()).isEqualTo(65_537);
+    assertThat(LocatorConfig.maglev().maglevTableSize()).isEmpty();
+    assertThat(LocatorConfig.maglev().maglevTableSize(10)).isEqualTo(65_537);
     assertThat(LocatorConfig.ring()).isEqualTo(LocatorConfig.builder(Algorithm.RING).build())
         .hasSameHashCodeAs(LocatorConfig.builder(Algorithm.RING).build())
         .isNotEqualTo(LocatorConfig.builder(Algorithm.RING).vnodesPerWeight(10).build());
-    assertThat(LocatorConfig.maglev()).hasToString("MAGLEV(maglevTableSize 65537)");
+    assertThat(LocatorConfig.maglev()).hasToString("MAGLEV(maglevTableSize from node count)");
+    LocatorConfig fixed = LocatorConfig.builder(Algorithm.MAGLEV).maglevTableSize(10_007).build();
+    assertThat(fixed).hasToString("MAGLEV(maglevTableSize 10007)").isNotEqualTo(LocatorConfig.maglev());
+    assertThat(fixed.maglevTableSize()).hasValue(10_007);
+    assertThat(fixed.maglevTableSize(5_000)).isEqualTo(10_007);
+  }
+
+  @Test
+  void maglevTablesAreSizedFromTheNodeCountAtAHundredSlotsPerNode() {
+    // issue 12, item 7: 1,000 nodes had the 65,537 slots meant for up to 655
+    LocatorConfig maglev = LocatorConfig.maglev();
+    assertThat(maglev.maglevTableSize(0)).isEqualTo(65_537);
+    assertThat(maglev.maglevTableSize(655)).isEqualTo(65_537);
+    assertThat(maglev.maglevTableSize(656)).isEqualTo(131_101);
+    assertThat(maglev.maglevTableSize(1_000)).isEqualTo(131_101);
+    assertThat(maglev.maglevTableSize(1_311)).isEqualTo(131_101);
+    assertThat(maglev.maglevTableSize(1_312)).isEqualTo(262_147);
+    assertThat(maglev.maglevTableSize(100_000)).isEqualTo(16_777_259);
+    assertThat(maglev.maglevTableSize(400_001)).isEqualTo(LocatorConfig.MAX_MAGLEV_TABLE_SIZE);
+    for (int nodes = 1; nodes <= 335_544; nodes = nodes * 3 / 2 + 1) {
+      int m = maglev.maglevTableSize(nodes);
+      assertThat(Primes.isPrime(m)).as("table for %s nodes", nodes).isTrue();
+      assertThat(m).as("table for %s nodes", nodes).isGreaterThanOrEqualTo(100 * nodes);
+    }
+    NodeLocator<Node> thousand = maglev.locator(TestNodes.named("n", 1_000));
+    assertThat(thousand.tableBytes()).isEqualTo(16 + 4L * 131_101);
+    assertThatThrownBy(() -> maglev.maglevTableSize(-1)).hasMessage("nodes (-1) must be at least 0");
   }
 
   @Test
@@ -43,5 +70,12 @@ class LocatorConfigTest {
     assertThatThrownBy(() -> LocatorConfig.builder(Algorithm.RING).vnodesPerWeight(100_000).build()
         .locator(List.of(Node.of("a", 101))))
         .hasMessage("ring points (10100000 = total weight 101 × vnodesPerWeight 100000) must be at most 10000000");
+    // issue 12, item 8: ketama had no limit (100,000 nodes took 6 s and 247 MiB); refused before any MD5
+    long started = System.nanoTime();
+    assertThatThrownBy(() -> LocatorConfig.ketama().locator(TestNodes.named("k", 100_000)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("ketama points (16000000 for 100000 nodes, about 160 per node) must be at most 10000000: "
+            + "at most about 62,500 nodes");
+    assertThat(System.nanoTime() - started).as("refused before building").isLessThan(2_000_000_000L);
   }
 }

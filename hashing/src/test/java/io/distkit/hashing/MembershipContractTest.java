@@ -118,23 +118,28 @@ public abstract class MembershipContractTest {
   @Test
   void aMemberThatStopsRenewingDisappearsWhenItsLeaseRunsOut() {
     Membership<Node> watcher = observer();
-    member(Node.of("silent"), NEVER);
+    List<String> events = new CopyOnWriteArrayList<>();
+    open(builder().self(Node.of("silent")).lease(NEVER).renewInterval(NEVER.minusSeconds(1)).pollInterval(NEVER)
+        .listener(TestNodes.leaseEvents(events)));
     member(Node.of("steady"), NEVER.multipliedBy(2));
     assertThat(ids(watcher.refresh())).containsExactly("silent", "steady");
 
     clock.advance(NEVER.minusMillis(1));
     assertThat(ids(watcher.refresh())).as("one millisecond before the lease ends").contains("silent");
+    assertThat(events).isEmpty();
     clock.advance(Duration.ofMillis(1));
-    assertThat(ids(watcher.refresh())).as("when the lease ends").containsExactly("steady");
-    // the expiry is a change like any other: announced to everyone
+    MembershipView<Node> atTheEnd = watcher.refresh();
+    // when the lease ends the group drops "silent" (this read, or one "silent" made on hearing of it, expired
+    // it) and announces it: "silent", alive here (only its renewals are an hour apart), hears that it was dropped
+    // and rejoins in its old place
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      for (Membership<Node> m : opened) {
-        if (m.self().map(s -> s.nodeId().equals("steady")).orElse(false)) {
-          assertThat(ids(m)).containsExactly("steady");
-        }
-      }
+      assertThat(events).containsExactly("lost silent", "restored silent");
+      assertThat(ids(watcher.view())).containsExactly("silent", "steady");
     });
+    assertThat(watcher.view().version()).isNotEqualTo(atTheEnd.version());
   }
+
+
 
   @Test
   void renewingKeepsAMemberPastItsFirstLease() {
@@ -165,13 +170,11 @@ public abstract class MembershipContractTest {
   void theListenerHearsEveryVersionInOrder() {
     List<MembershipView<Node>> heard = new CopyOnWriteArrayList<>();
     List<MembershipView<Node>> previous = new CopyOnWriteArrayList<>();
-    Membership<Node> watcher = open(builder().pollInterval(NEVER).listener(new MembershipListener<>() {
-      @Override
-      public void onChange(MembershipView<Node> before, MembershipView<Node> current) {
-        previous.add(before);
-        heard.add(current);
-        throw new IllegalStateException("a listener that throws changes nothing");
-      }
+    // issue 12, item 8: the listener is a functional interface, so a lambda will do
+    Membership<Node> watcher = open(builder().pollInterval(NEVER).listener((before, current) -> {
+      previous.add(before);
+      heard.add(current);
+      throw new IllegalStateException("a listener that throws changes nothing");
     }));
     Membership<Node> a = member(Node.of("a"));
     await().atMost(Duration.ofSeconds(10)).until(() -> watcher.view().contains("a"));
@@ -188,6 +191,59 @@ public abstract class MembershipContractTest {
     assertThat(versions).isSorted().doesNotHaveDuplicates();
     assertThat(heard.get(heard.size() - 1).members()).extracting(Node::nodeId).containsExactly("b");
     assertThat(watcher.stats().changes()).isEqualTo(heard.size());
+  }
+
+  private Membership<Node> jumpMember(String id, Duration lease, MembershipListener<Node> listener) {
+    return open(builder().self(Node.of(id)).locator(LocatorConfig.jump()).lease(lease)
+        .renewInterval(lease.minusSeconds(1)).pollInterval(NEVER).listener(listener));
+  }
+
+  @Test
+  void aMemberWhoseLeaseRanOutHearsItAndRejoinsAtItsOldPosition() {
+    // issue 12, item 6: under JUMP a member that lost its lease rejoined last and moved most keys
+    List<String> events = new CopyOnWriteArrayList<>();
+    Membership<Node> watcher = open(builder().locator(LocatorConfig.jump()).pollInterval(NEVER));
+    Membership<Node> a = jumpMember("a", Duration.ofSeconds(30), TestNodes.leaseEvents(events));
+    jumpMember("b", NEVER, (previous, current) -> {});
+    jumpMember("c", NEVER, (previous, current) -> {});
+    MembershipView<Node> before = watcher.refresh();
+    assertThat(ids(before)).containsExactly("a", "b", "c");
+    assertThat(a.holdsLease()).isTrue();
+    assertThat(watcher.holdsLease()).as("an observer holds no lease").isFalse();
+
+    // "a" stops renewing (a pause, a partition): its lease runs out and the group drops it
+    clock.advance(Duration.ofSeconds(30));
+    watcher.refresh();
+    // the next read of "a" (the announcement of its expiry, or this one) finds it gone: it hears so, and
+    // rejoins at once, in its old place
+    a.refresh();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(events).containsExactly("lost a", "restored a");
+      assertThat(ids(watcher.view())).containsExactly("a", "b", "c");
+    });
+    assertThat(a.holdsLease()).isTrue();
+    LocatorAnalysis.Movement moved = LocatorAnalysis.movement(before.locator(), watcher.locator(),
+        LocatorAnalysis.sampleKeys(10_000, 6));
+    assertThat(moved.moved()).as("keys whose owner changed between before and after").isZero();
+  }
+
+  @Test
+  void aMemberThatLeftGetsItsPositionBackWhenItReturnsSoonAndTheEndOfTheListLater() {
+    Membership<Node> watcher = open(builder().locator(LocatorConfig.jump()).pollInterval(NEVER));
+    Membership<Node> a = jumpMember("a", NEVER, (previous, current) -> {});
+    jumpMember("b", NEVER.multipliedBy(100), (previous, current) -> {});
+    assertThat(ids(watcher.refresh())).containsExactly("a", "b");
+    a.close();
+    assertThat(ids(watcher.refresh())).containsExactly("b");
+    // a new process of "a" (nothing remembered on its side): the group remembers its place
+    Membership<Node> again = jumpMember("a", NEVER, (previous, current) -> {});
+    assertThat(ids(watcher.refresh())).containsExactly("a", "b");
+    // positions are remembered for 3 × max(lease, poll interval) after a member leaves: three hours here
+    again.close();
+    clock.advance(NEVER.multipliedBy(3));
+    watcher.refresh();
+    jumpMember("a", NEVER, (previous, current) -> {});
+    assertThat(ids(watcher.refresh())).containsExactly("b", "a");
   }
 
   @Test

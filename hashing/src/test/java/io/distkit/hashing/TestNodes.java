@@ -37,6 +37,24 @@ public final class TestNodes {
     return nodes;
   }
 
+  /** A listener that adds "lost <id>" and "restored <id>" to {@code events} as a member's lease goes and comes. */
+  public static MembershipListener<Node> leaseEvents(List<String> events) {
+    return new MembershipListener<>() {
+      @Override
+      public void onChange(MembershipView<Node> previous, MembershipView<Node> current) {}
+
+      @Override
+      public void onLeaseLost(Node self) {
+        events.add("lost " + self.nodeId());
+      }
+
+      @Override
+      public void onLeaseRestored(Node self) {
+        events.add("restored " + self.nodeId());
+      }
+    };
+  }
+
   /** The config to test an algorithm with: defaults, except a small table for Maglev to keep tests fast. */
   static LocatorConfig config(Algorithm algorithm) {
     return algorithm == Algorithm.MAGLEV

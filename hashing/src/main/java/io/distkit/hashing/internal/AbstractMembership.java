@@ -1,5 +1,6 @@
 package io.distkit.hashing.internal;
 
+import io.distkit.core.Clock;
 import io.distkit.core.DistkitException;
 import io.distkit.core.internal.Listeners;
 import io.distkit.hashing.Membership;
@@ -30,6 +31,18 @@ import org.slf4j.LoggerFactory;
  * never goes back to an older version. A subclass says how to renew, read and leave, and how to be told of
  * changes (it calls {@link #requestRefresh()}). Not API.
  *
+ * <p><b>Positions.</b> The backend gives each member a position (the version at which it first joined) and
+ * lists members by position. The member remembers its position and asks for it again whenever it has to join
+ * anew (its lease ran out, the backend lost the group), so it gets its old place back: the order, and with it
+ * a JUMP locator's buckets, stays as it was.
+ *
+ * <p><b>Lease.</b> A member counts its lease from when each renewal was <em>sent</em>, on the injected clock.
+ * When a lease's worth of time passes without a confirmed renewal, or a read of the group no longer lists the
+ * member, or a renewal finds that the group had dropped it, the listener hears
+ * {@link io.distkit.hashing.MembershipListener#onLeaseLost onLeaseLost} (once), the membership asks to rejoin
+ * at once, and the first renewal that succeeds brings
+ * {@link io.distkit.hashing.MembershipListener#onLeaseRestored onLeaseRestored}.
+ *
  * @param <N> the node type
  */
 public abstract class AbstractMembership<N extends Node> implements Membership<N> {
@@ -40,19 +53,40 @@ public abstract class AbstractMembership<N extends Node> implements Membership<N
    * One read of the group.
    *
    * @param version the group's version
-   * @param members the members, in join order
+   * @param members the members, by position
    * @param <N> the node type
    */
   public record Snapshot<N extends Node>(long version, List<N> members) {}
 
+  /**
+   * One renewal.
+   *
+   * @param version the group's version after it
+   * @param position the member's position in the group
+   * @param joined whether this renewal added the member (it was not a member just before)
+   */
+  public record Heartbeat(long version, long position, boolean joined) {}
+
+  /** No position yet: the backend gives one at the first join. */
+  public static final long NO_POSITION = -1;
+
   /** The settings. */
   protected final MembershipSettings<N> settings;
+  private final Clock clock;
   private final String name;
   private final ScheduledExecutorService worker;
   private volatile @Nullable Thread workerThread;
   private final AtomicBoolean refreshQueued = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile MembershipView<N> view;
+
+  /** The member's position, once the backend gave one; asked for again on every join. */
+  private volatile long position = NO_POSITION;
+  /** When the last confirmed renewal was sent, by {@link #clock}; meaningful once {@link #joinedOnce}. */
+  private volatile long renewedAtNanos;
+  private volatile boolean joinedOnce;
+  /** Between onLeaseLost and onLeaseRestored. */
+  private volatile boolean leaseLost;
 
   private final LongAdder heartbeats = new LongAdder();
   private final LongAdder reads = new LongAdder();
@@ -63,10 +97,12 @@ public abstract class AbstractMembership<N extends Node> implements Membership<N
    * Prepares the membership; {@link #start()} sets it going.
    *
    * @param settings the shared settings
+   * @param clock measures this member's lease locally (monotonic nanoseconds)
    * @param name a short name for logs and the thread, e.g. {@code "redis:cache-tier"}; no credentials
    */
-  protected AbstractMembership(MembershipSettings<N> settings, String name) {
+  protected AbstractMembership(MembershipSettings<N> settings, Clock clock, String name) {
     this.settings = settings;
+    this.clock = clock;
     this.name = name;
     this.view = new MembershipView<>(-1, List.of(), settings.locator().locator(List.<N>of()));
     this.worker = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -81,14 +117,16 @@ public abstract class AbstractMembership<N extends Node> implements Membership<N
    * Renews (or takes) this member's lease.
    *
    * @param self this member
-   * @return the group's version after the renewal
+   * @param position the position this member had, or {@link #NO_POSITION}: the backend gives it back when it
+   *     has to add the member and does not remember one itself
+   * @return the group's version after the renewal, the member's position, and whether it joined
    */
-  protected abstract long heartbeat(N self);
+  protected abstract Heartbeat heartbeat(N self, long position);
 
   /**
    * Reads the whole group, expiring members whose lease has run out.
    *
-   * @return the version and the members in join order
+   * @return the version and the members by position
    */
   protected abstract Snapshot<N> read();
 
@@ -125,26 +163,67 @@ public abstract class AbstractMembership<N extends Node> implements Membership<N
     startListening();
     settings.member().ifPresent(self -> {
       long renew = settings.renewInterval().toNanos();
-      worker.scheduleWithFixedDelay(() -> quietly("renew the lease", () -> {
-        if (heartbeatOnce(self) != view.version()) {
-          readAndApply();
-        }
-      }), renew, renew, TimeUnit.NANOSECONDS);
+      worker.scheduleWithFixedDelay(() -> renewAndRead(self), renew, renew, TimeUnit.NANOSECONDS);
     });
     long poll = settings.pollInterval().toNanos();
     worker.scheduleWithFixedDelay(() -> quietly("read the group", this::readAndApply), poll, poll,
         TimeUnit.NANOSECONDS);
   }
 
+  private void renewAndRead(N self) {
+    quietly("renew the lease", () -> {
+      if (heartbeatOnce(self) != view.version()) {
+        readAndApply();
+      }
+    });
+  }
+
   private long heartbeatOnce(N self) {
-    long version = heartbeat(self);
+    long sent = clock.nanoTime();
+    long since = sent - renewedAtNanos;
+    if (joinedOnce && since >= settings.lease().toNanos()) {
+      leaseLost("its last confirmed renewal was sent " + since / 1_000_000 + " ms ago, more than its lease");
+    }
+    Heartbeat beat = heartbeat(self, position);
     heartbeats.increment();
-    return version;
+    position = beat.position();
+    if (beat.joined() && joinedOnce) {
+      leaseLost("the group had dropped it: this renewal joined it again");
+    }
+    joinedOnce = true;
+    renewedAtNanos = sent;
+    if (leaseLost) {
+      leaseLost = false;
+      log.info("Membership {}: {} holds a lease again, at its old position", name, self.nodeId());
+      Listeners.notify(settings.listener(), "onLeaseRestored", l -> l.onLeaseRestored(self));
+    }
+    return beat.version();
+  }
+
+  /** Tells the listener once that this member's lease may have run out, and asks to rejoin at once. */
+  private void leaseLost(String why) {
+    if (leaseLost || closed.get()) {
+      return;
+    }
+    leaseLost = true;
+    N self = settings.member().orElseThrow();
+    log.warn("Membership {}: {} may have lost its lease: {}; rejoining", name, self.nodeId(), why);
+    Listeners.notify(settings.listener(), "onLeaseLost", l -> l.onLeaseLost(self));
+    try {
+      worker.execute(() -> renewAndRead(self));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
+    }
   }
 
   private void readAndApply() {
     Snapshot<N> snapshot = read();
     reads.increment();
+    settings.member().ifPresent(self -> {
+      if (joinedOnce && snapshot.members().stream().noneMatch(m -> m.nodeId().equals(self.nodeId()))) {
+        leaseLost("the group no longer lists it");
+      }
+    });
     MembershipView<N> previous = view;
     if (snapshot.version() == previous.version()) {
       return;
@@ -264,6 +343,12 @@ public abstract class AbstractMembership<N extends Node> implements Membership<N
       readAndApply();
       return view;
     });
+  }
+
+  @Override
+  public final boolean holdsLease() {
+    return settings.member().isPresent() && joinedOnce && !leaseLost && !closed.get()
+        && clock.nanoTime() - renewedAtNanos < settings.lease().toNanos();
   }
 
   @Override

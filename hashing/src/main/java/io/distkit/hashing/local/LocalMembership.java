@@ -5,11 +5,13 @@ import io.distkit.hashing.Membership;
 import io.distkit.hashing.MembershipBuilder;
 import io.distkit.hashing.Node;
 import io.distkit.hashing.internal.AbstractMembership;
+import io.distkit.hashing.internal.AbstractMembership.Heartbeat;
 import io.distkit.hashing.internal.AbstractMembership.Snapshot;
 import io.distkit.hashing.internal.MembershipSettings;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -56,26 +58,30 @@ public final class LocalMembership {
 
     @Override
     public Membership<N> build() {
-      GroupMembership<N> membership = new GroupMembership<>(settings(), group);
+      GroupMembership<N> membership = new GroupMembership<>(settings(MembershipSettings::new), group);
       membership.start();
       return membership;
     }
   }
 
   /**
-   * A group inside this JVM: members in join order, each with a lease, and a version that changes with every
-   * join, leave, re-weight or expiry. Thread-safe; nothing here blocks on I/O.
+   * A group inside this JVM: members by position (the version at which each first joined), each with a lease,
+   * and a version that changes with every join, leave, re-weight or expiry. A departed member's position is
+   * remembered for {@code 3 × max(lease, pollInterval)}, as in Redis. Thread-safe; nothing here blocks on I/O.
    *
    * @param <N> the node type
    */
   public static final class Group<N extends Node> {
 
-    private record Entry<N>(N node, long expiresNanos) {}
+    private record Entry<N>(N node, long expiresNanos, long position) {}
+
+    /** A departed member's position, and when it is forgotten. */
+    private record Departed(long position, long forgetAtNanos) {}
 
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
-    /** Insertion order is join order; a renewal or re-weight keeps a member's place. */
-    private final Map<String, Entry<N>> members = new LinkedHashMap<>();
+    private final Map<String, Entry<N>> members = new HashMap<>();
+    private final Map<String, Departed> departed = new HashMap<>();
     private final Set<GroupMembership<N>> watchers = new CopyOnWriteArraySet<>();
     private long version;
 
@@ -94,19 +100,31 @@ public final class LocalMembership {
       return new Group<>(clock);
     }
 
-    long heartbeat(N node, long leaseNanos) {
+    Heartbeat heartbeat(N node, long leaseNanos, long requestedPosition, long rememberNanos) {
       boolean changed;
-      long result;
+      Heartbeat result;
       lock.lock();
       try {
         long now = clock.nanoTime();
-        changed = expire(now);
+        changed = expire(now, rememberNanos);
         Entry<N> previous = members.get(node.nodeId());
-        if (previous == null || !previous.node().equals(node)) {
+        boolean joining = previous == null;
+        if (joining || !previous.node().equals(node)) {
           changed = true;
         }
-        members.put(node.nodeId(), new Entry<>(node, now + leaseNanos));
-        result = changed ? ++version : version;
+        if (changed) {
+          version++;
+        }
+        long position;
+        if (!joining) {
+          position = previous.position();
+        } else {
+          Departed remembered = departed.remove(node.nodeId());
+          position = remembered != null ? remembered.position()
+              : requestedPosition != AbstractMembership.NO_POSITION ? requestedPosition : version;
+        }
+        members.put(node.nodeId(), new Entry<>(node, now + leaseNanos, position));
+        result = new Heartbeat(version, position, joining);
       } finally {
         lock.unlock();
       }
@@ -116,17 +134,19 @@ public final class LocalMembership {
       return result;
     }
 
-    Snapshot<N> read() {
+    Snapshot<N> read(long rememberNanos) {
       boolean changed;
       Snapshot<N> result;
       lock.lock();
       try {
-        changed = expire(clock.nanoTime());
+        changed = expire(clock.nanoTime(), rememberNanos);
         if (changed) {
           version++;
         }
-        List<N> nodes = new ArrayList<>(members.size());
-        members.values().forEach(e -> nodes.add(e.node()));
+        List<Entry<N>> entries = new ArrayList<>(members.values());
+        entries.sort(Comparator.comparingLong((Entry<N> e) -> e.position()).thenComparing(e -> e.node().nodeId()));
+        List<N> nodes = new ArrayList<>(entries.size());
+        entries.forEach(e -> nodes.add(e.node()));
         result = new Snapshot<>(version, nodes);
       } finally {
         lock.unlock();
@@ -137,11 +157,17 @@ public final class LocalMembership {
       return result;
     }
 
-    void leave(N node) {
+    void leave(N node, long rememberNanos) {
       boolean changed;
       lock.lock();
       try {
-        changed = expire(clock.nanoTime()) | members.remove(node.nodeId()) != null;
+        long now = clock.nanoTime();
+        changed = expire(now, rememberNanos);
+        Entry<N> gone = members.remove(node.nodeId());
+        if (gone != null) {
+          departed.put(node.nodeId(), new Departed(gone.position(), now + rememberNanos));
+          changed = true;
+        }
         if (changed) {
           version++;
         }
@@ -153,11 +179,14 @@ public final class LocalMembership {
       }
     }
 
-    /** Drops members whose lease ran out; the lock is held. */
-    private boolean expire(long now) {
+    /** Drops members whose lease ran out, remembering their positions, and forgets old positions; locked. */
+    private boolean expire(long now, long rememberNanos) {
+      departed.values().removeIf(d -> now - d.forgetAtNanos() >= 0);
       boolean any = false;
-      for (Iterator<Entry<N>> it = members.values().iterator(); it.hasNext(); ) {
-        if (now - it.next().expiresNanos() >= 0) {
+      for (Iterator<Map.Entry<String, Entry<N>>> it = members.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<String, Entry<N>> member = it.next();
+        if (now - member.getValue().expiresNanos() >= 0) {
+          departed.put(member.getKey(), new Departed(member.getValue().position(), now + rememberNanos));
           it.remove();
           any = true;
         }
@@ -194,24 +223,29 @@ public final class LocalMembership {
   private static final class GroupMembership<N extends Node> extends AbstractMembership<N> {
     private final Group<N> group;
 
+    /** How long the group remembers a departed member's position: 3 × max(lease, poll interval), as in Redis. */
+    private final long rememberNanos;
+
     GroupMembership(MembershipSettings<N> settings, Group<N> group) {
-      super(settings, "local");
+      super(settings, group.clock, "local");
       this.group = group;
+      long longest = Math.max(settings.lease().toNanos(), settings.pollInterval().toNanos());
+      this.rememberNanos = longest > Long.MAX_VALUE / 3 ? Long.MAX_VALUE : 3 * longest;
     }
 
     @Override
-    protected long heartbeat(N self) {
-      return group.heartbeat(self, settings.lease().toNanos());
+    protected Heartbeat heartbeat(N self, long position) {
+      return group.heartbeat(self, settings.lease().toNanos(), position, rememberNanos);
     }
 
     @Override
     protected Snapshot<N> read() {
-      return group.read();
+      return group.read(rememberNanos);
     }
 
     @Override
     protected void leave(N self) {
-      group.leave(self);
+      group.leave(self, rememberNanos);
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.distkit.core.redis.RedisScript;
 import io.distkit.core.redis.TimeSource;
 import io.distkit.hashing.Node;
 import io.distkit.hashing.internal.AbstractMembership;
+import io.distkit.hashing.internal.AbstractMembership.Heartbeat;
 import io.distkit.hashing.internal.MembershipSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ final class RedisGroupMembership<N extends Node> extends AbstractMembership<N> {
 
   RedisGroupMembership(MembershipSettings<N> settings, RedisBackend backend, RedisKeys redisKeys, String group,
       Codec<N> codec, TimeSource timeSource, Clock clock) {
-    super(settings, "redis:" + group);
+    super(settings, clock, "redis:" + group);
     this.backend = backend;
     this.group = group;
     this.codec = codec;
@@ -52,7 +53,7 @@ final class RedisGroupMembership<N extends Node> extends AbstractMembership<N> {
     this.clock = clock;
     String stem = redisKeys.taggedName(group);
     this.keys = List.of(bytes(stem + ":members"), bytes(stem + ":leases"), bytes(stem + ":joined"),
-        bytes(stem + ":meta"));
+        bytes(stem + ":meta"), bytes(stem + ":departed"));
     this.channel = stem + ":events";
     this.channelBytes = bytes(channel);
     long ttl = 3 * Math.max(settings.lease().toMillis(), settings.pollInterval().toMillis());
@@ -83,10 +84,11 @@ final class RedisGroupMembership<N extends Node> extends AbstractMembership<N> {
   }
 
   @Override
-  protected long heartbeat(N self) {
+  protected Heartbeat heartbeat(N self, long position) {
     List<?> reply = (List<?>) run(HEARTBEAT, bytes(self.nodeId()), codec.encode(self),
-        bytes(Long.toString(settings.lease().toMillis())));
-    return (Long) reply.get(0);
+        bytes(Long.toString(settings.lease().toMillis())),
+        position == NO_POSITION ? new byte[0] : bytes(Long.toString(position)));
+    return new Heartbeat((Long) reply.get(0), (Long) reply.get(1), (Long) reply.get(2) == 1);
   }
 
   @Override

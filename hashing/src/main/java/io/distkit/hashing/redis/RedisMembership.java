@@ -8,6 +8,7 @@ import io.distkit.core.redis.TimeSource;
 import io.distkit.hashing.Membership;
 import io.distkit.hashing.MembershipBuilder;
 import io.distkit.hashing.Node;
+import io.distkit.hashing.internal.MembershipSettings;
 import java.util.Objects;
 
 /**
@@ -25,11 +26,14 @@ import java.util.Objects;
  * }</pre>
  *
  * <h2>In Redis</h2>
- * Four keys under one hash tag, {@code <prefix>:hashing:{<group>}:members|leases|joined|meta}, and the channel
- * {@code <prefix>:hashing:{<group>}:events}. Each operation (renew, read, leave) is one script: it expires
+ * Five keys under one hash tag, {@code <prefix>:hashing:{<group>}:members|leases|joined|meta|departed}, and the
+ * channel {@code <prefix>:hashing:{<group>}:events}. Each operation (renew, read, leave) is one script: it expires
  * leases that ran out, applies the change, bumps the version and publishes it, all atomically, so a version
- * always names one member list. The keys' time to live is {@code 3 × max(lease, pollInterval)}, refreshed by
- * every call and never shortened, so a group nobody uses anymore disappears.
+ * always names one member list. Members are listed by position (the version at which each first joined); a
+ * departed member's position is remembered for the keys' time to live, and a member also remembers its own, so
+ * one that comes back (after its lease ran out, a restart of Redis or of its process) gets its old place. The
+ * keys' time to live is {@code 3 × max(lease, pollInterval)}, refreshed by every call and never shortened, so a
+ * group nobody uses anymore disappears.
  *
  * <h2>Timing</h2>
  * A member that crashes (or is cut off) disappears for every observer within {@code lease + pollInterval} of
@@ -66,8 +70,8 @@ public final class RedisMembership {
    *   <caption>Redis settings</caption>
    *   <tr><th>setting</th><th>default</th><th>meaning</th></tr>
    *   <tr><td>{@link #timeSource}</td><td>{@link TimeSource#SERVER}</td><td>whose clock leases run on</td></tr>
-   *   <tr><td>{@link #clock}</td><td>{@link Clock#system()}</td><td>the client clock, for
-   *       {@link TimeSource#CLIENT}</td></tr>
+   *   <tr><td>{@link #clock}</td><td>{@link Clock#system()}</td><td>this member's local lease count, and the
+   *       client clock for {@link TimeSource#CLIENT}</td></tr>
    *   <tr><td>{@link #keyPrefix}</td><td>{@value RedisKeys#DEFAULT_PREFIX}</td><td>the keys' prefix</td></tr>
    * </table>
    *
@@ -100,7 +104,8 @@ public final class RedisMembership {
     }
 
     /**
-     * The clock read for {@link TimeSource#CLIENT}; unused with {@link TimeSource#SERVER}.
+     * This JVM's clock: its monotonic time counts the member's lease locally ({@link Membership#holdsLease()},
+     * {@code onLeaseLost}), and with {@link TimeSource#CLIENT} its wall time is the leases' time in Redis.
      *
      * @param clock default {@link Clock#system()}
      * @return this builder
@@ -124,7 +129,7 @@ public final class RedisMembership {
 
     @Override
     public Membership<N> build() {
-      RedisGroupMembership<N> membership = new RedisGroupMembership<>(settings(), backend,
+      RedisGroupMembership<N> membership = new RedisGroupMembership<>(settings(MembershipSettings::new), backend,
           RedisKeys.of(keyPrefix, "hashing"), group, codec, timeSource, clock);
       membership.start();
       return membership;

@@ -2,9 +2,13 @@ package io.distkit.hashing.redis;
 
 import io.distkit.core.BackendUnavailableException;
 import io.distkit.core.Clock;
+import io.distkit.core.DistkitException;
 import io.distkit.core.internal.Listeners;
+import io.distkit.core.internal.Quote;
 import io.distkit.core.internal.Require;
+import io.distkit.core.internal.Utf8;
 import io.distkit.core.redis.RedisBackend;
+import io.distkit.core.redis.RedisScript;
 import io.distkit.hashing.LocatorConfig;
 import io.distkit.hashing.Node;
 import io.distkit.hashing.NodeLocator;
@@ -17,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,37 +31,65 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.SetParams;
 
 /**
- * Client-side sharding over several independent Redis servers: a {@link NodeLocator} picks, for each key, R
- * distinct servers in preference order (its replicas).
+ * Client-side sharding over several independent Redis servers: a {@link NodeLocator} picks, for each key, N
+ * distinct servers in preference order (its replicas), and {@link #set}, {@link #get} and {@link #delete} keep a
+ * versioned copy on each with write and read quorums.
  *
  * <pre>{@code
  * RedisShardRouter<Shard> shards = RedisShardRouter.<Shard>builder()
  *     .shard(shardA, RedisBackend.create(clientA))
  *     .shard(shardB, RedisBackend.create(clientB))
  *     .shard(shardC, RedisBackend.create(clientC))
- *     .replicationFactor(2)   // every key on two servers
- *     .writeQuorum(1)         // acknowledged once one has it
+ *     .replicationFactor(3)   // N: every key on three servers
+ *     .writeQuorum(2)         // W: acknowledged once two have it
+ *     .readQuorum(2)          // R: a read asks two (R + W > N)
  *     .build();
  * shards.set("session:42", bytes, Duration.ofMinutes(30));
  * byte[] session = shards.get("session:42");
  * }</pre>
  *
+ * <h2>Versions</h2>
+ * Every value {@link #set} or {@link #delete} stores carries a version: this router's hybrid logical clock (its
+ * {@link Builder#clock clock}'s epoch milliseconds × 2<sup>16</sup> + a counter, never behind a version it has
+ * read) and a random writer id that breaks ties. A replica replaces its copy only with a newer version, in one
+ * script; a replica that holds a newer one refuses and says which, and the router writes again above it (at
+ * most three attempts), so a writer whose clock is behind still lands after writes it could see. A delete stores
+ * a tombstone (a version without a value) that lives {@link Builder#tombstoneTtl tombstoneTtl}, or as long as
+ * the value it replaced when that is longer. Stored values have format version 1: byte 0 the format, bytes
+ * 1&ndash;8 the version, 9&ndash;16 the writer (big-endian), byte 17 the kind (0 value, 1 tombstone), then the
+ * value's bytes (18 bytes of overhead per copy).
+ *
  * <h2>Writes</h2>
- * A write goes to each of the key's R replicas, one after the other; it is acknowledged when at least W
- * (the write quorum) applied it, otherwise it throws {@link WriteQuorumException}. An ejected server counts as
- * a replica that failed; writes are not redirected to other servers.
+ * A write goes to each of the key's N replicas, one after the other; it is acknowledged when at least W (the
+ * write quorum) applied it, otherwise it throws {@link WriteQuorumException} (replicas that applied it keep it;
+ * there is no rollback). An ejected server counts as a replica that failed; writes are not redirected to other
+ * servers.
  *
  * <h2>Reads</h2>
- * A read goes to the first healthy replica; when that server is unavailable, to the next. {@link #get} also
- * moves on when a replica answers "no such key", because a server that was down during a write (or restarted
- * empty) may lack it; it returns null only when every replica that answered lacks the key. Hence: <b>no
- * acknowledged write is lost while at most R − W of its replicas are down or have lost their data</b> (tested
- * with three servers, one killed and restarted under load). Limits: a replica that was cut off (not
- * restarted) during an overwrite may serve the older value until overwritten again, and a delete that a down
- * replica missed comes back with it; there is no read repair or hinted handoff.
+ * {@link #get} asks the key's replicas, healthy ones first, until R (the read quorum) have answered, and goes on
+ * past replicas that lack the key altogether (a server restarted empty) while none of the answers has it. It
+ * returns the newest version among the answers (null for a tombstone or when every answer lacks the key), and
+ * first writes that version to the replicas that answered with an older one or none (read repair, counted in
+ * {@link Stats#readRepairs()}). Fewer than R answers: {@link ReadQuorumException}.
+ *
+ * <h2>Guarantee</h2>
+ * <b>With R + W &gt; N and 2W &gt; N (the defaults), a {@code get} that begins after a {@code set} or
+ * {@code delete} of the key was acknowledged returns that write's value or a newer one's, whatever the clocks
+ * of the writers, as long as no replica of the key lost its data (restarted empty) in between.</b> Tested by a
+ * checker over the history of two routers writing, deleting and reading under load while one of three servers
+ * is frozen (SIGSTOP) and thawed. Independently, <b>an acknowledged write is never lost (read as missing) while
+ * at most N &minus; W of its replicas are down or have lost their data</b> (tested by killing one of three
+ * servers under load and restarting it empty). With 2W &le; N, versions order writes by the writers' clocks
+ * where no replica saw both: a write can lose to an earlier one from a writer whose clock is ahead. With
+ * R + W &le; N a read may miss the latest write.
+ *
+ * <h2>Commands</h2>
+ * {@link #read} and {@link #write} run any command on the replicas of a key, for data the versioned methods do
+ * not cover (hashes, counters): {@code write} needs W replicas to apply it, {@code read} takes the first healthy
+ * replica's answer. They carry no versions and no read repair; do not mix them with {@code set}/{@code get} on
+ * one key ({@code get} refuses a value that is not in its format).
  *
  * <h2>Ejection</h2>
  * A server that fails {@link Builder#ejectAfter(int) ejectAfter} calls in a row (unavailable, timed out) is
@@ -70,7 +103,19 @@ import redis.clients.jedis.params.SetParams;
  */
 public final class RedisShardRouter<N extends Node> implements AutoCloseable {
 
+  /** The least time a delete's tombstone lives, unless configured. */
+  public static final Duration DEFAULT_TOMBSTONE_TTL = Duration.ofHours(1);
+
   private static final Logger log = LoggerFactory.getLogger(RedisShardRouter.class);
+
+  private static final RedisScript VERSIONED = RedisScript.fromResource(RedisShardRouter.class,
+      "versioned_value.lua");
+  private static final byte[] GET = "get".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] PUT = "put".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] KEEP_LONGER_TTL = {'1'};
+  private static final byte[] OWN_TTL = {'0'};
+  /** Writes of one set or delete, each above the newest version a replica refused the one before for. */
+  private static final int MAX_WRITE_ATTEMPTS = 3;
 
   /**
    * Hears about servers leaving and rejoining the rotation. Both methods default to no-ops; an exception thrown
@@ -101,7 +146,8 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
    * The outcome of an acknowledged write.
    *
    * @param acknowledged the replicas that applied it, at least the write quorum
-   * @param failed the replicas that did not (unavailable or ejected)
+   * @param failed the replicas that did not (unavailable, ejected, or holding a newer version written
+   *     meanwhile)
    * @param <N> the shard type
    */
   public record WriteResult<N extends Node>(List<N> acknowledged, List<N> failed) {
@@ -113,6 +159,8 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
      * @param failed the replicas that did not
      */
     public WriteResult {
+      Objects.requireNonNull(acknowledged, "acknowledged");
+      Objects.requireNonNull(failed, "failed");
       acknowledged = List.copyOf(acknowledged);
       failed = List.copyOf(failed);
     }
@@ -126,8 +174,12 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
    * @param quorumFailures writes that missed their quorum
    * @param ejections times a server was ejected
    * @param returns times an ejected server came back
+   * @param readRepairs replicas a {@code get} found behind and wrote the newest version to
    */
-  public record Stats(long reads, long writes, long quorumFailures, long ejections, long returns) {}
+  public record Stats(long reads, long writes, long quorumFailures, long ejections, long returns, long readRepairs) {}
+
+  /** One replica's answer to a versioned read. */
+  private record Answer<N extends Node>(Shard<N> shard, @Nullable VersionedValue value, long ttlMillis) {}
 
   /** One server and its health. */
   private static final class Shard<N extends Node> {
@@ -148,6 +200,10 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
   private final List<Shard<N>> shards;
   private final int replicationFactor;
   private final int writeQuorum;
+  private final int readQuorum;
+  private final long tombstoneTtlMillis;
+  private final HybridClock versions;
+  private final long writerId = ThreadLocalRandom.current().nextLong();
   private final int ejectAfter;
   private final Clock clock;
   private final Listener<N> listener;
@@ -157,8 +213,9 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
   private final LongAdder quorumFailures = new LongAdder();
   private final LongAdder ejections = new LongAdder();
   private final LongAdder returns = new LongAdder();
+  private final LongAdder readRepairs = new LongAdder();
 
-  private RedisShardRouter(Builder<N> builder, int writeQuorum) {
+  private RedisShardRouter(Builder<N> builder, int writeQuorum, int readQuorum) {
     this.locator = builder.locator.locator(new ArrayList<>(builder.shards.keySet()));
     List<Shard<N>> list = new ArrayList<>();
     for (N node : locator.nodes()) {
@@ -167,8 +224,11 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
     this.shards = List.copyOf(list);
     this.replicationFactor = builder.replicationFactor;
     this.writeQuorum = writeQuorum;
+    this.readQuorum = readQuorum;
+    this.tombstoneTtlMillis = builder.tombstoneTtlMillis;
     this.ejectAfter = builder.ejectAfter;
     this.clock = builder.clock;
+    this.versions = new HybridClock(builder.clock);
     this.listener = builder.listener;
     this.prober = Executors.newSingleThreadScheduledExecutor(task -> {
       Thread thread = new Thread(task, "distkit-shard-prober");
@@ -193,13 +253,26 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
    * The replicas of a key, in preference order.
    *
    * @param key the Redis key
-   * @return R distinct servers
+   * @return N distinct servers
+   * @throws IllegalArgumentException when the key holds an unpaired surrogate (it has no UTF-8 form)
    */
   public List<N> replicas(String key) {
-    return locator.locate(key, replicationFactor);
+    return locator.locate(keyBytes(key), replicationFactor);
   }
 
-  private int[] replicaIndices(String key) {
+  /**
+   * A key's UTF-8 bytes: what placement hashes and what commands send, so the two always agree. A key holding
+   * an unpaired surrogate has no UTF-8 form and is refused ({@code String.getBytes} would make it {@code '?'},
+   * merging {@code "user:\uD800"} with {@code "user:?"}).
+   */
+  private static byte[] keyBytes(String key) {
+    Objects.requireNonNull(key, "key");
+    byte[] bytes = new byte[Utf8.wellFormedLength(key, "key")];
+    Utf8.encode(key, bytes);
+    return bytes;
+  }
+
+  private int[] replicaIndices(byte[] key) {
     int[] into = new int[replicationFactor];
     locator.nodeIndices(locator.hash(key), into);
     return into;
@@ -207,17 +280,21 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
 
   /**
    * Runs a read on the first healthy replica of a key, and on the next ones while they are unavailable.
-   * Ejected replicas are tried last, in case they are back before their probe says so.
+   * Ejected replicas are tried last, in case they are back before their probe says so. No read quorum and no
+   * versions: for data written with {@link #write}; use {@link #get} for values written with {@link #set}.
    *
    * @param key the Redis key the command reads (placement follows it)
    * @param command the read, e.g. {@code jedis -> jedis.hgetAll(key)}; must not hold on to the client
    * @param <T> the result type
    * @return what the first replica that answered returned
    * @throws BackendUnavailableException when every replica is unavailable
+   * @throws IllegalArgumentException when the key holds an unpaired surrogate (it has no UTF-8 form)
    */
   public <T> T read(String key, Function<? super UnifiedJedis, T> command) {
+    byte[] keyBytes = keyBytes(key);
+    Objects.requireNonNull(command, "command");
     BackendUnavailableException last = null;
-    for (Shard<N> shard : readOrder(key)) {
+    for (Shard<N> shard : readOrder(keyBytes)) {
       try {
         T result = call(shard, command);
         reads.increment();
@@ -230,36 +307,100 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
   }
 
   /**
-   * Reads a string value, moving on to the next replica when one is unavailable <em>or lacks the key</em>.
+   * Reads a value written by {@link #set}: the newest version among a read quorum of the key's replicas (see
+   * the class description), after writing it to the replicas that answered with an older one.
    *
    * @param key the Redis key
-   * @return the value from the first replica that has it, or null when every replica that answered lacks it
-   * @throws BackendUnavailableException when every replica is unavailable
+   * @return the value, or null when it was deleted or no replica that answered has the key
+   * @throws IllegalArgumentException when the key holds an unpaired surrogate (it has no UTF-8 form)
+   * @throws ReadQuorumException when fewer replicas than the read quorum answered
+   * @throws io.distkit.core.DistkitException when a replica holds something that is not a value of the router's
+   *     format (written by {@link #write} or by another program)
    */
   public byte @Nullable [] get(String key) {
-    byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+    byte[] keyBytes = keyBytes(key);
+    List<Answer<N>> answers = new ArrayList<>(replicationFactor);
+    VersionedValue newest = null;
     BackendUnavailableException last = null;
-    boolean answered = false;
-    for (Shard<N> shard : readOrder(key)) {
+    for (Shard<N> shard : readOrder(keyBytes)) {
+      if (answers.size() >= readQuorum && newest != null) {
+        break; // a quorum answered; only while every answer lacks the key do the others get asked
+      }
       try {
-        byte[] value = call(shard, jedis -> jedis.get(keyBytes));
-        answered = true;
-        if (value != null) {
-          reads.increment();
-          return value;
+        Answer<N> answer = readVersioned(shard, key, keyBytes);
+        answers.add(answer);
+        if (answer.value() != null && answer.value().newerThan(newest)) {
+          newest = answer.value();
         }
       } catch (BackendUnavailableException e) {
         last = e;
       }
     }
-    if (answered) {
-      reads.increment();
+    if (answers.size() < readQuorum) {
+      throw new ReadQuorumException("Read of key " + Quote.of(key) + " reached " + answers.size() + " of "
+          + replicationFactor + " replicas, fewer than the read quorum " + readQuorum, answers.size(), readQuorum,
+          last);
+    }
+    reads.increment();
+    if (newest == null) {
       return null;
     }
-    throw unavailable(key, last);
+    versions.observe(newest.version());
+    repair(key, keyBytes, answers, newest);
+    return newest.tombstone() ? null : newest.value();
   }
 
-  private List<Shard<N>> readOrder(String key) {
+  private Answer<N> readVersioned(Shard<N> shard, String key, byte[] keyBytes) {
+    List<?> reply = (List<?>) callOn(shard, backend -> backend.eval(VERSIONED, List.of(keyBytes),
+        List.of(GET)));
+    byte[] stored = (byte[]) reply.get(0);
+    return new Answer<>(shard, stored == null ? null : VersionedValue.parse(stored, key), (Long) reply.get(1));
+  }
+
+  /** Writes the newest version to the replicas that answered with an older one; a failure only logs. */
+  private void repair(String key, byte[] keyBytes, List<Answer<N>> answers, VersionedValue newest) {
+    long ttl = -1;
+    for (Answer<N> answer : answers) {
+      if (newest.equals(answer.value())) {
+        ttl = Math.max(ttl, answer.ttlMillis());
+      }
+    }
+    if (ttl <= 0) {
+      return; // it expires now: nothing worth copying
+    }
+    for (Answer<N> answer : answers) {
+      if (newest.newerThan(answer.value())) {
+        try {
+          putVersioned(answer.shard(), keyBytes, newest, ttl, OWN_TTL);
+          readRepairs.increment();
+        } catch (BackendUnavailableException e) {
+          log.debug("Read repair of key {} on shard {} failed: {}", Quote.of(key), answer.shard().node.nodeId(),
+              e.toString());
+        }
+      }
+    }
+  }
+
+  /**
+   * Writes a stored value to one replica unless it holds a newer one.
+   *
+   * @return null when written (or the replica already holds this very write), else the refusing replica's newer
+   *     version and writer as a parsed header
+   */
+  private long @Nullable [] putVersioned(Shard<N> shard, byte[] keyBytes, VersionedValue value, long ttlMillis,
+      byte[] ttlMode) {
+    List<?> reply = (List<?>) callOn(shard, backend -> backend.eval(VERSIONED, List.of(keyBytes),
+        List.of(PUT, value.stored(), Long.toString(ttlMillis).getBytes(StandardCharsets.US_ASCII), ttlMode)));
+    if ((Long) reply.get(0) == 1) {
+      return null;
+    }
+    byte[] header = (byte[]) reply.get(1);
+    long version = VersionedValue.versionOf(header);
+    long writer = VersionedValue.writerOf(header);
+    return version == value.version() && writer == value.writer() ? null : new long[] {version, writer};
+  }
+
+  private List<Shard<N>> readOrder(byte[] key) {
     int[] replicas = replicaIndices(key);
     List<Shard<N>> order = new ArrayList<>(replicas.length);
     for (int i : replicas) {
@@ -276,7 +417,7 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
   }
 
   private BackendUnavailableException unavailable(String key, @Nullable BackendUnavailableException last) {
-    return new BackendUnavailableException("No replica of key '" + key + "' is available (replicas "
+    return new BackendUnavailableException("No replica of key " + Quote.of(key) + " is available (replicas "
         + replicas(key).stream().map(Node::nodeId).toList() + ")", last);
   }
 
@@ -288,12 +429,17 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
    *     client, and should give the key a TTL
    * @return the replicas that applied it (at least the write quorum) and those that did not
    * @throws WriteQuorumException when fewer replicas than the write quorum applied it
+   * @throws IllegalArgumentException when the key holds an unpaired surrogate (it has no UTF-8 form)
    */
   public WriteResult<N> write(String key, Function<? super UnifiedJedis, ?> command) {
+    return write(key, keyBytes(key), Objects.requireNonNull(command, "command"));
+  }
+
+  private WriteResult<N> write(String key, byte[] keyBytes, Function<? super UnifiedJedis, ?> command) {
     List<N> acknowledged = new ArrayList<>(replicationFactor);
     List<N> failed = new ArrayList<>();
     BackendUnavailableException last = null;
-    for (int i : replicaIndices(key)) {
+    for (int i : replicaIndices(keyBytes)) {
       Shard<N> shard = shards.get(i);
       if (shard.ejected.get()) {
         failed.add(shard.node);
@@ -307,9 +453,90 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
         last = e;
       }
     }
+    return acknowledge(key, acknowledged, failed, last);
+  }
+
+  /**
+   * Stores a value with a time to live on every replica, as a new version (see the class description).
+   *
+   * @param key the Redis key
+   * @param value the value
+   * @param ttl how long the value lives, at least 1 ms
+   * @return the replicas that applied it
+   * @throws IllegalArgumentException when the key holds an unpaired surrogate (it has no UTF-8 form), or the TTL
+   *     is below 1 ms
+   * @throws WriteQuorumException when fewer replicas than the write quorum applied it
+   * @throws io.distkit.core.DistkitException when a replica holds something that is not a value of the router's
+   *     format
+   */
+  public WriteResult<N> set(String key, byte[] value, Duration ttl) {
+    byte[] keyBytes = keyBytes(key);
+    Objects.requireNonNull(value, "value");
+    long millis = Require.positive(Require.positiveNanos(ttl, "ttl") / 1_000_000, "ttl in ms");
+    return writeVersioned(key, keyBytes, false, value, millis);
+  }
+
+  /**
+   * Deletes a key on every replica: stores a tombstone, a new version without a value, that lives
+   * {@link Builder#tombstoneTtl tombstoneTtl} or as long as the value it replaces, whichever is longer.
+   *
+   * @param key the Redis key
+   * @return the replicas that applied it
+   * @throws IllegalArgumentException when the key holds an unpaired surrogate (it has no UTF-8 form)
+   * @throws WriteQuorumException when fewer replicas than the write quorum applied it
+   * @throws io.distkit.core.DistkitException when a replica holds something that is not a value of the router's
+   *     format
+   */
+  public WriteResult<N> delete(String key) {
+    return writeVersioned(key, keyBytes(key), true, new byte[0], tombstoneTtlMillis);
+  }
+
+  private WriteResult<N> writeVersioned(String key, byte[] keyBytes, boolean tombstone, byte[] value,
+      long ttlMillis) {
+    int[] replicas = replicaIndices(keyBytes);
+    for (int attempt = 1; ; attempt++) {
+      VersionedValue stored = VersionedValue.of(versions.next(), writerId, tombstone, value);
+      List<N> acknowledged = new ArrayList<>(replicationFactor);
+      List<N> failed = new ArrayList<>();
+      boolean refused = false;
+      BackendUnavailableException last = null;
+      for (int i : replicas) {
+        Shard<N> shard = shards.get(i);
+        if (shard.ejected.get()) {
+          failed.add(shard.node);
+          continue;
+        }
+        try {
+          long[] newer = putVersioned(shard, keyBytes, stored, ttlMillis, tombstone ? KEEP_LONGER_TTL : OWN_TTL);
+          if (newer == null) {
+            acknowledged.add(shard.node);
+          } else {
+            refused = true;
+            versions.observe(newer[0]);
+            failed.add(shard.node);
+          }
+        } catch (BackendUnavailableException e) {
+          failed.add(shard.node);
+          last = e;
+        } catch (DistkitException e) {
+          throw new DistkitException("Write of key " + Quote.of(key) + " refused by shard " + shard.node.nodeId()
+              + ": " + e.getMessage(), e);
+        }
+      }
+      if (refused && attempt < MAX_WRITE_ATTEMPTS) {
+        // a replica holds a newer version (a concurrent write, or one from a writer whose clock is ahead): write
+        // again above it, so this write is not ordered before one that may have completed before it began
+        continue;
+      }
+      return acknowledge(key, acknowledged, failed, last);
+    }
+  }
+
+  private WriteResult<N> acknowledge(String key, List<N> acknowledged, List<N> failed,
+      @Nullable BackendUnavailableException last) {
     if (acknowledged.size() < writeQuorum) {
       quorumFailures.increment();
-      throw new WriteQuorumException("Write of key '" + key + "' reached " + acknowledged.size() + " of "
+      throw new WriteQuorumException("Write of key " + Quote.of(key) + " reached " + acknowledged.size() + " of "
           + replicationFactor + " replicas, fewer than the write quorum " + writeQuorum + " (failed: "
           + failed.stream().map(Node::nodeId).toList() + ")", acknowledged.size(), writeQuorum, last);
     }
@@ -317,36 +544,14 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
     return new WriteResult<>(acknowledged, failed);
   }
 
-  /**
-   * Sets a string value with a time to live on every replica ({@code SET key value PX ttl}).
-   *
-   * @param key the Redis key
-   * @param value the value
-   * @param ttl how long the value lives, at least 1 ms
-   * @return the replicas that applied it
-   * @throws WriteQuorumException when fewer replicas than the write quorum applied it
-   */
-  public WriteResult<N> set(String key, byte[] value, Duration ttl) {
-    long millis = Require.positive(ttl.toMillis(), "ttl in ms");
-    byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-    return write(key, jedis -> jedis.set(keyBytes, value, SetParams.setParams().px(millis)));
-  }
-
-  /**
-   * Deletes a key on every replica.
-   *
-   * @param key the Redis key
-   * @return the replicas that applied it
-   * @throws WriteQuorumException when fewer replicas than the write quorum applied it
-   */
-  public WriteResult<N> delete(String key) {
-    byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-    return write(key, jedis -> jedis.del(keyBytes));
-  }
-
   private <T> T call(Shard<N> shard, Function<? super UnifiedJedis, T> command) {
+    return callOn(shard, backend -> backend.execute(command));
+  }
+
+  /** Runs one call on a shard's backend, counting its success or failure towards ejection. */
+  private <T> T callOn(Shard<N> shard, Function<RedisBackend, T> call) {
     try {
-      T result = shard.backend.execute(command);
+      T result = call.apply(shard.backend);
       succeeded(shard);
       return result;
     } catch (BackendUnavailableException e) {
@@ -395,6 +600,7 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
    * @throws IllegalArgumentException when no server has that id
    */
   public boolean isEjected(String nodeId) {
+    Objects.requireNonNull(nodeId, "nodeId");
     for (Shard<N> shard : shards) {
       if (shard.node.nodeId().equals(nodeId)) {
         return shard.ejected.get();
@@ -418,7 +624,8 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
    * @return a snapshot
    */
   public Stats stats() {
-    return new Stats(reads.sum(), writes.sum(), quorumFailures.sum(), ejections.sum(), returns.sum());
+    return new Stats(reads.sum(), writes.sum(), quorumFailures.sum(), ejections.sum(), returns.sum(),
+        readRepairs.sum());
   }
 
   /** Stops probing ejected servers. The clients stay open: they are the caller's. */
@@ -429,8 +636,8 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "RedisShardRouter[" + shards.size() + " shards, R " + replicationFactor + ", W " + writeQuorum + ", "
-        + locator.config() + "]";
+    return "RedisShardRouter[" + shards.size() + " shards, N " + replicationFactor + ", W " + writeQuorum + ", R "
+        + readQuorum + ", " + locator.config() + "]";
   }
 
   /**
@@ -441,8 +648,10 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
    *   <tr><th>setting</th><th>default</th><th>meaning</th></tr>
    *   <tr><td>{@link #shard}</td><td>required, at least one</td><td>a server and its backend</td></tr>
    *   <tr><td>{@link #locator}</td><td>{@link LocatorConfig#ring()}</td><td>how keys are placed</td></tr>
-   *   <tr><td>{@link #replicationFactor}</td><td>1</td><td>R: servers per key</td></tr>
-   *   <tr><td>{@link #writeQuorum}</td><td>a majority of R</td><td>W: servers that must apply a write</td></tr>
+   *   <tr><td>{@link #replicationFactor}</td><td>1</td><td>N: servers per key</td></tr>
+   *   <tr><td>{@link #writeQuorum}</td><td>a majority of N</td><td>W: servers that must apply a write</td></tr>
+   *   <tr><td>{@link #readQuorum}</td><td>N &minus; W + 1</td><td>R: servers a {@code get} asks</td></tr>
+   *   <tr><td>{@link #tombstoneTtl}</td><td>1 h</td><td>the least a delete's tombstone lives</td></tr>
    *   <tr><td>{@link #ejectAfter}</td><td>3</td><td>failures in a row that eject a server</td></tr>
    *   <tr><td>{@link #probeInterval}</td><td>1 s</td><td>how often ejected servers are pinged</td></tr>
    *   <tr><td>{@link #clock}</td><td>{@link Clock#system()}</td><td>times ejections</td></tr>
@@ -456,6 +665,8 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
     private LocatorConfig locator = LocatorConfig.ring();
     private int replicationFactor = 1;
     private int writeQuorum;
+    private int readQuorum;
+    private long tombstoneTtlMillis = DEFAULT_TOMBSTONE_TTL.toMillis();
     private int ejectAfter = 3;
     private long probeIntervalNanos = Duration.ofSeconds(1).toNanos();
     private Clock clock = Clock.system();
@@ -496,7 +707,7 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
     }
 
     /**
-     * R, how many distinct servers hold each key.
+     * N, how many distinct servers hold each key.
      *
      * @param replicationFactor 1 to the number of shards; default 1
      * @return this builder
@@ -508,13 +719,43 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
 
     /**
      * W, how many replicas must apply a write for it to be acknowledged. An acknowledged write survives while
-     * at most R − W of its replicas are down or lose their data.
+     * at most N − W of its replicas are down or lose their data; 2W &gt; N orders writes by real time whatever
+     * the writers' clocks.
      *
-     * @param writeQuorum 1 to R; default a majority of R ({@code R / 2 + 1})
+     * @param writeQuorum 1 to N; default a majority of N ({@code N / 2 + 1})
      * @return this builder
      */
     public Builder<N> writeQuorum(int writeQuorum) {
       this.writeQuorum = (int) Require.positive(writeQuorum, "writeQuorum");
+      return this;
+    }
+
+    /**
+     * R, how many replicas a {@link RedisShardRouter#get get} must hear from: it returns the newest version
+     * among them. R + W &gt; N makes every read meet every acknowledged write (see the guarantee in the class
+     * description); a smaller R reads faster and may return an older value.
+     *
+     * @param readQuorum 1 to N; default {@code N − W + 1}, the least with R + W &gt; N
+     * @return this builder
+     */
+    public Builder<N> readQuorum(int readQuorum) {
+      this.readQuorum = (int) Require.positive(readQuorum, "readQuorum");
+      return this;
+    }
+
+    /**
+     * The least time a delete's tombstone lives on a replica (it lives as long as the value it replaces when
+     * that is longer). A replica that missed the delete keeps the old value until that value expires; while a
+     * tombstone of the delete lives on the replicas that applied it, reads and read repair keep the old value
+     * from coming back. Set it to at least the longest TTL you give values if deletes must hold against a
+     * replica that was cut off and missed them.
+     *
+     * @param tombstoneTtl at least 1 ms; default 1 hour
+     * @return this builder
+     */
+    public Builder<N> tombstoneTtl(Duration tombstoneTtl) {
+      this.tombstoneTtlMillis = Require.positive(Require.positiveNanos(tombstoneTtl, "tombstoneTtl") / 1_000_000,
+          "tombstoneTtl in ms");
       return this;
     }
 
@@ -566,7 +807,7 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
      * Creates the router and starts its prober thread.
      *
      * @return the router
-     * @throws IllegalArgumentException when there is no shard, R exceeds the shards, or W exceeds R
+     * @throws IllegalArgumentException when there is no shard, N exceeds the shards, or W or R exceeds N
      */
     public RedisShardRouter<N> build() {
       if (shards.isEmpty()) {
@@ -581,7 +822,12 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
         throw new IllegalArgumentException("writeQuorum (" + quorum + ") must be at most replicationFactor ("
             + replicationFactor + ")");
       }
-      return new RedisShardRouter<>(this, quorum);
+      int reads = readQuorum == 0 ? replicationFactor - quorum + 1 : readQuorum;
+      if (reads > replicationFactor) {
+        throw new IllegalArgumentException("readQuorum (" + reads + ") must be at most replicationFactor ("
+            + replicationFactor + ")");
+      }
+      return new RedisShardRouter<>(this, quorum, reads);
     }
   }
 }

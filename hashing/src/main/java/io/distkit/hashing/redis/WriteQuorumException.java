@@ -1,18 +1,12 @@
 package io.distkit.hashing.redis;
 
-import io.distkit.core.BackendUnavailableException;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A replicated write reached fewer servers than its write quorum, so it is not acknowledged. Some replicas may
  * have applied it all the same (there is no rollback): a later read may or may not see it.
  */
-public class WriteQuorumException extends BackendUnavailableException {
-
-  /** How many replicas applied the write. */
-  private final int acknowledged;
-  /** The write quorum it missed. */
-  private final int required;
+public class WriteQuorumException extends QuorumException {
 
   /**
    * Creates the exception.
@@ -23,9 +17,7 @@ public class WriteQuorumException extends BackendUnavailableException {
    * @param cause the last failure seen, if any
    */
   public WriteQuorumException(String message, int acknowledged, int required, @Nullable Throwable cause) {
-    super(message, cause);
-    this.acknowledged = acknowledged;
-    this.required = required;
+    super(message, acknowledged, required, cause);
   }
 
   /**
@@ -34,15 +26,6 @@ public class WriteQuorumException extends BackendUnavailableException {
    * @return fewer than {@link #required()}
    */
   public int acknowledged() {
-    return acknowledged;
-  }
-
-  /**
-   * The write quorum.
-   *
-   * @return how many servers had to apply the write
-   */
-  public int required() {
-    return required;
+    return reached();
   }
 }

@@ -10,12 +10,22 @@ import io.distkit.core.testing.RedisExtension;
 import io.distkit.core.testing.RedisServerProcess;
 import io.distkit.core.testing.RedisServers;
 import io.distkit.core.testing.TestKeys;
+import io.distkit.hashing.Algorithm;
+import io.distkit.hashing.LocatorAnalysis;
+import io.distkit.hashing.LocatorConfig;
 import io.distkit.hashing.Membership;
+import io.distkit.hashing.MembershipView;
 import io.distkit.hashing.Node;
 import io.distkit.hashing.TestNodes;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,13 +41,111 @@ class RedisMembershipTest {
   private static final Duration POLL = Duration.ofMillis(300);
 
   private static Process startMember(RedisServerProcess redis, String group, String nodeId) throws Exception {
+    return startMember(redis, group, nodeId, Algorithm.RING, new CopyOnWriteArrayList<>());
+  }
+
+  /** A member in a JVM of its own; the lines it prints (its lease events) are added to {@code said}. */
+  private static Process startMember(RedisServerProcess redis, String group, String nodeId, Algorithm algorithm,
+      List<String> said) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), MemberProcess.class.getName(),
-        RedisServerProcess.HOST, Integer.toString(redis.port()), group, nodeId, Long.toString(LEASE.toMillis()),
-        Long.toString(RENEW.toMillis()))
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+    Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        MemberProcess.class.getName(), RedisServerProcess.HOST, Integer.toString(redis.port()), group, nodeId,
+        Long.toString(LEASE.toMillis()), Long.toString(RENEW.toMillis()), algorithm.name())
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
+          StandardCharsets.UTF_8))) {
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+          said.add(line);
+        }
+      } catch (IOException e) {
+        // the process ended
+      }
+    }, "member-output-" + nodeId);
+    reader.setDaemon(true);
+    reader.start();
+    return process;
+  }
+
+  /** Sends a signal to a process, e.g. STOP and CONT. */
+  private static void signal(Process process, String name) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+    assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s", name).isTrue();
+  }
+
+  @Test
+  void aMemberFrozenPastItsLeaseHearsItAndRejoinsAtItsOldPlace(RedisServerProcess redis) throws Exception {
+    // issue 12, item 6: under JUMP such a member rejoined last, and 6,693 of 10,000 keys changed owner
+    String group = TestKeys.unique("frozen");
+    List<String> said = new CopyOnWriteArrayList<>();
+    List<String> keys = LocatorAnalysis.sampleKeys(10_000, 12);
+    try (RedisClient client = redis.newClient();
+        Membership<Node> observer = RedisMembership.builder(RedisBackend.create(client), group, TestNodes.CODEC)
+            .locator(LocatorConfig.jump()).pollInterval(POLL).build();
+        Membership<Node> first = RedisMembership.builder(RedisBackend.create(client), group, TestNodes.CODEC)
+            .self(Node.of("m-0")).locator(LocatorConfig.jump()).lease(LEASE).renewInterval(RENEW)
+            .pollInterval(POLL).build()) {
+      Process frozen = startMember(redis, group, "m-1", Algorithm.JUMP, said);
+      try {
+        await().atMost(Duration.ofSeconds(30)).until(() -> observer.view().contains("m-1"));
+        try (Membership<Node> third = RedisMembership.builder(RedisBackend.create(client), group, TestNodes.CODEC)
+            .self(Node.of("m-2")).locator(LocatorConfig.jump()).lease(LEASE).renewInterval(RENEW)
+            .pollInterval(POLL).build()) {
+          await().atMost(Duration.ofSeconds(10)).until(() -> observer.view().members().size() == 3
+              && first.view().members().size() == 3 && third.view().members().size() == 3);
+          MembershipView<Node> before = observer.view();
+          assertThat(before.members()).extracting(Node::nodeId).containsExactly("m-0", "m-1", "m-2");
+
+          signal(frozen, "STOP");
+          await().atMost(Duration.ofSeconds(10)).until(() -> !observer.view().contains("m-1"));
+          signal(frozen, "CONT");
+          await().atMost(Duration.ofSeconds(10)).until(() -> said.contains("lease restored"));
+          await().atMost(Duration.ofSeconds(10)).until(() -> observer.view().contains("m-1"));
+
+          assertThat(said).containsSubsequence("lease lost", "lease restored");
+          assertThat(observer.view().members()).extracting(Node::nodeId).containsExactly("m-0", "m-1", "m-2");
+          assertThat(LocatorAnalysis.movement(before.locator(), observer.locator(), keys).moved())
+              .as("keys whose owner changed across the freeze").isZero();
+        }
+      } finally {
+        frozen.destroyForcibly();
+      }
+    }
+  }
+
+  @Test
+  void afterRedisRestartsEmptyMembersRejoinInTheirOldOrder() {
+    // issue 12, item 6: every member rejoined in whatever order its renewal came, and every JUMP key moved
+    String group = TestKeys.unique("restart");
+    List<String> keys = LocatorAnalysis.sampleKeys(10_000, 13);
+    try (RedisServerProcess dedicated = RedisServers.startStandalone();
+        RedisClient client = dedicated.newClient(Duration.ofMillis(300))) {
+      List<Membership<Node>> members = new ArrayList<>();
+      try {
+        // the first to join renews slowest, so after the restart the members join again in reverse order
+        for (int i = 0; i < 3; i++) {
+          members.add(RedisMembership.builder(RedisBackend.create(client), group, TestNodes.CODEC)
+              .self(Node.of("m-" + i)).locator(LocatorConfig.jump()).lease(Duration.ofSeconds(5))
+              .renewInterval(Duration.ofMillis(600 - 200 * i)).pollInterval(Duration.ofMillis(200)).build());
+        }
+        Membership<Node> observer = members.get(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> observer.view().members().size() == 3);
+        MembershipView<Node> before = observer.view();
+        assertThat(before.members()).extracting(Node::nodeId).containsExactly("m-0", "m-1", "m-2");
+
+        dedicated.kill();
+        dedicated.restart();
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+          assertThat(observer.view().version()).isNotEqualTo(before.version());
+          assertThat(observer.view().members()).extracting(Node::nodeId).containsExactly("m-0", "m-1", "m-2");
+        });
+        assertThat(LocatorAnalysis.movement(before.locator(), observer.locator(), keys).moved())
+            .as("keys whose owner changed across the restart").isZero();
+      } finally {
+        members.forEach(Membership::close);
+      }
+    }
   }
 
   @Test
@@ -87,12 +195,13 @@ class RedisMembershipTest {
   @Test
   void duringARedisOutageTheLastViewStaysAndTheMemberRejoinsWhenRedisReturns() {
     String group = TestKeys.unique("outage");
+    List<String> events = new CopyOnWriteArrayList<>();
     try (RedisServerProcess redis = RedisServers.startStandalone();
         RedisClient memberClient = redis.newClient(Duration.ofMillis(300));
         RedisClient observerClient = redis.newClient(Duration.ofMillis(300));
         Membership<Node> member = RedisMembership.builder(RedisBackend.create(memberClient), group, TestNodes.CODEC)
             .self(Node.of("survivor")).lease(Duration.ofSeconds(2)).renewInterval(Duration.ofMillis(100))
-            .pollInterval(Duration.ofMillis(200)).build();
+            .pollInterval(Duration.ofMillis(200)).listener(TestNodes.leaseEvents(events)).build();
         Membership<Node> observer = RedisMembership.builder(RedisBackend.create(observerClient), group,
             TestNodes.CODEC).pollInterval(Duration.ofMillis(200)).build()) {
       assertThat(observer.view().contains("survivor")).isTrue();
@@ -101,6 +210,12 @@ class RedisMembershipTest {
       redis.kill();
       assertThatThrownBy(observer::refresh).isInstanceOf(BackendUnavailableException.class);
       await().atMost(Duration.ofSeconds(10)).until(() -> member.stats().failures() >= 3);
+      // no renewal confirmed for a lease's worth of time: the member knows it may be out
+      await().atMost(Duration.ofSeconds(10)).until(() -> !member.holdsLease());
+      // the listener hears it at the next renewal attempt, within one renewal interval
+      await().atMost(Duration.ofSeconds(10)).until(() -> !events.isEmpty());
+      assertThat(events).containsExactly("lost survivor");
+      assertThat(member.holdsLease()).isFalse();
       assertThat(observer.view().version()).as("the last view, kept").isEqualTo(version);
       assertThat(observer.locator().locate("k").nodeId()).isEqualTo("survivor");
 
@@ -110,6 +225,8 @@ class RedisMembershipTest {
         assertThat(observer.view().version()).isNotEqualTo(version);
         assertThat(observer.view().contains("survivor")).isTrue();
       });
+      await().atMost(Duration.ofSeconds(10)).until(member::holdsLease);
+      assertThat(events).containsExactly("lost survivor", "restored survivor");
     }
   }
 

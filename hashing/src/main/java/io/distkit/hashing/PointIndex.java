@@ -1,4 +1,4 @@
-package io.distkit.hashing.internal;
+package io.distkit.hashing;
 
 /**
  * Finds the first of a ring's sorted points at or after a hash in O(1) expected time: the hash space is cut
@@ -8,9 +8,9 @@ package io.distkit.hashing.internal;
  *
  * <p>The points lie in a span starting at {@code base} and {@code 2^spanBits} wide (all of {@code long} for
  * 64-bit hashes, {@code [0, 2^32)} for ketama's 32-bit ones). A hash outside the span (only possible for 32-bit
- * points, through {@code nodeIndex(hash)}) falls back to a binary search, so every answer is exact. Not API.
+ * points, through {@code nodeIndex(hash)}) falls back to a binary search, so every answer is exact.
  */
-public final class PointIndex {
+final class PointIndex {
 
   /** At most 2^24 buckets (64 MiB of table for a ring of ten million points). */
   private static final int MAX_BITS = 24;

@@ -1,7 +1,7 @@
-package io.distkit.hashing.internal;
+package io.distkit.hashing;
 
-/** Primality, for Maglev's table size. Not API. */
-public final class Primes {
+/** Primality, for Maglev's table size. */
+final class Primes {
 
   private Primes() {}
 

@@ -1,4 +1,4 @@
-package io.distkit.hashing.internal;
+package io.distkit.hashing;
 
 import java.nio.ByteOrder;
 import net.openhft.hashing.Access;
@@ -7,7 +7,7 @@ import net.openhft.hashing.Access;
  * Reads an ASCII-only string as the bytes of its UTF-8 encoding (which for ASCII are its chars), so a string
  * key is hashed without encoding it into a new array.
  *
- * <p>Only valid for strings whose chars are all below {@code 0x80}; {@link Utf8#isAscii(String)} checks.
+ * <p>Only valid for strings whose chars are all below {@code 0x80}; {@code Utf8.isAscii} checks.
  * Reads little-endian, the order XXH3 asks for, so it never needs a reversed view.
  */
 final class AsciiAccess extends Access<String> {

@@ -1,12 +1,12 @@
-package io.distkit.hashing.internal;
+package io.distkit.hashing;
 
 import java.util.function.IntBinaryOperator;
 
 /**
  * Sorts a ring's points together with their owners, on primitive arrays (a ring can have millions of points;
- * boxing each into an object to sort it would cost more than the ring). Not API.
+ * boxing each into an object to sort it would cost more than the ring).
  */
-public final class PointSort {
+final class PointSort {
 
   private PointSort() {}
 

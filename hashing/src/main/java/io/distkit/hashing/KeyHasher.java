@@ -1,4 +1,4 @@
-package io.distkit.hashing.internal;
+package io.distkit.hashing;
 
 /**
  * Turns a key into the number a locator places on its ring, table or buckets.
@@ -6,9 +6,9 @@ package io.distkit.hashing.internal;
  * <p>The three key types agree: a {@code String} hashes as its UTF-8 bytes and a {@code long} as its eight
  * little-endian bytes, so {@code hash("k") == hash("k".getBytes(UTF_8))} on every platform.
  *
- * <p>Not API. Implementations are thread-safe.
+ * <p>Implementations are thread-safe.
  */
-public interface KeyHasher {
+interface KeyHasher {
 
   /**
    * Hashes a string as its UTF-8 bytes (an unpaired surrogate counts as {@code '?'}, as in

@@ -1,4 +1,4 @@
-package io.distkit.hashing.internal;
+package io.distkit.hashing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.distkit.hashing.internal;
+package io.distkit.hashing;
 
 import io.distkit.core.internal.Utf8;
 import java.nio.ByteOrder;
@@ -8,9 +8,9 @@ import net.openhft.hashing.LongHashFunction;
  * XXH3, 64-bit, seed 0 (OpenHFT zero-allocation-hashing): the key hash of every locator but ketama.
  *
  * <p>Allocation-free for ASCII strings (read in place) and longs; other strings are encoded into a per-thread
- * buffer. Not API.
+ * buffer.
  */
-public enum Xxh3Hasher implements KeyHasher {
+enum Xxh3Hasher implements KeyHasher {
   /** The one instance. */
   INSTANCE;
 

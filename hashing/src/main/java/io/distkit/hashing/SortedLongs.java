@@ -1,7 +1,7 @@
-package io.distkit.hashing.internal;
+package io.distkit.hashing;
 
-/** Search in sorted {@code long[]}s: ring points, sorted key hashes. Not API. */
-public final class SortedLongs {
+/** Search in sorted {@code long[]}s: ring points, sorted key hashes. */
+final class SortedLongs {
 
   private SortedLongs() {}
 

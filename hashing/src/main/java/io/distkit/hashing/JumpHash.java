@@ -1,12 +1,12 @@
-package io.distkit.hashing.internal;
+package io.distkit.hashing;
 
 /**
  * Jump consistent hash (Lamping and Veach, "A Fast, Minimal Memory, Consistent Hash Algorithm", 2014).
  *
  * <p>The floating-point steps are written in the order Guava's {@code Hashing.consistentHash(long, int)}
- * uses, so the two agree on every input (a test checks). Not API.
+ * uses, so the two agree on every input (a test checks).
  */
-public final class JumpHash {
+final class JumpHash {
 
   private static final long LCG_MULTIPLIER = 2862933555777941757L;
 

@@ -1,11 +1,9 @@
-package io.distkit.hashing.internal;
+package io.distkit.hashing;
 
 /**
  * Bit mixing for combining a key's hash with a node's, as rendezvous hashing and replica walks need.
- *
- * <p>Not API.
  */
-public final class Mix {
+final class Mix {
 
   private Mix() {}
 

@@ -1,4 +1,4 @@
-package io.distkit.hashing.internal;
+package io.distkit.hashing;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -8,9 +8,9 @@ import java.security.NoSuchAlgorithmException;
  * The ketama key hash as libmemcached computes it: the first four bytes of the key's MD5, read little-endian,
  * as an unsigned 32-bit number.
  *
- * <p>For compatibility, not speed: MD5 is slow and this allocates. Not API.
+ * <p>For compatibility, not speed: MD5 is slow and this allocates.
  */
-public enum Md5Hasher implements KeyHasher {
+enum Md5Hasher implements KeyHasher {
   /** The one instance. */
   INSTANCE;
 
