@@ -187,17 +187,20 @@ public final class HashingReport {
       for (int count : new int[] {10, 100, 300, 655, 1_000, 2_000}) {
         maglevMovementRow(LocatorConfig.maglev(), count);
       }
+      out.printf(Locale.ROOT, "%n## Maglev movement by node count, table sized for the group "
+          + "(maglevTableSizeFor)%n%n");
+      maglevMovementHeader();
+      for (int count : new int[] {1_000, 2_000}) {
+        maglevMovementRow(LocatorConfig.builder(Algorithm.MAGLEV)
+            .maglevTableSize(LocatorConfig.maglevTableSizeFor(count)).build(), count);
+      }
       out.printf(Locale.ROOT, "%n## Maglev movement at 1,000 nodes by table size%n%n");
       maglevMovementHeader();
       for (int m : new int[] {65_537, 131_101, 1_048_583, 4_194_319}) {
         maglevMovementRow(LocatorConfig.builder(Algorithm.MAGLEV).maglevTableSize(m).build(), 1_000);
       }
       out.println();
-      out.println("× is moved / share: 1.00 when exactly the keys that had to move did. Adding the 656th node crosses "
-          + "a step of the default size (65,537 to 131,101 slots): the table is built anew and "
-          + percent(LocatorAnalysis.movement(LocatorConfig.maglev().locator(nodes(655)),
-              LocatorConfig.maglev().locator(nodes(656)), keys).fraction())
-          + " of the keys move.");
+      out.println("× is moved / share: 1.00 when exactly the keys that had to move did.");
     }
 
     private void maglevMovementHeader() {
@@ -215,7 +218,7 @@ public final class HashingReport {
       double addShare = (double) LocatorAnalysis.balance(grown, keys).loads().get("node-new") / keys.size();
       double removeMoved = LocatorAnalysis.movement(locator, locator.withoutNode(removed), keys).fraction();
       double removeShare = (double) LocatorAnalysis.balance(locator, keys).loads().get(removed) / keys.size();
-      int m = config.maglevTableSize(count);
+      int m = config.maglevTableSize();
       out.printf(Locale.ROOT, "| %,d | %,d | %,d | %s | %s | %.2f | %s | %s | %.2f |%n", count, m, m / count,
           percent(addMoved), percent(addShare), addMoved / addShare, percent(removeMoved), percent(removeShare),
           removeMoved / removeShare);
@@ -234,7 +237,7 @@ public final class HashingReport {
       return switch (config.algorithm()) {
         case RING -> config.vnodesPerWeight() + " vnodes per weight";
         case KETAMA -> "libmemcached weighted ketama";
-        case MAGLEV -> "M = " + config.maglevTableSize(nodes);
+        case MAGLEV -> "M = " + config.maglevTableSize();
         default -> "";
       };
     }

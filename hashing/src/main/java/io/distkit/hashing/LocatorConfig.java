@@ -4,7 +4,6 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.OptionalInt;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -25,9 +24,9 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@link Builder#vnodesPerWeight(int) vnodesPerWeight}</td><td>RING</td>
  *       <td>{@value #DEFAULT_VNODES_PER_WEIGHT} points per unit of weight</td></tr>
  *   <tr><td>{@link Builder#maglevTableSize(int) maglevTableSize}</td><td>MAGLEV</td>
- *       <td>from the node count: {@value #DEFAULT_MAGLEV_TABLE_SIZE} slots up to 655 nodes, then the prime
- *       at or above the next power of two that gives at least {@value #MAGLEV_SLOTS_PER_NODE} slots per node
- *       (see {@link #maglevTableSize(int)})</td></tr>
+ *       <td>{@value #DEFAULT_MAGLEV_TABLE_SIZE} slots, whatever the node count (a group that grows never rebuilds
+ *       its table); for more than about 600 nodes size it once for the largest group, with
+ *       {@link #maglevTableSizeFor(int)}</td></tr>
  * </table>
  */
 public final class LocatorConfig {
@@ -36,14 +35,15 @@ public final class LocatorConfig {
   public static final int DEFAULT_VNODES_PER_WEIGHT = 160;
 
   /**
-   * The smallest Maglev table the default sizing picks, the paper's: a prime, and at least
-   * {@value #MAGLEV_SLOTS_PER_NODE} slots per node up to 655 nodes.
+   * The Maglev table size unless configured, the paper's: a prime with at least {@value #MAGLEV_SLOTS_PER_NODE}
+   * slots per node up to 655 nodes. It does not change with the node count: a table size that did would build
+   * a new table, and move nearly every key, whenever the count crossed a step.
    */
   public static final int DEFAULT_MAGLEV_TABLE_SIZE = 65_537;
 
   /**
-   * The fewest slots per node the default Maglev sizing gives: table shares then differ from the node's exact
-   * share by at most 1% of it (peak-to-mean at most {@code 1 + nodes/M}).
+   * The slots per node that {@link #maglevTableSizeFor(int)} gives at least: table shares then differ from the
+   * node's exact share by at most 1% of it (peak-to-mean at most {@code 1 + nodes/M}).
    */
   public static final int MAGLEV_SLOTS_PER_NODE = 100;
 
@@ -53,7 +53,7 @@ public final class LocatorConfig {
   /** The largest Maglev table (4 bytes per slot: 160 MB). */
   public static final int MAX_MAGLEV_TABLE_SIZE = 40_000_003;
 
-  /** The default Maglev table sizes: the first prime at or above 2^16, 2^17, ..., 2^25, then the largest. */
+  /** The sizes maglevTableSizeFor picks from: the first prime at or above 2^16, 2^17, ..., 2^25, then the largest. */
   private static final int[] MAGLEV_STEPS = maglevSteps();
 
   private final Algorithm algorithm;
@@ -104,7 +104,7 @@ public final class LocatorConfig {
   }
 
   /**
-   * {@link Algorithm#MAGLEV} with a table sized from the node count ({@link #maglevTableSize(int)}).
+   * {@link Algorithm#MAGLEV} with a table of {@value #DEFAULT_MAGLEV_TABLE_SIZE} slots.
    *
    * @return the config
    */
@@ -161,10 +161,11 @@ public final class LocatorConfig {
       case JUMP -> new JumpLocator<>(this, list);
       case RENDEZVOUS -> new RendezvousLocator<>(this, list);
       case MAGLEV -> {
-        int tableSize = maglevTableSize(list.size());
+        int tableSize = maglevTableSize();
         if (list.size() > tableSize) {
           throw new IllegalArgumentException("maglevTableSize (" + tableSize + ") must be at least the "
-              + "number of nodes (" + list.size() + "); at least 100 × nodes keeps peak-to-mean within 1%");
+              + "number of nodes (" + list.size() + "); LocatorConfig.maglevTableSizeFor(" + list.size() + ") = "
+              + maglevTableSizeFor(list.size()) + " keeps peak-to-mean within 1%");
         }
         yield new MaglevLocator<>(this, list, tableSize);
       }
@@ -190,35 +191,31 @@ public final class LocatorConfig {
   }
 
   /**
-   * The configured Maglev table size ({@link Algorithm#MAGLEV} only).
+   * The Maglev table size ({@link Algorithm#MAGLEV} only).
    *
-   * @return the prime given to {@link Builder#maglevTableSize(int)}, or empty when the table is sized from the
-   *     node count (the default)
+   * @return the prime given to {@link Builder#maglevTableSize(int)}, or {@value #DEFAULT_MAGLEV_TABLE_SIZE}
    */
-  public OptionalInt maglevTableSize() {
-    return maglevTableSize == 0 ? OptionalInt.empty() : OptionalInt.of(maglevTableSize);
+  public int maglevTableSize() {
+    return maglevTableSize == 0 ? DEFAULT_MAGLEV_TABLE_SIZE : maglevTableSize;
   }
 
   /**
-   * The Maglev table size of a locator over so many nodes: the configured size, or by default the smallest of
-   * the primes 65,537, 131,101, 262,147, 524,309, 1,048,583, ... (the first prime at or above
-   * 2<sup>16+k</sup>) that gives at least {@value #MAGLEV_SLOTS_PER_NODE} slots per node, at most
-   * {@value #MAX_MAGLEV_TABLE_SIZE}. The default changes only at 656, 1,312, 2,622, ... nodes; a locator that
-   * crosses such a step (a node added at 655 nodes) gets a new table, and nearly every key moves. Configure a
-   * size for a group that grows or shrinks across a step.
+   * A Maglev table size for a group that will have at most {@code largestGroup} nodes: the smallest of the
+   * primes 65,537, 131,101, 262,147, 524,309, 1,048,583, ... (the first prime at or above 2<sup>16+k</sup>)
+   * with at least {@value #MAGLEV_SLOTS_PER_NODE} slots per node, at most {@value #MAX_MAGLEV_TABLE_SIZE}.
+   * Choose it once, for the largest the group may grow to, and give it to {@link Builder#maglevTableSize(int)}
+   * on every JVM: every locator of the group must use the same size, and changing it moves nearly every key.
+   * A larger table also moves fewer keys beyond the minimum when a node joins or leaves (see the module README).
    *
-   * @param nodes how many nodes, at least 0
+   * @param largestGroup the most nodes the group may have, at least 0
    * @return a prime
-   * @throws IllegalArgumentException when nodes is negative
+   * @throws IllegalArgumentException when largestGroup is negative
    */
-  public int maglevTableSize(int nodes) {
-    if (nodes < 0) {
-      throw new IllegalArgumentException("nodes (" + nodes + ") must be at least 0");
+  public static int maglevTableSizeFor(int largestGroup) {
+    if (largestGroup < 0) {
+      throw new IllegalArgumentException("largestGroup (" + largestGroup + ") must be at least 0");
     }
-    if (maglevTableSize != 0) {
-      return maglevTableSize;
-    }
-    long wanted = (long) MAGLEV_SLOTS_PER_NODE * nodes;
+    long wanted = (long) MAGLEV_SLOTS_PER_NODE * largestGroup;
     int step = 0;
     while (step < MAGLEV_STEPS.length - 1 && MAGLEV_STEPS[step] < wanted) {
       step++;
@@ -238,19 +235,19 @@ public final class LocatorConfig {
   @Override
   public boolean equals(@Nullable Object o) {
     return o instanceof LocatorConfig other && algorithm == other.algorithm
-        && vnodesPerWeight == other.vnodesPerWeight && maglevTableSize == other.maglevTableSize;
+        && vnodesPerWeight == other.vnodesPerWeight && maglevTableSize() == other.maglevTableSize();
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(algorithm, vnodesPerWeight, maglevTableSize);
+    return Objects.hash(algorithm, vnodesPerWeight, maglevTableSize());
   }
 
   @Override
   public String toString() {
     return switch (algorithm) {
       case RING -> "RING(vnodesPerWeight " + vnodesPerWeight + ")";
-      case MAGLEV -> "MAGLEV(maglevTableSize " + (maglevTableSize == 0 ? "from node count" : maglevTableSize) + ")";
+      case MAGLEV -> "MAGLEV(maglevTableSize " + maglevTableSize() + ")";
       default -> algorithm.name();
     };
   }

@@ -11,38 +11,52 @@ class LocatorConfigTest {
   @Test
   void defaultsAreDocumented() {
     assertThat(LocatorConfig.ring().vnodesPerWeight()).isEqualTo(160);
-    assertThat(LocatorConfig.maglev().maglevTableSize()).isEmpty();
-    assertThat(LocatorConfig.maglev().maglevTableSize(10)).isEqualTo(65_537);
+    assertThat(LocatorConfig.maglev().maglevTableSize()).isEqualTo(65_537);
     assertThat(LocatorConfig.ring()).isEqualTo(LocatorConfig.builder(Algorithm.RING).build())
         .hasSameHashCodeAs(LocatorConfig.builder(Algorithm.RING).build())
         .isNotEqualTo(LocatorConfig.builder(Algorithm.RING).vnodesPerWeight(10).build());
-    assertThat(LocatorConfig.maglev()).hasToString("MAGLEV(maglevTableSize from node count)");
+    assertThat(LocatorConfig.maglev()).hasToString("MAGLEV(maglevTableSize 65537)")
+        .isEqualTo(LocatorConfig.builder(Algorithm.MAGLEV).maglevTableSize(65_537).build());
     LocatorConfig fixed = LocatorConfig.builder(Algorithm.MAGLEV).maglevTableSize(10_007).build();
     assertThat(fixed).hasToString("MAGLEV(maglevTableSize 10007)").isNotEqualTo(LocatorConfig.maglev());
-    assertThat(fixed.maglevTableSize()).hasValue(10_007);
-    assertThat(fixed.maglevTableSize(5_000)).isEqualTo(10_007);
+    assertThat(fixed.maglevTableSize()).isEqualTo(10_007);
   }
 
   @Test
-  void maglevTablesAreSizedFromTheNodeCountAtAHundredSlotsPerNode() {
-    // issue 12, item 7: 1,000 nodes had the 65,537 slots meant for up to 655
+  void theDefaultMaglevTableDoesNotChangeWithTheNodeCountSoAGrowingGroupNeverRebuildsIt() {
+    // a size derived from the node count moved 99.8% of the keys when the 656th node joined (issue 12, item 7)
     LocatorConfig maglev = LocatorConfig.maglev();
-    assertThat(maglev.maglevTableSize(0)).isEqualTo(65_537);
-    assertThat(maglev.maglevTableSize(655)).isEqualTo(65_537);
-    assertThat(maglev.maglevTableSize(656)).isEqualTo(131_101);
-    assertThat(maglev.maglevTableSize(1_000)).isEqualTo(131_101);
-    assertThat(maglev.maglevTableSize(1_311)).isEqualTo(131_101);
-    assertThat(maglev.maglevTableSize(1_312)).isEqualTo(262_147);
-    assertThat(maglev.maglevTableSize(100_000)).isEqualTo(16_777_259);
-    assertThat(maglev.maglevTableSize(400_001)).isEqualTo(LocatorConfig.MAX_MAGLEV_TABLE_SIZE);
+    NodeLocator<Node> before = maglev.locator(TestNodes.named("n", 655));
+    NodeLocator<Node> after = before.withNode(Node.of("n-new"));
+    assertThat(after.tableBytes()).isEqualTo(before.tableBytes()).isEqualTo(16 + 4L * 65_537);
+    List<String> keys = LocatorAnalysis.sampleKeys(20_000, 5);
+    assertThat(LocatorAnalysis.movement(before, after, keys).fraction()).as("one node in 656 joins")
+        .isLessThan(0.02);
+    assertThatThrownBy(() -> LocatorConfig.builder(Algorithm.MAGLEV).maglevTableSize(7).build()
+        .locator(TestNodes.named("n", 8)))
+        .hasMessage("maglevTableSize (7) must be at least the number of nodes (8); "
+            + "LocatorConfig.maglevTableSizeFor(8) = 65537 keeps peak-to-mean within 1%");
+  }
+
+  @Test
+  void maglevTableSizeForGivesAHundredSlotsPerNodeOfTheLargestGroup() {
+    assertThat(LocatorConfig.maglevTableSizeFor(0)).isEqualTo(65_537);
+    assertThat(LocatorConfig.maglevTableSizeFor(655)).isEqualTo(65_537);
+    assertThat(LocatorConfig.maglevTableSizeFor(656)).isEqualTo(131_101);
+    assertThat(LocatorConfig.maglevTableSizeFor(1_000)).isEqualTo(131_101);
+    assertThat(LocatorConfig.maglevTableSizeFor(1_311)).isEqualTo(131_101);
+    assertThat(LocatorConfig.maglevTableSizeFor(1_312)).isEqualTo(262_147);
+    assertThat(LocatorConfig.maglevTableSizeFor(100_000)).isEqualTo(16_777_259);
+    assertThat(LocatorConfig.maglevTableSizeFor(400_001)).isEqualTo(LocatorConfig.MAX_MAGLEV_TABLE_SIZE);
     for (int nodes = 1; nodes <= 335_544; nodes = nodes * 3 / 2 + 1) {
-      int m = maglev.maglevTableSize(nodes);
+      int m = LocatorConfig.maglevTableSizeFor(nodes);
       assertThat(Primes.isPrime(m)).as("table for %s nodes", nodes).isTrue();
       assertThat(m).as("table for %s nodes", nodes).isGreaterThanOrEqualTo(100 * nodes);
     }
-    NodeLocator<Node> thousand = maglev.locator(TestNodes.named("n", 1_000));
+    NodeLocator<Node> thousand = LocatorConfig.builder(Algorithm.MAGLEV)
+        .maglevTableSize(LocatorConfig.maglevTableSizeFor(1_000)).build().locator(TestNodes.named("n", 1_000));
     assertThat(thousand.tableBytes()).isEqualTo(16 + 4L * 131_101);
-    assertThatThrownBy(() -> maglev.maglevTableSize(-1)).hasMessage("nodes (-1) must be at least 0");
+    assertThatThrownBy(() -> LocatorConfig.maglevTableSizeFor(-1)).hasMessage("largestGroup (-1) must be at least 0");
   }
 
   @Test

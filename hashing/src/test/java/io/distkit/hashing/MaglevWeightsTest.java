@@ -23,7 +23,7 @@ class MaglevWeightsTest {
   private static void assertSlotsProportional(List<Node> nodes) {
     MaglevLocator<Node> maglev = maglev(nodes);
     int[] slots = maglev.slotsPerNode();
-    int m = LocatorConfig.maglev().maglevTableSize(nodes.size());
+    int m = LocatorConfig.maglev().maglevTableSize();
     long totalWeight = nodes.stream().mapToLong(Node::weight).sum();
     int total = 0;
     for (int i = 0; i < nodes.size(); i++) {
