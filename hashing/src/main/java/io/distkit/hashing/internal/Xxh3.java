@@ -40,6 +40,15 @@ final class Xxh3 {
       + "2b16be587d47a1fc8ff8b8d17ad031ce"
       + "45cb3a8f95160428afd7fbcabb4b407e");
 
+  /** The default secret as 24 little-endian words, for the long path's aligned reads. */
+  private static final long[] SECRET_WORDS = new long[24];
+
+  static {
+    for (int i = 0; i < SECRET_WORDS.length; i++) {
+      SECRET_WORDS[i] = secret(8 * i);
+    }
+  }
+
   // the secret words the short paths combine, folded once: static final longs are constants to the JIT
   private static final long EMPTY_KEY = secret(56) ^ secret(64);
   private static final long UP_TO_3_KEY = (secret(0) ^ secret(0) >>> 32) & 0xffffffffL;
@@ -47,9 +56,11 @@ final class Xxh3 {
   private static final long UP_TO_16_LOW_KEY = secret(24) ^ secret(32);
   private static final long UP_TO_16_HIGH_KEY = secret(40) ^ secret(48);
 
-  /** A block of the long path: 16 stripes of 64 bytes, one per 8-byte step through the secret. */
-  private static final int STRIPES_PER_BLOCK_MASK = 15;
-  private static final int SCRAMBLE_SECRET = 128;
+  // the long path: stripes of 64 bytes, blocks of 16 stripes, and where in the secret each step reads
+  private static final int STRIPE = 64;
+  private static final int STRIPES_PER_BLOCK = 16;
+  private static final int BLOCK = STRIPE * STRIPES_PER_BLOCK;
+  private static final int SCRAMBLE_WORD = 16;
   private static final int LAST_STRIPE_SECRET = 121;
   private static final int MERGE_SECRET = 11;
 
@@ -132,17 +143,27 @@ final class Xxh3 {
     return value ^ value >>> 28;
   }
 
-  /** 17 to 128 bytes: pairs of 16-byte chunks from both ends, meeting in the middle (they may overlap). */
+  /** 17 to 128 bytes: 16-byte chunks from both ends towards the middle, two more per 32 bytes of length. */
   private static <T> long hashUpTo128(ByteAccess<T> access, T input, int offset, int length, long seed) {
     long acc = length * PRIME64_1;
-    for (int i = (length - 1) >>> 5; i >= 0; i--) {
-      acc += mix16(access, input, offset + 16 * i, 32 * i, seed)
-          + mix16(access, input, offset + length - 16 * (i + 1), 32 * i + 16, seed);
+    int end = offset + length;
+    if (length > 32) {
+      if (length > 64) {
+        if (length > 96) {
+          acc += mix16(access, input, offset + 48, 96, seed) + mix16(access, input, end - 64, 112, seed);
+        }
+        acc += mix16(access, input, offset + 32, 64, seed) + mix16(access, input, end - 48, 80, seed);
+      }
+      acc += mix16(access, input, offset + 16, 32, seed) + mix16(access, input, end - 32, 48, seed);
     }
+    acc += mix16(access, input, offset, 0, seed) + mix16(access, input, end - 16, 16, seed);
     return avalanche(acc);
   }
 
-  /** 129 to 240 bytes: the first eight chunks, an avalanche, the other whole chunks, then the last 16 bytes. */
+  /**
+   * 129 to 240 bytes: the first eight 16-byte chunks, an avalanche, the other whole chunks against the secret
+   * from byte 3 on, then the last 16 bytes against the secret from byte 119.
+   */
   private static <T> long hashUpTo240(ByteAccess<T> access, T input, int offset, int length, long seed) {
     long acc = length * PRIME64_1;
     for (int i = 0; i < 8; i++) {
@@ -163,8 +184,10 @@ final class Xxh3 {
   }
 
   /**
-   * Above 240 bytes: eight accumulators take 64-byte stripes, scrambled after each 1,024-byte block; the last
-   * stripe is the input's last 64 bytes (overlapping the one before unless the length is a multiple of 64).
+   * Above 240 bytes: eight accumulators take 64-byte stripes, stripe {@code k} of a block against the secret from
+   * byte {@code 8k}, and are scrambled after each block of 16 stripes (1,024 bytes); then the input's last 64
+   * bytes make one more stripe (overlapping the one before unless the length is a multiple of 64), and the
+   * accumulators are merged.
    */
   private static <T> long hashLarge(ByteAccess<T> access, T input, int offset, int length, long seed) {
     long acc0 = PRIME32_3;
@@ -175,39 +198,53 @@ final class Xxh3 {
     long acc5 = PRIME32_2;
     long acc6 = PRIME64_5;
     long acc7 = PRIME32_1;
-    int stripes = (length - 1) >>> 6; // the whole stripes before the last 64 bytes
-    for (int stripe = 0; stripe <= stripes; stripe++) {
-      boolean last = stripe == stripes;
-      int at = last ? offset + length - 64 : offset + 64 * stripe;
-      int key = last ? LAST_STRIPE_SECRET : 8 * (stripe & STRIPES_PER_BLOCK_MASK);
-      long lane0 = access.getLong(input, at);
-      long lane1 = access.getLong(input, at + 8);
-      long lane2 = access.getLong(input, at + 16);
-      long lane3 = access.getLong(input, at + 24);
-      long lane4 = access.getLong(input, at + 32);
-      long lane5 = access.getLong(input, at + 40);
-      long lane6 = access.getLong(input, at + 48);
-      long lane7 = access.getLong(input, at + 56);
-      // each accumulator takes its lane times the secret, and its neighbour's lane as it is
-      acc0 += lane1 + multiplyHalves(lane0 ^ secret(key, seed));
-      acc1 += lane0 + multiplyHalves(lane1 ^ secret(key + 8, seed));
-      acc2 += lane3 + multiplyHalves(lane2 ^ secret(key + 16, seed));
-      acc3 += lane2 + multiplyHalves(lane3 ^ secret(key + 24, seed));
-      acc4 += lane5 + multiplyHalves(lane4 ^ secret(key + 32, seed));
-      acc5 += lane4 + multiplyHalves(lane5 ^ secret(key + 40, seed));
-      acc6 += lane7 + multiplyHalves(lane6 ^ secret(key + 48, seed));
-      acc7 += lane6 + multiplyHalves(lane7 ^ secret(key + 56, seed));
-      if (!last && (stripe & STRIPES_PER_BLOCK_MASK) == STRIPES_PER_BLOCK_MASK) {
-        acc0 = scramble(acc0, SCRAMBLE_SECRET, seed);
-        acc1 = scramble(acc1, SCRAMBLE_SECRET + 8, seed);
-        acc2 = scramble(acc2, SCRAMBLE_SECRET + 16, seed);
-        acc3 = scramble(acc3, SCRAMBLE_SECRET + 24, seed);
-        acc4 = scramble(acc4, SCRAMBLE_SECRET + 32, seed);
-        acc5 = scramble(acc5, SCRAMBLE_SECRET + 40, seed);
-        acc6 = scramble(acc6, SCRAMBLE_SECRET + 48, seed);
-        acc7 = scramble(acc7, SCRAMBLE_SECRET + 56, seed);
+    int stripes = (length - 1) / STRIPE; // the whole stripes before the last 64 bytes
+    int blocks = stripes / STRIPES_PER_BLOCK; // the blocks before the last one, which may be whole too
+    for (int block = 0; block <= blocks; block++) {
+      // masked, the count is known to be at most 16, so the JIT drops the range checks of SECRET_WORDS[k + 7]
+      int blockStripes = block < blocks ? STRIPES_PER_BLOCK : stripes & STRIPES_PER_BLOCK - 1;
+      // a loop of its own per block: the reads walk linearly, and the secret words are k to k + 7
+      for (int k = 0; k < blockStripes; k++) {
+        int at = offset + BLOCK * block + STRIPE * k;
+        long adjust = (k & 1) == 0 ? seed : -seed; // see secret(int, long)
+        long lane0 = access.getLong(input, at);
+        long lane1 = access.getLong(input, at + 8);
+        long lane2 = access.getLong(input, at + 16);
+        long lane3 = access.getLong(input, at + 24);
+        long lane4 = access.getLong(input, at + 32);
+        long lane5 = access.getLong(input, at + 40);
+        long lane6 = access.getLong(input, at + 48);
+        long lane7 = access.getLong(input, at + 56);
+        // each accumulator takes its lane times the secret, and its neighbour's lane as it is
+        acc0 += lane1 + multiplyHalves(lane0 ^ (SECRET_WORDS[k] + adjust));
+        acc1 += lane0 + multiplyHalves(lane1 ^ (SECRET_WORDS[k + 1] - adjust));
+        acc2 += lane3 + multiplyHalves(lane2 ^ (SECRET_WORDS[k + 2] + adjust));
+        acc3 += lane2 + multiplyHalves(lane3 ^ (SECRET_WORDS[k + 3] - adjust));
+        acc4 += lane5 + multiplyHalves(lane4 ^ (SECRET_WORDS[k + 4] + adjust));
+        acc5 += lane4 + multiplyHalves(lane5 ^ (SECRET_WORDS[k + 5] - adjust));
+        acc6 += lane7 + multiplyHalves(lane6 ^ (SECRET_WORDS[k + 6] + adjust));
+        acc7 += lane6 + multiplyHalves(lane7 ^ (SECRET_WORDS[k + 7] - adjust));
+      }
+      if (block < blocks) {
+        acc0 = scramble(acc0, 0, seed);
+        acc1 = scramble(acc1, 1, seed);
+        acc2 = scramble(acc2, 2, seed);
+        acc3 = scramble(acc3, 3, seed);
+        acc4 = scramble(acc4, 4, seed);
+        acc5 = scramble(acc5, 5, seed);
+        acc6 = scramble(acc6, 6, seed);
+        acc7 = scramble(acc7, 7, seed);
       }
     }
+    int last = offset + length - STRIPE;
+    acc0 += access.getLong(input, last + 8) + lastStripeLane(access, input, last, 0, seed);
+    acc1 += access.getLong(input, last) + lastStripeLane(access, input, last, 1, seed);
+    acc2 += access.getLong(input, last + 24) + lastStripeLane(access, input, last, 2, seed);
+    acc3 += access.getLong(input, last + 16) + lastStripeLane(access, input, last, 3, seed);
+    acc4 += access.getLong(input, last + 40) + lastStripeLane(access, input, last, 4, seed);
+    acc5 += access.getLong(input, last + 32) + lastStripeLane(access, input, last, 5, seed);
+    acc6 += access.getLong(input, last + 56) + lastStripeLane(access, input, last, 6, seed);
+    acc7 += access.getLong(input, last + 48) + lastStripeLane(access, input, last, 7, seed);
     long result = length * PRIME64_1
         + multiplyFold(acc0 ^ secret(MERGE_SECRET, seed), acc1 ^ secret(MERGE_SECRET + 8, seed))
         + multiplyFold(acc2 ^ secret(MERGE_SECRET + 16, seed), acc3 ^ secret(MERGE_SECRET + 24, seed))
@@ -216,8 +253,15 @@ final class Xxh3 {
     return avalanche(result);
   }
 
-  private static long scramble(long acc, int secretOffset, long seed) {
-    return (acc ^ acc >>> 47 ^ secret(secretOffset, seed)) * PRIME32_1;
+  /** Accumulator {@code lane} after a block: mixed with the last 64 bytes of the secret (words 16 to 23). */
+  private static long scramble(long acc, int lane, long seed) {
+    long key = SECRET_WORDS[SCRAMBLE_WORD + lane] + ((lane & 1) == 0 ? seed : -seed);
+    return (acc ^ acc >>> 47 ^ key) * PRIME32_1;
+  }
+
+  /** Lane {@code lane} of the last stripe times the secret from byte 121 (not word-aligned). */
+  private static <T> long lastStripeLane(ByteAccess<T> access, T input, int last, int lane, long seed) {
+    return multiplyHalves(access.getLong(input, last + 8 * lane) ^ secret(LAST_STRIPE_SECRET + 8 * lane, seed));
   }
 
   /** Eight bytes of the default secret, little-endian, at any offset from 0 to 184. */

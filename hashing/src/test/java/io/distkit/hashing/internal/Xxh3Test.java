@@ -153,6 +153,33 @@ class Xxh3Test {
     }
   }
 
+  @Test
+  void allocatesNothingForAnyLengthOrSeed() {
+    SplittableRandom random = new SplittableRandom(47);
+    byte[] bytes = randomBytes(random, MAX_LENGTH);
+    String ascii = new String(bytes, StandardCharsets.ISO_8859_1).replaceAll("[^ -~]", "x");
+    long[] sink = new long[1];
+    Runnable hashes = () -> {
+      for (long seed : SEEDS) {
+        for (int length = 0; length <= MAX_LENGTH; length += 7) {
+          sink[0] += Xxh3.hash(ByteArrayAccess.INSTANCE, bytes, MAX_LENGTH - length, length, seed)
+              + Xxh3.hash(AsciiAccess.INSTANCE, ascii, 0, length, seed)
+              + Xxh3.hashLong(length, seed);
+        }
+      }
+    };
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    hashes.run(); // class loading, VarHandle linkage
+    long before = threads.getCurrentThreadAllocatedBytes();
+    hashes.run();
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    // one allocation per hash would be over 100,000 bytes; the counter itself may show a few
+    assertThat(allocated).as("bytes allocated by %d hashes", 3 * SEEDS.length * (MAX_LENGTH / 7 + 1))
+        .isLessThan(1024);
+    assertThat(sink[0]).isNotZero();
+  }
+
   private static byte[] randomBytes(SplittableRandom random, int length) {
     byte[] bytes = new byte[length];
     random.nextBytes(bytes);
