@@ -4,6 +4,7 @@
 // --add-modules org.apache.commons.pool2).
 module app.redis {
   requires io.distkit.ratelimit;
+  requires io.distkit.hashing;
   requires redis.clients.jedis;
   requires org.apache.commons.pool2;
 }

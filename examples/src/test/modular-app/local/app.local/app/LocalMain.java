@@ -1,10 +1,14 @@
 package app;
 
+import io.distkit.hashing.LocatorConfig;
+import io.distkit.hashing.Node;
+import io.distkit.hashing.NodeLocator;
 import io.distkit.ratelimit.Algorithm;
 import io.distkit.ratelimit.RateLimit;
 import io.distkit.ratelimit.RateLimiter;
 import io.distkit.ratelimit.local.LocalRateLimiter;
 import java.time.Duration;
+import java.util.List;
 
 public final class LocalMain {
   public static void main(String[] args) {
@@ -16,5 +20,8 @@ public final class LocalMain {
       seen.append(limiter.tryAcquire("user-42").allowed() ? 'Y' : 'n');
     }
     System.out.println("ratelimit " + seen + " from module " + LocalRateLimiter.class.getModule().getName());
+    NodeLocator<Node> locator = LocatorConfig.maglev().locator(List.of(Node.of("a"), Node.of("b")));
+    List<Node> both = locator.locate("user-42", 2);
+    System.out.println("hashing " + both.size() + " replicas from module " + NodeLocator.class.getModule().getName());
   }
 }

@@ -1,5 +1,10 @@
 package app;
 
+import io.distkit.core.codec.Codec;
+import io.distkit.core.redis.RedisBackend;
+import io.distkit.hashing.Membership;
+import io.distkit.hashing.Node;
+import io.distkit.hashing.redis.RedisMembership;
 import io.distkit.ratelimit.Algorithm;
 import io.distkit.ratelimit.RateLimit;
 import io.distkit.ratelimit.RateLimiter;
@@ -20,6 +25,24 @@ public final class RedisMain {
         seen.append(limiter.tryAcquire("user-42").allowed() ? 'Y' : 'n');
       }
       System.out.println("redis ratelimit " + seen + " from module " + RedisRateLimiter.class.getModule().getName());
+      Codec<Node> names = new Codec<>() {
+        @Override
+        public byte[] encode(Node node) {
+          return Codec.utf8().encode(node.nodeId());
+        }
+
+        @Override
+        public Node decode(byte[] bytes) {
+          return Node.of(Codec.utf8().decode(bytes));
+        }
+      };
+      String group = "modular-" + UUID.randomUUID();
+      try (Membership<Node> members = RedisMembership.builder(RedisBackend.create(jedis), group, names)
+          .self(Node.of("me"))
+          .build()) {
+        System.out.println("redis membership " + members.locator().locate("user-42").nodeId() + " from module "
+            + RedisMembership.class.getModule().getName());
+      }
     }
   }
 }

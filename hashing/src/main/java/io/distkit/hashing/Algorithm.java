@@ -51,11 +51,12 @@ public enum Algorithm {
   /**
    * Maglev hashing (Eisenbud et al., NSDI 2016): nodes fill a lookup table of prime size M in turns, each
    * following its own permutation of the slots; a key indexes the table directly. Lookup: O(1). Memory:
-   * 4 bytes × M, sized from the node count by default (at least 100 slots per node). Balance: a node's slot
+   * 4 bytes × M, 65,537 slots by default whatever the node count (100 per node up to 655 nodes;
+   * {@link LocatorConfig#maglevTableSizeFor(int)} sizes it for a larger group). Balance: a node's slot
    * count differs from its exact share {@code M × w / W} by at most {@code 1/2 + n × w / (2W)} slots (one slot
    * for equal weights), so peak-to-mean is at most about {@code 1 + n/M}. Weights: turns are shared out in
    * proportion to weight, for every weight from 1 to {@value Node#MAX_WEIGHT}. Movement: more than the
-   * minimum, by a factor that grows with the node count (about 1.03× at 10 nodes, 1.6× at 100 and 6× at
+   * minimum, by a factor that grows with the nodes per slot (about 1.03× at 10 nodes, 1.6× at 100 and 7× at
    * 1,000 with the default table; a larger table lowers it, see the module README).
    */
   MAGLEV

@@ -58,7 +58,7 @@ public final class LocatorConfig {
 
   private final Algorithm algorithm;
   private final int vnodesPerWeight;
-  /** 0: sized from the node count. */
+  /** 0: not set, {@link #DEFAULT_MAGLEV_TABLE_SIZE}. */
   private final int maglevTableSize;
 
   private LocatorConfig(Algorithm algorithm, int vnodesPerWeight, int maglevTableSize) {
@@ -287,8 +287,9 @@ public final class LocatorConfig {
      * a node joins or leaves (see the module README). Costs 4 bytes per slot, and building the table takes
      * O(M log M).
      *
-     * @param maglevTableSize a prime from 3 to {@value #MAX_MAGLEV_TABLE_SIZE}; default: sized from the node
-     *     count, see {@link LocatorConfig#maglevTableSize(int)}
+     * @param maglevTableSize a prime from 3 to {@value #MAX_MAGLEV_TABLE_SIZE}; default
+     *     {@value #DEFAULT_MAGLEV_TABLE_SIZE}; {@link LocatorConfig#maglevTableSizeFor(int)} picks one for a large
+     *     group
      * @return this builder
      * @throws IllegalArgumentException when not a prime or out of range, or the algorithm is not
      *     {@link Algorithm#MAGLEV}
