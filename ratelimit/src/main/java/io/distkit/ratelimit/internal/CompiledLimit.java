@@ -8,6 +8,7 @@ import io.distkit.ratelimit.RateLimit;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link RateLimit} turned into the exact integers both backends compute with. Time is in microseconds.
@@ -35,7 +36,7 @@ public final class CompiledLimit {
   public static final long MAX_PERMITS = 1L << 50;
 
   /** Keys a limiter forgets this long after they are surely fresh again; absorbs scheduling delays. */
-  private static final long FORGET_MARGIN_MICROS = 1_000_000;
+  public static final long FORGET_MARGIN_MICROS = 1_000_000;
 
   private static final Cache<RateLimit, CompiledLimit> CACHE = Caffeine.newBuilder()
       .weakKeys() // identity: a RateLimit compiled once stays compiled while someone holds it
@@ -56,6 +57,7 @@ public final class CompiledLimit {
   private final long maxPeriod;
   private final long surelyFreshMicros;
   private final List<byte[]> scriptArgs;
+  private final byte @Nullable [][] oneBandwidthArgs;
 
   private CompiledLimit(RateLimit limit) {
     this.limit = limit;
@@ -111,6 +113,9 @@ public final class CompiledLimit {
     this.capacity = smallestBurst;
     this.surelyFreshMicros = fresh + FORGET_MARGIN_MICROS;
     this.scriptArgs = List.copyOf(args);
+    this.oneBandwidthArgs = count == 1 && algorithm.supportsBurst()
+        ? new byte[][] {ascii(bursts[0]), ascii(a[0]), ascii(b[0])}
+        : null;
   }
 
   /**
@@ -351,5 +356,15 @@ public final class CompiledLimit {
    */
   public List<byte[]> scriptArgs() {
     return scriptArgs;
+  }
+
+  /**
+   * For a token bucket or GCRA of one bandwidth, its burst, {@code a} and {@code b} as script arguments: what
+   * the Redis limiter's one-bandwidth script reads.
+   *
+   * @return the three encoded numbers (do not modify), or null for any other limit
+   */
+  public byte @Nullable [][] oneBandwidthArgs() {
+    return oneBandwidthArgs;
   }
 }

@@ -1,29 +1,29 @@
 package io.distkit.ratelimit.local;
 
-import io.distkit.ratelimit.Algorithm;
 import io.distkit.ratelimit.RateLimitDecision;
 import io.distkit.ratelimit.internal.CompiledLimit;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import org.jspecify.annotations.Nullable;
 
 /**
- * One key's state under one algorithm. Every field is guarded by the object's monitor (no I/O ever happens
+ * A key's state guarded by its own monitor, for every limit {@link GcraWordState} does not serve. Every field is guarded by the object's monitor (no I/O ever happens
  * under it). Writes that change what {@link #wouldFit} reads are also bracketed by a version counter (a
  * seqlock), so that a caller can refuse a request that cannot fit from a lock-free read and no write at all:
  * a denial changes nothing, and under contention touching the lock's cache line is what costs.
  *
- * <p>{@link #decide} answers yes or no and consumes on yes; it mutates the state only when it grants, so
+ * <p>{@link #decideLocked} answers yes or no and consumes on yes; it mutates the state only when it grants, so
  * asking again at the same time gives the same answer. {@link #explain} then works out the rest of the
- * decision (remaining, retry-after, reset-after) from what {@code decide} left in scratch fields; callers
+ * decision (remaining, retry-after, reset-after) from what {@code decideLocked} left in scratch fields; callers
  * that only need yes or no skip it.
  */
-abstract class KeyState {
+abstract class LockedState extends KeyState {
 
   private static final VarHandle VERSION;
 
   static {
     try {
-      VERSION = MethodHandles.lookup().findVarHandle(KeyState.class, "version", long.class);
+      VERSION = MethodHandles.lookup().findVarHandle(LockedState.class, "version", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -34,13 +34,6 @@ abstract class KeyState {
 
   /** The outcome of the last locked decision was a denial: the next caller tries the lock-free read first. */
   boolean lastDenied;
-
-  static final int ALLOWED = 0;
-  static final int RATE_LIMITED = 1;
-  static final int EXCEEDS_CAPACITY = 2;
-
-  /** The algorithm this state belongs to; a key that switches algorithm gets a new state. */
-  final Algorithm algorithm;
 
   /** The limit of the last decision. */
   CompiledLimit limit;
@@ -80,16 +73,80 @@ abstract class KeyState {
     return before == (long) VERSION.getOpaque(this);
   }
 
-  /** The outcome of the last {@link #decide}. */
+  /** The outcome of the last {@link #decideLocked}. */
   int reason;
 
   long remaining;
   long retryAfter;
   long resetAfter;
 
-  KeyState(CompiledLimit limit) {
-    this.algorithm = limit.algorithm();
+  LockedState(CompiledLimit limit) {
+    super(limit.algorithm());
     this.limit = limit;
+  }
+
+  @Override
+  final int consume(CompiledLimit limit, long now, long permits) {
+    if (limit.algorithm() != algorithm) {
+      return STALE;
+    }
+    // a key that was just denied is likely denied again: refuse without the lock if the state says so
+    if (lastDenied && surelyRefused(limit, now, permits)) {
+      return RATE_LIMITED;
+    }
+    synchronized (this) {
+      if (retired) {
+        return STALE; // the map dropped it between lookup and lock: look again
+      }
+      decideLocked(limit, now, permits); // no decision object, no remaining/retry arithmetic
+      return reason;
+    }
+  }
+
+  @Override
+  final @Nullable RateLimitDecision decide(CompiledLimit limit, long now, long permits) {
+    if (limit.algorithm() != algorithm) {
+      return null;
+    }
+    synchronized (this) {
+      if (retired) {
+        return null;
+      }
+      decideLocked(limit, now, permits);
+      return toDecision(limit, permits);
+    }
+  }
+
+  @Override
+  final boolean serves(CompiledLimit limit, long now) {
+    return limit.algorithm() == algorithm && !retired;
+  }
+
+  @Override
+  final boolean forgetIfFresh(long now) {
+    if (surelyFreshAt > now) { // a hint, read without the monitor; checked again under it
+      return false;
+    }
+    synchronized (this) {
+      if (retired || surelyFreshAt > now) {
+        return false;
+      }
+      retireLocked();
+      return true;
+    }
+  }
+
+  @Override
+  final void retire() {
+    synchronized (this) {
+      retireLocked();
+    }
+  }
+
+  private void retireLocked() {
+    beginWrite(); // a lock-free reader must not trust what it read across this
+    retired = true;
+    endWrite();
   }
 
   /**
@@ -100,7 +157,7 @@ abstract class KeyState {
    * @param permits at least 1
    * @return whether the permits were granted
    */
-  final boolean decide(CompiledLimit limit, long now, long permits) {
+  final boolean decideLocked(CompiledLimit limit, long now, long permits) {
     if (this.limit != limit) {
       this.limit = limit; // a reference write costs a GC barrier: only when the key's limit changed
     }
@@ -158,15 +215,9 @@ abstract class KeyState {
    */
   abstract void explain(CompiledLimit limit, long permits);
 
-  RateLimitDecision toDecision(CompiledLimit limit, long permits) {
+  private RateLimitDecision toDecision(CompiledLimit limit, long permits) {
     explain(limit, permits);
-    RateLimitDecision.Reason why = switch (reason) {
-      case ALLOWED -> RateLimitDecision.Reason.ALLOWED;
-      case RATE_LIMITED -> RateLimitDecision.Reason.RATE_LIMITED;
-      default -> RateLimitDecision.Reason.EXCEEDS_CAPACITY;
-    };
-    return new RateLimitDecision(reason == ALLOWED, why, remaining, reason == RATE_LIMITED ? retryAfter : 0,
-        resetAfter, RateLimitDecision.Source.LIMITER);
+    return decision(reason, remaining, retryAfter, resetAfter);
   }
 
   static long[] grow(long[] array, int length) {
