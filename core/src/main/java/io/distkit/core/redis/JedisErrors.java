@@ -2,7 +2,6 @@ package io.distkit.core.redis;
 
 import io.distkit.core.BackendUnavailableException;
 import io.distkit.core.DistkitException;
-import io.distkit.core.internal.Quote;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -94,15 +93,18 @@ final class JedisErrors {
 
   /**
    * The error reply, without what Redis 6.2 puts before an error raised inside a script ({@code ERR Error
-   * running script (call to f_...): @user_script:1: -OOM ...}).
+   * running script (call to f_...): @user_script:1: WRONGTYPE ...}).
    */
   private static String replyOf(JedisException e) {
     String message = e.getMessage();
     if (!(e instanceof JedisDataException) || message == null) {
       return "";
     }
-    int inner = message.indexOf(": -");
-    return message.startsWith("ERR Error running script") && inner >= 0 ? message.substring(inner + 3) : message;
+    if (!message.startsWith("ERR Error running script")) {
+      return message;
+    }
+    String inner = message.substring(message.lastIndexOf(": ") + 2); // after "@user_script:1: "
+    return inner.startsWith("-") ? inner.substring(1) : inner;
   }
 
   private static String describe(List<byte[]> keys) {
@@ -111,7 +113,11 @@ final class JedisErrors {
     }
     StringBuilder out = new StringBuilder(keys.size() == 1 ? "key " : "one of the keys ");
     for (int i = 0; i < keys.size(); i++) {
-      out.append(i == 0 ? "" : ", ").append(Quote.of(new String(keys.get(i), StandardCharsets.UTF_8)));
+      out.append(i == 0 ? "'" : ", '");
+      // in full, so an operator can find it (Quote.of would shorten it), but escaped to stay on one line
+      new String(keys.get(i), StandardCharsets.UTF_8).chars().forEach(c -> out.append(
+          Character.isISOControl(c) ? String.format("\\u%04X", c) : String.valueOf((char) c)));
+      out.append('\'');
     }
     return out.toString();
   }
