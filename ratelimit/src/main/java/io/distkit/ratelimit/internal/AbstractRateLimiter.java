@@ -13,7 +13,6 @@ import io.distkit.ratelimit.RateLimiter;
 import io.distkit.ratelimit.RateLimiterListener;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,8 +34,7 @@ public abstract class AbstractRateLimiter implements RateLimiter {
   /** The clock every decision reads. */
   protected final Clock clock;
 
-  private final LongAdder allowed = new LongAdder();
-  private final LongAdder denied = new LongAdder();
+  private final DecisionCounts counts = new DecisionCounts();
 
   /**
    * For subclasses.
@@ -264,13 +262,12 @@ public abstract class AbstractRateLimiter implements RateLimiter {
    * @return {@code decision}
    */
   protected final RateLimitDecision record(String key, RateLimitDecision decision) {
+    counts.count(decision.allowed());
     if (decision.allowed()) {
-      allowed.increment();
       if (hasListener) {
         Listeners.notify(listener, "onAllowed", l -> l.onAllowed(key, decision));
       }
     } else {
-      denied.increment();
       if (hasListener) {
         Listeners.notify(listener, "onDenied", l -> l.onDenied(key, decision));
       }
@@ -279,8 +276,7 @@ public abstract class AbstractRateLimiter implements RateLimiter {
   }
 
   private boolean count(boolean granted) {
-    (granted ? allowed : denied).increment();
-    return granted;
+    return counts.count(granted);
   }
 
   /**
@@ -307,7 +303,7 @@ public abstract class AbstractRateLimiter implements RateLimiter {
    * @return the count
    */
   protected final long allowedCount() {
-    return allowed.sum();
+    return counts.granted();
   }
 
   /**
@@ -316,7 +312,7 @@ public abstract class AbstractRateLimiter implements RateLimiter {
    * @return the count
    */
   protected final long deniedCount() {
-    return denied.sum();
+    return counts.denied();
   }
 
   /** A handle: the limiter's own logic, with the key checked once and bound by the implementation. */

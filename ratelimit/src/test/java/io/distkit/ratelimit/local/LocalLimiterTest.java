@@ -117,4 +117,34 @@ class LocalLimiterTest {
     }
     assertThat(limiter.stats().keys()).isLessThanOrEqualTo(50);
   }
+
+  @Test
+  void aSingleBandwidthKeyIsOneWordAndMovesToALockedStateWhenItsRateChanges() {
+    LocalLimiter limiter = (LocalLimiter) LocalRateLimiter.builder()
+        .limit(RateLimit.of(Algorithm.GCRA, 10, ofMinutes(1)))
+        .clock(clock)
+        .build();
+    assertThat(limiter.tryAcquire(key, 8).remaining()).isEqualTo(2);
+    RateLimit twoBandwidths = RateLimit.builder(Algorithm.GCRA)
+        .bandwidth(io.distkit.ratelimit.Bandwidth.perMinute(100))
+        .bandwidth(io.distkit.ratelimit.Bandwidth.perHour(1000))
+        .build();
+    assertThat(limiter.tryAcquire(key, 1, twoBandwidths).remaining()).as("owes its 8, now of 100").isEqualTo(91);
+    assertThat(limiter.tryAcquire(key).remaining()).as("back to 10 per minute: owes 10").isZero();
+  }
+
+  @Test
+  void aWordWhoseTimeRunsOutOfRangeIsRebasedWithoutChangingADecision() {
+    // a = 4,294,967,291 (prime, so the rate does not reduce): the word can span about 18 minutes from its base
+    RateLimit fast = RateLimit.of(Algorithm.TOKEN_BUCKET, 4_294_967_291L, ofSeconds(1));
+    LocalLimiter limiter = (LocalLimiter) LocalRateLimiter.builder().limit(fast).clock(clock).build();
+    io.distkit.ratelimit.BoundRateLimiter handle = limiter.forKey(key);
+    for (int minute = 0; minute < 60; minute += 7) {
+      assertThat(handle.tryConsume(4_294_967_291L)).as("a full burst at minute " + minute).isTrue();
+      assertThat(handle.tryConsume(1)).isFalse();
+      clock.advance(Duration.ofNanos(1000));
+      assertThat(handle.tryAcquire(4294).remaining()).as("one microsecond refills 4,294.97").isZero();
+      clock.advance(Duration.ofMinutes(7));
+    }
+  }
 }
