@@ -35,20 +35,25 @@ import redis.clients.jedis.UnifiedJedis;
  * key's time never goes backwards.
  *
  * <p><b>Keys.</b> One key per user key and algorithm, {@code <prefix>:ratelimit:{<key>}:<name>:<algorithm>}
- * (algorithm {@code tb}, {@code gcra}, {@code fw}, {@code log} or {@code swc}),
- * a string for token bucket, GCRA, fixed window and sliding window counter (two to four integers per
- * bandwidth), a sorted set with one member per admitted permit for the sliding log. Every key expires exactly
- * when its state would be fresh again. Works on Redis Cluster: all keys of one user key share a hash tag.
+ * (algorithm {@code tb}, {@code gcra}, {@code fw}, {@code log} or {@code swc}): a string for token bucket, GCRA,
+ * fixed window and sliding window counter (a format version byte, 1, then three or four little-endian doubles
+ * per bandwidth), a sorted set with one member per admitted permit for the sliding log. Every key expires
+ * exactly when its state would be fresh again. A value that is not one this limiter wrote (another format
+ * version, another shape, garbage) counts as absent and is overwritten by the next grant; a key of another Redis
+ * type is an error naming the key. Works on Redis Cluster: all keys of one user key share a hash tag. A token
+ * bucket or GCRA of one bandwidth runs a short script of its own, about half the Redis time of the general one.
  *
- * <p><b>Redis down.</b> Decisions go through a {@link BackendGuard}: after the first failure (one client
- * timeout at most), decisions skip Redis for the guard's retry interval and a single probe checks whether it
- * is back, so an outage costs microseconds per decision. What the decision is then depends on the
+ * <p><b>Redis down.</b> A pooled connection found closed (an idle timeout, {@code CLIENT KILL}) is replaced and
+ * the call retried once before anything counts as an outage. Decisions go through a {@link BackendGuard}: after
+ * the first failure (one client timeout at most), decisions skip Redis for the guard's retry interval and a
+ * single probe checks whether it is back, so an outage costs microseconds per decision. What the decision is then depends on the
  * {@link FailurePolicy}: {@code FAIL_CLOSED} throws {@link BackendUnavailableException} (the default),
  * {@code FAIL_OPEN} allows everything, {@code FALLBACK_TO_LOCAL} asks a {@link LocalRateLimiter} in this JVM
  * holding {@linkplain Builder#fallbackShare(double) a share} of each limit. Recovery is automatic. State
  * built up locally during the outage is not merged back into Redis.
  *
- * <p>Thread-safe. The Jedis client stays the caller's: distkit never closes it.
+ * <p>The limiters built are thread-safe. The Jedis client stays the caller's: distkit never closes it, and using
+ * a limiter after closing its client throws a {@link io.distkit.core.DistkitException} saying so.
  */
 public final class RedisRateLimiter {
 
