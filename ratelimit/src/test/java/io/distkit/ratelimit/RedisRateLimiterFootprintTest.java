@@ -71,7 +71,8 @@ class RedisRateLimiterFootprintTest {
     System.out.printf("%s: per decision %s%n", algorithm, perDecision(sent, 20));
   }
 
-  private static String suffix(Algorithm algorithm) {
+  /** The key suffix of each algorithm, as the documented key layout names it. */
+  static String suffix(Algorithm algorithm) {
     return Map.of(Algorithm.TOKEN_BUCKET, "tb", Algorithm.GCRA, "gcra", Algorithm.FIXED_WINDOW, "fw",
         Algorithm.SLIDING_LOG, "log", Algorithm.SLIDING_WINDOW_COUNTER, "swc").get(algorithm);
   }

@@ -37,18 +37,8 @@ class RedisRateLimiterStoredStateTest {
   private final String name = TestKeys.unique("stored");
   private final String user = TestKeys.unique("user");
 
-  private static String suffix(Algorithm algorithm) {
-    return switch (algorithm) {
-      case TOKEN_BUCKET -> "tb";
-      case GCRA -> "gcra";
-      case FIXED_WINDOW -> "fw";
-      case SLIDING_LOG -> "log";
-      case SLIDING_WINDOW_COUNTER -> "swc";
-    };
-  }
-
   private String redisKey(Algorithm algorithm) {
-    return "distkit:ratelimit:{" + user + "}:" + name + ":" + suffix(algorithm);
+    return "distkit:ratelimit:{" + user + "}:" + name + ":" + RedisRateLimiterFootprintTest.suffix(algorithm);
   }
 
   private RateLimiter limiter(RateLimit limit) {

@@ -51,32 +51,33 @@ final class LocalLimiter extends AbstractRateLimiter {
   protected RateLimitDecision decide(String key, long permits, CompiledLimit limit) {
     long now = time.now();
     maybeSweep(now);
-    KeyState state = states.getIfPresent(key);
-    while (true) {
-      if (state != null) {
-        RateLimitDecision decision = state.decide(limit, now, permits);
-        if (decision != null) {
-          return decision;
-        }
-      }
-      state = stateOf(key, limit, now);
-    }
+    return decide(states.getIfPresent(key), key, permits, limit, now);
   }
 
   @Override
   protected boolean consume(String key, long permits, CompiledLimit limit) {
     long now = time.now();
     maybeSweep(now);
-    KeyState state = states.getIfPresent(key);
-    while (true) {
-      if (state != null) {
-        int reason = state.consume(limit, now, permits);
-        if (reason != KeyState.STALE) {
-          return reason == KeyState.ALLOWED;
-        }
-      }
-      state = stateOf(key, limit, now);
+    return consume(states.getIfPresent(key), key, permits, limit, now);
+  }
+
+  /** Decides through {@code state} if it can, else through the key's state as {@link #stateOf} finds it. */
+  private RateLimitDecision decide(@Nullable KeyState state, String key, long permits, CompiledLimit limit,
+      long now) {
+    RateLimitDecision decision = state == null ? null : state.decide(limit, now, permits);
+    while (decision == null) {
+      decision = stateOf(key, limit, now).decide(limit, now, permits);
     }
+    return decision;
+  }
+
+  /** {@link #decide(KeyState, String, long, CompiledLimit, long)}, yes or no. */
+  private boolean consume(@Nullable KeyState state, String key, long permits, CompiledLimit limit, long now) {
+    int reason = state == null ? KeyState.STALE : state.consume(limit, now, permits);
+    while (reason == KeyState.STALE) {
+      reason = stateOf(key, limit, now).consume(limit, now, permits);
+    }
+    return reason == KeyState.ALLOWED;
   }
 
   @Override
@@ -94,36 +95,31 @@ final class LocalLimiter extends AbstractRateLimiter {
       this.key = key;
     }
 
-    @Override
-    protected RateLimitDecision decide(long permits, CompiledLimit limit) {
-      long now = time.now();
+    /** The state to decide through: the one seen last, unless it says it can no longer decide. */
+    private KeyState current(CompiledLimit limit, long now) {
       KeyState current = state;
-      while (true) {
-        if (current != null) {
-          RateLimitDecision decision = current.decide(limit, now, permits);
-          if (decision != null) {
-            return decision;
-          }
-        }
+      if (current == null || !current.serves(limit, now)) {
         current = stateOf(key, limit, now);
         state = current;
       }
+      return current;
+    }
+
+    @Override
+    protected RateLimitDecision decide(long permits, CompiledLimit limit) {
+      long now = time.now();
+      return LocalLimiter.this.decide(current(limit, now), key, permits, limit, now);
     }
 
     @Override
     protected boolean consume(long permits, CompiledLimit limit) {
       long now = time.now();
       KeyState current = state;
-      while (true) {
-        if (current != null) {
-          int reason = current.consume(limit, now, permits);
-          if (reason != KeyState.STALE) {
-            return reason == KeyState.ALLOWED;
-          }
-        }
-        current = stateOf(key, limit, now);
-        state = current;
+      int reason = current == null ? KeyState.STALE : current.consume(limit, now, permits);
+      if (reason != KeyState.STALE) {
+        return reason == KeyState.ALLOWED; // the hot path: no check beyond what consume does itself
       }
+      return LocalLimiter.this.consume(current(limit, now), key, permits, limit, now);
     }
   }
 

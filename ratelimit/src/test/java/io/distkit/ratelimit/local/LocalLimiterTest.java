@@ -17,12 +17,13 @@ class LocalLimiterTest {
   private final ManualClock clock = new ManualClock();
   private final String key = TestKeys.unique("user");
 
+  private LocalLimiter local(RateLimit limit) {
+    return (LocalLimiter) LocalRateLimiter.builder().limit(limit).clock(clock).build();
+  }
+
   @Test
   void forgetsAKeyOnlyOnceItIsSurelyFresh() {
-    LocalLimiter limiter = (LocalLimiter) LocalRateLimiter.builder()
-        .limit(RateLimit.of(Algorithm.TOKEN_BUCKET, 10, ofMinutes(1)))
-        .clock(clock)
-        .build();
+    LocalLimiter limiter = local(RateLimit.of(Algorithm.TOKEN_BUCKET, 10, ofMinutes(1)));
     for (int i = 0; i < 100; i++) {
       limiter.tryAcquire(key + i, 10);
     }
@@ -39,10 +40,7 @@ class LocalLimiterTest {
 
   @Test
   void aKeyUnderALongerPerCallLimitIsKeptForThatLimit() {
-    LocalLimiter limiter = (LocalLimiter) LocalRateLimiter.builder()
-        .limit(RateLimit.of(Algorithm.TOKEN_BUCKET, 10, ofSeconds(1)))
-        .clock(clock)
-        .build();
+    LocalLimiter limiter = local(RateLimit.of(Algorithm.TOKEN_BUCKET, 10, ofSeconds(1)));
     RateLimit daily = RateLimit.of(Algorithm.TOKEN_BUCKET, 1, Duration.ofDays(1));
     assertThat(limiter.tryAcquire(key, 1, daily).allowed()).isTrue();
     clock.advance(Duration.ofHours(1)); // far beyond what the default limit needs to be fresh again
@@ -53,10 +51,7 @@ class LocalLimiterTest {
 
   @Test
   void keysAreForgottenWithoutAnyoneCallingCleanUp() {
-    LocalLimiter limiter = (LocalLimiter) LocalRateLimiter.builder()
-        .limit(RateLimit.of(Algorithm.GCRA, 10, ofSeconds(1)))
-        .clock(clock)
-        .build();
+    LocalLimiter limiter = local(RateLimit.of(Algorithm.GCRA, 10, ofSeconds(1)));
     for (int i = 0; i < 1000; i++) {
       limiter.tryAcquire(key + i);
     }
@@ -73,10 +68,7 @@ class LocalLimiterTest {
   void decidingForAnExistingKeyAllocatesNothing(Algorithm algorithm) {
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-    LocalLimiter limiter = (LocalLimiter) LocalRateLimiter.builder()
-        .limit(RateLimit.of(algorithm, 1_000_000, ofSeconds(1)))
-        .clock(clock)
-        .build();
+    LocalLimiter limiter = local(RateLimit.of(algorithm, 1_000_000, ofSeconds(1)));
     int calls = 300_000;
     Duration step = Duration.ofNanos(3_000); // one instance: the test itself must not allocate per call
     for (int round = 0; round < 3; round++) { // warm up until compiled
@@ -97,17 +89,14 @@ class LocalLimiterTest {
 
   @Test
   void aKeyThatSwitchesAlgorithmStartsFresh() {
-    LocalLimiter limiter = (LocalLimiter) LocalRateLimiter.builder()
-        .limit(RateLimit.of(Algorithm.TOKEN_BUCKET, 1, ofMinutes(1)))
-        .clock(clock)
-        .build();
+    LocalLimiter limiter = local(RateLimit.of(Algorithm.TOKEN_BUCKET, 1, ofMinutes(1)));
     assertThat(limiter.tryAcquire(key).allowed()).isTrue();
     assertThat(limiter.tryAcquire(key, 1, RateLimit.of(Algorithm.FIXED_WINDOW, 1, ofMinutes(1))).allowed()).isTrue();
   }
 
   @Test
   void maxKeysBoundsTheMap() {
-    LocalLimiter limiter = (LocalLimiter) LocalRateLimiter.builder()
+    io.distkit.ratelimit.RateLimiter limiter = LocalRateLimiter.builder()
         .limit(RateLimit.of(Algorithm.GCRA, 1, Duration.ofHours(1)))
         .maxKeys(50)
         .clock(clock)
@@ -120,10 +109,7 @@ class LocalLimiterTest {
 
   @Test
   void aSingleBandwidthKeyIsOneWordAndMovesToALockedStateWhenItsRateChanges() {
-    LocalLimiter limiter = (LocalLimiter) LocalRateLimiter.builder()
-        .limit(RateLimit.of(Algorithm.GCRA, 10, ofMinutes(1)))
-        .clock(clock)
-        .build();
+    LocalLimiter limiter = local(RateLimit.of(Algorithm.GCRA, 10, ofMinutes(1)));
     assertThat(limiter.tryAcquire(key, 8).remaining()).isEqualTo(2);
     RateLimit twoBandwidths = RateLimit.builder(Algorithm.GCRA)
         .bandwidth(io.distkit.ratelimit.Bandwidth.perMinute(100))
@@ -137,7 +123,7 @@ class LocalLimiterTest {
   void aWordWhoseTimeRunsOutOfRangeIsRebasedWithoutChangingADecision() {
     // a = 4,294,967,291 (prime, so the rate does not reduce): the word can span about 18 minutes from its base
     RateLimit fast = RateLimit.of(Algorithm.TOKEN_BUCKET, 4_294_967_291L, ofSeconds(1));
-    LocalLimiter limiter = (LocalLimiter) LocalRateLimiter.builder().limit(fast).clock(clock).build();
+    LocalLimiter limiter = local(fast);
     io.distkit.ratelimit.BoundRateLimiter handle = limiter.forKey(key);
     for (int minute = 0; minute < 60; minute += 7) {
       assertThat(handle.tryConsume(4_294_967_291L)).as("a full burst at minute " + minute).isTrue();
