@@ -88,7 +88,7 @@ public abstract class AbstractRateLimiter implements RateLimiter {
   /**
    * Decides and consumes, building the full decision.
    *
-   * @param key a checked key
+   * @param key a checked key, or (for an implementation that checks new keys itself) a non-null key
    * @param permits at least 1
    * @param limit the key's limit for this call
    * @return the decision
@@ -98,7 +98,7 @@ public abstract class AbstractRateLimiter implements RateLimiter {
   /**
    * Decides and consumes, answering only yes or no. Override where that can skip allocating a decision.
    *
-   * @param key a checked key
+   * @param key as for {@link #decide(String, long, CompiledLimit)}
    * @param permits at least 1
    * @param limit the key's limit for this call
    * @return whether the permits were granted

@@ -22,7 +22,6 @@ import io.distkit.ratelimit.internal.MonotonicMicros;
 import io.distkit.ratelimit.local.LocalRateLimiter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -49,10 +48,6 @@ final class RedisLimiter extends AbstractRateLimiter {
   private static final RedisScript ONE_BANDWIDTH = RedisScript.fromResource(RedisLimiter.class, "one_bandwidth.lua");
 
   private static final byte[] SERVER_TIME = new byte[0];
-  private static final byte[] TOKEN_BUCKET = ascii("tb");
-  private static final byte[] GCRA = ascii("gcra");
-  private static final byte[] FULL_REPLY = ascii("1");
-  private static final byte[] REASON_ONLY = ascii("0");
   private static final byte[][] SMALL = new byte[16][];
 
   static {
@@ -80,7 +75,7 @@ final class RedisLimiter extends AbstractRateLimiter {
 
   RedisLimiter(LimiterSettings settings, RedisBackend redis, RedisKeys keys, String name, TimeSource timeSource,
       FailurePolicy policy, double fallbackShare) {
-    super(settings, false);
+    super(settings, true); // keyOf checks every key it encodes: one pass over the key, not two
     this.settings = settings;
     this.redis = redis;
     this.keys = keys;
@@ -115,8 +110,14 @@ final class RedisLimiter extends AbstractRateLimiter {
     return fallbackShare == 1.0 ? limit : fallbackLimits.get(limit, l -> l.scaled(fallbackShare));
   }
 
+  /** The key's Redis key for an algorithm; checks the key on the way (the same rule as {@link #checkKey}). */
   private byte[] keyOf(String key, Algorithm algorithm) {
-    return keys.keyBytes(key, parts[algorithm.ordinal()]);
+    try {
+      return keys.keyBytes(key, parts[algorithm.ordinal()]);
+    } catch (IllegalArgumentException e) {
+      checkKey(key); // the same rule, with the message naming the argument as the caller knows it
+      throw e;
+    }
   }
 
   @Override
@@ -178,11 +179,9 @@ final class RedisLimiter extends AbstractRateLimiter {
   private Object ask(byte[] redisKey, long permits, CompiledLimit limit, boolean full) {
     Algorithm algorithm = limit.algorithm();
     byte[] now = timeSource == TimeSource.SERVER ? SERVER_TIME : ascii(time.now());
-    byte[][] one = limit.oneBandwidthArgs();
+    byte[] one = limit.oneBandwidthArg(full);
     if (one != null) {
-      List<byte[]> args = Arrays.asList(now, number(permits), one[0], one[1], one[2],
-          algorithm == Algorithm.GCRA ? GCRA : TOKEN_BUCKET, full ? FULL_REPLY : REASON_ONLY);
-      return redis.eval(ONE_BANDWIDTH, List.of(redisKey), args);
+      return redis.eval(ONE_BANDWIDTH, List.of(redisKey), List.of(now, number(permits), one));
     }
     List<byte[]> bandwidths = limit.scriptArgs();
     List<byte[]> args = new ArrayList<>(bandwidths.size() + 3);

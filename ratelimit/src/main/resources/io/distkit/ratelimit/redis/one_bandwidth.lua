@@ -3,9 +3,10 @@
 -- of 12 for prelude.lua + deficit.lua + gcra.lua). It reads and writes exactly the value the general scripts do
 -- for one bandwidth, and makes the same decisions (a key may switch between a limit of one bandwidth and one of
 -- several: both scripts read each other's value).
--- KEYS[1] the key. ARGV: now in us ('' for the server's clock), permits, burst, a, b (a/b permits per us),
--- 'tb' or 'gcra', and '1' to reply {reason, remaining, retry_after_us, reset_after_us} or '0' to reply the
--- reason alone (0 allowed, 1 rate limited, 2 exceeds capacity).
+-- KEYS[1] the key. ARGV: now in us ('' for the server's clock), permits, and the limit packed in one argument
+-- (fewer arguments, less to send and parse): a flags byte (1: GCRA, else token bucket; 2: reply
+-- {reason, remaining, retry_after_us, reset_after_us}, else the reason alone: 0 allowed, 1 rate limited,
+-- 2 exceeds capacity), then burst, a and b (a/b permits per us) as little-endian doubles.
 -- Stored: a version byte (1), then four little-endian doubles: GCRA {a, b, tat, rem} (the deficit is paid off
 -- at tat + rem/a us), token bucket {a, b, last, deficit} (the deficit as of the last grant, at time last).
 -- A value of another shape, another version, or numbers this script could not have written counts as absent.
@@ -18,8 +19,9 @@ else
   local t = redis.call('TIME')
   now = t[1] * 1000000 + t[2]
 end
-local n, burst, a, b, gcra = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]),
-  ARGV[6] == 'gcra'
+local n = tonumber(ARGV[2])
+local flags, burst, a, b = struct.unpack('<Bddd', ARGV[3])
+local gcra, whole = flags % 2 == 1, flags >= 2
 local full = burst * b
 local horizon = -math.floor(-full / a) -- how long an empty bucket takes to refill, us
 local d = 0
@@ -106,7 +108,7 @@ elseif unreadable then
 elseif far_ahead and redis.call('PTTL', key) == -1 then
   redis.call('PEXPIRE', key, string.format('%.0f', -math.floor(-(horizon + ttl_margin) / 1000)))
 end
-if ARGV[7] ~= '1' then
+if not whole then
   return reason
 end
 local retry = 0
