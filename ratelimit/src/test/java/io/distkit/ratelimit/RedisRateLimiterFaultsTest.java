@@ -250,4 +250,24 @@ class RedisRateLimiterFaultsTest {
     assertThatThrownBy(() -> closed.tryAcquire(key)).isInstanceOf(BackendUnavailableException.class)
         .hasMessageContaining("out of memory");
   }
+
+  @Test
+  void aClosedClientIsAMisuseWhateverThePolicyNotAnOutageToFailOpenOn() {
+    for (FailurePolicy policy : FailurePolicy.values()) {
+      RedisClient own = client(proxy.hostAndPort());
+      guard = BackendGuard.builder().clock(clock).retryInterval(RETRY).build();
+      RateLimiter limiter = RedisRateLimiter.builder(RedisBackend.create(own, guard)).name(TestKeys.unique("closed"))
+          .limit(TEN_PER_MINUTE).failurePolicy(policy).build();
+      assertThat(limiter.tryAcquire(key).allowed()).isTrue();
+      own.close();
+      for (int i = 0; i < 3; i++) {
+        assertThatThrownBy(() -> limiter.tryAcquire(key)).as(policy.name())
+            .isInstanceOf(io.distkit.core.DistkitException.class)
+            .isNotInstanceOf(BackendUnavailableException.class)
+            .hasMessageContaining("client was closed");
+      }
+      assertThat(limiter.stats().fallbacks()).as(policy + ": no fallback for a misuse").isZero();
+      assertThat(guard.state()).isEqualTo(BackendGuard.State.UP);
+    }
+  }
 }
