@@ -31,6 +31,12 @@ abstract class KeyState {
   /** The algorithm this state belongs to; a key that switches algorithm gets a new state. */
   final Algorithm algorithm;
 
+  /**
+   * The key this state is the map's value for, so that the sweep can walk values (no entry object per step)
+   * and still remove exactly this mapping. Set before the map publishes the state.
+   */
+  String key = "";
+
   KeyState(Algorithm algorithm) {
     this.algorithm = algorithm;
   }

@@ -27,7 +27,7 @@ final class LocalLimiter extends AbstractRateLimiter {
   private final Map<String, KeyState> map;
   private final MonotonicMicros time;
   private final AtomicBoolean sweeping = new AtomicBoolean();
-  private @Nullable Iterator<Map.Entry<String, KeyState>> sweep; // guarded by sweeping
+  private @Nullable Iterator<KeyState> sweep; // guarded by sweeping
   private long nextPassAt; // guarded by sweeping
 
   LocalLimiter(LimiterSettings settings, long maxKeys) {
@@ -126,12 +126,12 @@ final class LocalLimiter extends AbstractRateLimiter {
   private void maybeSweep(long now) {
     if ((ThreadLocalRandom.current().nextInt() & (SWEEP_EVERY - 1)) == 0 && sweeping.compareAndSet(false, true)) {
       try {
-        Iterator<Map.Entry<String, KeyState>> cursor = sweep;
+        Iterator<KeyState> cursor = sweep;
         if (cursor == null || !cursor.hasNext()) {
           if (now < nextPassAt) {
             return; // a small map is not rescanned on every step: at most one new pass a second
           }
-          cursor = map.entrySet().iterator();
+          cursor = map.values().iterator();
           nextPassAt = now + PASS_INTERVAL_MICROS;
         }
         forgetFresh(cursor, SWEEP_STEP, now);
@@ -144,19 +144,18 @@ final class LocalLimiter extends AbstractRateLimiter {
 
   /** Forgets every key whose state is surely fresh now, at once. */
   void cleanUp() {
-    forgetFresh(map.entrySet().iterator(), Integer.MAX_VALUE, time.now());
+    forgetFresh(map.values().iterator(), Integer.MAX_VALUE, time.now());
   }
 
   /**
    * Looks at up to {@code budget} more keys of a pass and forgets those whose state is surely fresh at
    * {@code now}; never starts another pass.
    */
-  private void forgetFresh(Iterator<Map.Entry<String, KeyState>> cursor, int budget, long now) {
+  private void forgetFresh(Iterator<KeyState> cursor, int budget, long now) {
     for (int i = 0; i < budget && cursor.hasNext(); i++) {
-      Map.Entry<String, KeyState> entry = cursor.next();
-      KeyState state = entry.getValue();
+      KeyState state = cursor.next(); // values, not entries: a sweep step allocates nothing
       if (state.forgetIfFresh(now)) {
-        map.remove(entry.getKey(), state); // only this state: the key may have a new one already
+        map.remove(state.key, state); // only this state: the key may have a new one already
       }
     }
   }
@@ -178,13 +177,17 @@ final class LocalLimiter extends AbstractRateLimiter {
       if (existing != null && existing.serves(limit, now)) {
         return existing;
       }
+      KeyState next;
       if (existing instanceof GcraWordState word && word.algorithm == limit.algorithm()) {
-        return word.successor(limit, now);
+        next = word.successor(limit, now);
+      } else {
+        if (existing != null) {
+          existing.retire(); // the key switched algorithm (or was retired): its old state means nothing now
+        }
+        next = newState(limit, now);
       }
-      if (existing != null) {
-        existing.retire(); // the key switched algorithm (or was retired): its old state means nothing now
-      }
-      return newState(limit, now);
+      next.key = k;
+      return next;
     });
   }
 

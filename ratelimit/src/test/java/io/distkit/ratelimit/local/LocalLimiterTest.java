@@ -65,21 +65,25 @@ class LocalLimiterTest {
 
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.EnumSource(Algorithm.class)
-  void decidingForAnExistingKeyAllocatesNothing(Algorithm algorithm) {
+  void decidingForExistingKeysAllocatesNothingWhileTheSweepRuns(Algorithm algorithm) {
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
     LocalLimiter limiter = local(RateLimit.of(algorithm, 1_000_000, ofSeconds(1)));
+    String[] keys = new String[4096]; // a sweep step looks at 64 of them every ~256 calls
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = key + "-" + i;
+    }
     int calls = 300_000;
     Duration step = Duration.ofNanos(3_000); // one instance: the test itself must not allocate per call
     for (int round = 0; round < 3; round++) { // warm up until compiled
       for (int i = 0; i < calls; i++) {
-        limiter.tryConsume(key, 1);
+        limiter.tryConsume(keys[i & 4095], 1);
         clock.advance(step);
       }
     }
     long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
     for (int i = 0; i < calls; i++) {
-      limiter.tryConsume(key, 1);
+      limiter.tryConsume(keys[i & 4095], 1);
       clock.advance(step);
     }
     long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
