@@ -102,6 +102,21 @@ public interface RateLimiter {
   boolean acquire(String key, long permits, Duration maxWait, RateLimit limit) throws InterruptedException;
 
   /**
+   * A handle bound to one key, for a key used so often that looking it up on every call matters: one
+   * resource guarded by one limit, called from many threads. The handle makes the same decisions as this
+   * limiter's keyed methods, on the same state, without checking and finding the key again on each call.
+   *
+   * <pre>{@code
+   * BoundRateLimiter partnerApi = limiter.forKey("partner-api");
+   * boolean go = partnerApi.tryConsume(1);
+   * }</pre>
+   *
+   * @param key the key, checked once here
+   * @return a handle; cheap to make, holds no resources
+   */
+  BoundRateLimiter forKey(String key);
+
+  /**
    * Forgets the key's state: its next request sees a fresh limit.
    *
    * @param key the key

@@ -2,13 +2,13 @@ package io.distkit.ratelimit;
 
 import io.distkit.core.Clock;
 import io.distkit.core.Sleeper;
-import io.distkit.ratelimit.internal.LimiterSettings;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The settings every rate limiter shares. {@code LocalRateLimiter.builder()} and
- * {@code RedisRateLimiter.builder(jedis)} extend it with their own. Not thread-safe; build once.
+ * {@code RedisRateLimiter.builder(jedis)} extend it with their own, and {@link #build()} returns the
+ * {@link RateLimiter} interface whatever the backend. Not thread-safe; build once.
  *
  * @param <B> the concrete builder, so setters chain
  */
@@ -18,7 +18,7 @@ public abstract class RateLimiterBuilder<B extends RateLimiterBuilder<B>> {
   private @Nullable LimitResolver resolver;
   private Clock clock = Clock.system();
   private Sleeper sleeper = Sleeper.system();
-  private RateLimiterListener listener = NoListener.INSTANCE;
+  private @Nullable RateLimiterListener listener;
 
   /** For subclasses. */
   protected RateLimiterBuilder() {}
@@ -81,7 +81,7 @@ public abstract class RateLimiterBuilder<B extends RateLimiterBuilder<B>> {
   /**
    * Builds the limiter.
    *
-   * @return a new limiter
+   * @return a new limiter, thread-safe
    * @throws IllegalStateException when neither a limit nor a resolver was set
    */
   public abstract RateLimiter build();
@@ -92,34 +92,47 @@ public abstract class RateLimiterBuilder<B extends RateLimiterBuilder<B>> {
   }
 
   /**
-   * The settings as the limiter takes them.
+   * For implementations: the default limit, as set by {@link #limit(RateLimit)}.
    *
-   * @return the shared settings
-   * @throws IllegalStateException when neither a limit nor a resolver was set
+   * @return the limit, or null when none was set
    */
-  protected LimiterSettings settings() {
-    LimitResolver chosen = resolver;
-    RateLimit fixed = null;
-    if (chosen == null) {
-      fixed = limit;
-      if (fixed == null) {
-        throw new IllegalStateException("a rate limiter needs a limit(RateLimit) or a limits(LimitResolver)");
-      }
-      chosen = new FixedLimit(fixed);
-    }
-    return new LimiterSettings(chosen, fixed, clock, sleeper, listener, listener != NoListener.INSTANCE);
+  protected final @Nullable RateLimit limit() {
+    return limit;
   }
 
-  /** The default listener: hears nothing. */
-  private enum NoListener implements RateLimiterListener {
-    INSTANCE
+  /**
+   * For implementations: the resolver, as set by {@link #limits(LimitResolver)}.
+   *
+   * @return the resolver, or null when none was set
+   */
+  protected final @Nullable LimitResolver limits() {
+    return resolver;
   }
 
-  /** A resolver that always answers the same limit. */
-  private record FixedLimit(RateLimit limit) implements LimitResolver {
-    @Override
-    public RateLimit limitFor(String key) {
-      return limit;
-    }
+  /**
+   * For implementations: the clock.
+   *
+   * @return the clock set by {@link #clock(Clock)}, or the system clock
+   */
+  protected final Clock clock() {
+    return clock;
+  }
+
+  /**
+   * For implementations: the sleeper.
+   *
+   * @return the sleeper set by {@link #sleeper(Sleeper)}, or the system sleeper
+   */
+  protected final Sleeper sleeper() {
+    return sleeper;
+  }
+
+  /**
+   * For implementations: the listener.
+   *
+   * @return the listener set by {@link #listener(RateLimiterListener)}, or null when none was set
+   */
+  protected final @Nullable RateLimiterListener listener() {
+    return listener;
   }
 }

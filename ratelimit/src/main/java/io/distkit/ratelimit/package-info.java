@@ -16,6 +16,11 @@
  * }
  * }</pre>
  *
+ * <p>Both builders return the {@link io.distkit.ratelimit.RateLimiter} interface; the implementations are not
+ * API. For one key used from many threads (one resource behind one limit), bind it once:
+ * {@link io.distkit.ratelimit.RateLimiter#forKey(String)} returns a {@link io.distkit.ratelimit.BoundRateLimiter}
+ * that makes the same decisions on the same state without checking and finding the key on every call.
+ *
  * <p>A {@link io.distkit.ratelimit.RateLimit} combines one or more {@link io.distkit.ratelimit.Bandwidth}s
  * (e.g. 10 per second and 1,000 per hour) checked and consumed atomically. Different keys can have different
  * limits through a {@link io.distkit.ratelimit.LimitResolver} or a limit passed per call. Every algorithm

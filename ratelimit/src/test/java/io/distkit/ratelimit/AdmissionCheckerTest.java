@@ -98,13 +98,19 @@ class AdmissionCheckerTest {
         RateLimiter limiter = instances.get(t % instances.size());
         int id = t;
         done.add(pool.submit(() -> {
+          BoundRateLimiter handle = limiter.forKey(key);
           for (int r = 0; r < rounds; r++) {
             long now = time.now();
-            for (int call = 0; call < 3; call++) {
+            for (int call = 0; call < 4; call++) {
               long permits = 1 + ThreadLocalRandom.current().nextInt(3);
-              // both entry points: tryConsume may refuse from an optimistic read when the key is contended
-              boolean allowed = call % 2 == 0 ? limiter.tryAcquire(key, permits).allowed()
-                  : limiter.tryConsume(key, permits);
+              // every entry point, keyed and through a handle, on the same state; tryConsume may refuse from
+              // an optimistic read when the key is contended
+              boolean allowed = switch ((call + id) % 4) {
+                case 0 -> limiter.tryAcquire(key, permits).allowed();
+                case 1 -> limiter.tryConsume(key, permits);
+                case 2 -> handle.tryConsume(permits);
+                default -> handle.tryAcquire(permits).allowed();
+              };
               if (allowed) {
                 history.record(now, now, permits);
               } else {

@@ -285,17 +285,35 @@ abstract class RateLimiterContractTest {
   }
 
   @Test
-  void keysWithUnpairedSurrogatesAreRejectedNotMergedWithTheirQuestionMarkForm() {
-    // String.getBytes(UTF_8) gives all three "a?": one Redis key for three keys (issue 11, item 4)
+  void keysWithUnpairedSurrogatesAreRejectedNotMergedWithTheirQuestionMarkForm() throws Exception {
+    // the issue's exact keys: String.getBytes(UTF_8) makes all three "a?", one Redis key for three keys, so the
+    // Redis limiter denied "a?" after "a\uD800" while the local one allowed both (issue 11, item 4). The
+    // limiter's name is unique per test, so these keys are this test's own on a shared Redis.
     RateLimiter limiter = limiter(RateLimit.of(Algorithm.FIXED_WINDOW, 1, ofMinutes(1)));
-    String base = key + "-a";
-    for (String bad : new String[] {base + "\uD800", base + "\uDC00"}) {
+    for (String bad : new String[] {"a\uD800", "a\uDC00"}) {
       assertThatThrownBy(() -> limiter.tryAcquire(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("unpaired surrogate U+");
       assertThatThrownBy(() -> limiter.tryConsume(bad, 1)).as(bad).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> limiter.tryAcquire(bad, 1, RateLimit.of(Algorithm.GCRA, 1, ofMinutes(1))))
+          .as(bad).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> limiter.acquire(bad, 1, Duration.ZERO)).as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> limiter.forKey(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> limiter.reset(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> limiter.limitFor(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
     }
-    assertThat(limiter.tryAcquire(base + "?").allowed()).as("'a?' is untouched by the refused keys").isTrue();
-    assertThat(limiter.tryAcquire(base + "\uD83D\uDE00").allowed()).as("a paired surrogate is fine").isTrue();
+    assertThat(limiter.tryAcquire("a?").allowed()).as("'a?' is untouched by the refused keys").isTrue();
+    assertThat(limiter.tryAcquire("a?").allowed()).as("and is a key of its own").isFalse();
+    assertThat(limiter.tryAcquire("a\uD83D\uDE00").allowed()).as("a paired surrogate is fine").isTrue();
+  }
+
+  @Test
+  void aKeyCheckMessageShowsControlCharactersEscapedOnOneLine() {
+    RateLimiter limiter = limiter(RateLimit.of(Algorithm.GCRA, 1, ofMinutes(1)));
+    String key = "line one\nline two\u0000" + "x".repeat(1024);
+    assertThatThrownBy(() -> limiter.tryAcquire(key)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("line one\\nline two\\u0000")
+        .hasMessageNotContaining("\n");
   }
 
   @Test
@@ -325,5 +343,60 @@ abstract class RateLimiterContractTest {
     assertThat(limiter.tryAcquire(key).allowed()).isTrue();
     assertThat(limiter.tryConsume(key, 1)).isFalse();
     assertThat(heard).containsExactly("allowed 0", "denied");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void aHandleMakesTheKeyedDecisionsOnTheSameState(Algorithm algorithm) throws Exception {
+    RateLimiter limiter = limiter(RateLimit.of(algorithm, 5, ofSeconds(1)));
+    BoundRateLimiter handle = limiter.forKey(key);
+    assertThat(handle.key()).isEqualTo(key);
+    assertThat(handle.limit()).isEqualTo(limiter.limitFor(key));
+    assertThat(handle.tryAcquire(2).remaining()).isEqualTo(3);
+    assertThat(limiter.tryAcquire(key).remaining()).as("the keyed call sees the handle's grant").isEqualTo(2);
+    assertThat(handle.tryConsume(2)).isTrue();
+    assertThat(handle.tryConsume(1)).isFalse();
+    RateLimitDecision denied = handle.tryAcquire();
+    assertThat(denied.reason()).isEqualTo(Reason.RATE_LIMITED);
+    assertThat(denied).isEqualTo(limiter.tryAcquire(key));
+    assertThat(handle.tryAcquire(6).reason()).isEqualTo(Reason.EXCEEDS_CAPACITY);
+    assertThat(handle.acquire(1, denied.retryAfter())).as("waits exactly the retry-after").isTrue();
+    assertThat(sleeper.sleeps()).containsExactly(denied.retryAfter());
+    handle.reset();
+    assertThat(limiter.tryAcquire(key, 5).allowed()).as("reset through the handle").isTrue();
+    assertThat(limiter.forKey(key).tryConsume(1)).as("a second handle, the same state").isFalse();
+    RateLimiterStats stats = limiter.stats();
+    assertThat(stats.allowed()).as("2 + 1 + 2, the acquire's 1, then 5").isEqualTo(5);
+    assertThat(stats.denied()).as("4, the acquire's first ask, the second handle's").isEqualTo(6);
+  }
+
+  @Test
+  void aHandleFollowsItsKeysTierAsTheResolverAnswers() {
+    RateLimit free = RateLimit.of(Algorithm.GCRA, 2, ofMinutes(1));
+    RateLimit pro = RateLimit.of(Algorithm.GCRA, 100, ofMinutes(1));
+    java.util.concurrent.atomic.AtomicReference<RateLimit> tier = new java.util.concurrent.atomic.AtomicReference<>(free);
+    RateLimiter limiter = limiter(b -> b.limits(k -> tier.get()));
+    BoundRateLimiter handle = limiter.forKey(key);
+    assertThat(handle.tryConsume(2)).isTrue();
+    assertThat(handle.tryConsume(1)).isFalse();
+    tier.set(pro);
+    assertThat(handle.limit()).isSameAs(pro);
+    assertThat(handle.tryAcquire().remaining()).as("upgraded: 3 of 100 used").isEqualTo(97);
+    tier.set(free);
+    assertThat(handle.tryConsume(1)).as("downgraded: 3 of 2 used").isFalse();
+  }
+
+  @Test
+  void aHandleChecksItsKeyOnceAndItsPermitsEveryTime() {
+    RateLimiter limiter = limiter(RateLimit.of(Algorithm.TOKEN_BUCKET, 1, ofMinutes(1)));
+    assertThatThrownBy(() -> limiter.forKey(" ")).hasMessage("key (' ') must not be blank");
+    assertThatThrownBy(() -> limiter.forKey(key + "\uD800")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unpaired surrogate");
+    assertThatThrownBy(() -> limiter.forKey("a\nb".repeat(400))).hasMessageContaining("a\\nb");
+    BoundRateLimiter handle = limiter.forKey(key);
+    assertThatThrownBy(() -> handle.tryConsume(0)).hasMessage("permits (0) must be positive");
+    assertThatThrownBy(() -> handle.tryAcquire(-1)).hasMessage("permits (-1) must be positive");
+    assertThatThrownBy(() -> handle.acquire(1, ofSeconds(-1))).hasMessage("maxWait (PT-1S) must not be negative");
+    assertThat(handle.tryConsume(1)).as("nothing was consumed by bad calls").isTrue();
   }
 }

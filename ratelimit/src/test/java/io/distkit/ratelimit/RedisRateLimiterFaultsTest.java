@@ -41,6 +41,7 @@ class RedisRateLimiterFaultsTest {
   private RedisServerProcess server;
   private FaultProxy proxy;
   private RedisClient client;
+  private BackendGuard guard;
 
   @BeforeEach
   void start() {
@@ -63,8 +64,8 @@ class RedisRateLimiterFaultsTest {
         .build();
   }
 
-  private RedisRateLimiter limiter(FailurePolicy policy, double share) {
-    BackendGuard guard = BackendGuard.builder().clock(clock).retryInterval(RETRY).build();
+  private RateLimiter limiter(FailurePolicy policy, double share) {
+    guard = BackendGuard.builder().clock(clock).retryInterval(RETRY).build();
     return RedisRateLimiter.builder(RedisBackend.create(client, guard))
         .name(TestKeys.unique("faults"))
         .limit(TEN_PER_MINUTE)
@@ -87,7 +88,7 @@ class RedisRateLimiterFaultsTest {
 
   @Test
   void failClosedThrowsWhileRedisIsDeadAndRecoversWhenItIsBack() {
-    RedisRateLimiter limiter = limiter(FailurePolicy.FAIL_CLOSED, 1.0);
+    RateLimiter limiter = limiter(FailurePolicy.FAIL_CLOSED, 1.0);
     assertThat(limiter.tryAcquire(key, 3).remaining()).isEqualTo(7);
 
     server.kill();
@@ -105,13 +106,13 @@ class RedisRateLimiterFaultsTest {
     RateLimitDecision back = limiter.tryAcquire(key);
     assertThat(back.source()).isEqualTo(Source.LIMITER);
     assertThat(back.remaining()).isEqualTo(9);
-    assertThat(limiter.guard().state()).isEqualTo(BackendGuard.State.UP);
+    assertThat(guard.state()).isEqualTo(BackendGuard.State.UP);
     assertThat(events).containsExactly("error", "error (fast)", "error (fast)");
   }
 
   @Test
   void failOpenAllowsWhileRedisIsPausedAndRecoversWhenItResumes() {
-    RedisRateLimiter limiter = limiter(FailurePolicy.FAIL_OPEN, 1.0);
+    RateLimiter limiter = limiter(FailurePolicy.FAIL_OPEN, 1.0);
     assertThat(limiter.tryAcquire(key, 10).allowed()).isTrue();
     assertThat(limiter.tryAcquire(key).allowed()).isFalse();
 
@@ -135,7 +136,7 @@ class RedisRateLimiterFaultsTest {
 
   @Test
   void fallbackToLocalEnforcesTheShareWhileTheProxyIsCutAndRedisStateSurvives() {
-    RedisRateLimiter limiter = limiter(FailurePolicy.FALLBACK_TO_LOCAL, 0.5);
+    RateLimiter limiter = limiter(FailurePolicy.FALLBACK_TO_LOCAL, 0.5);
     assertThat(limiter.tryAcquire(key, 3).remaining()).isEqualTo(7);
 
     proxy.cut();
@@ -159,7 +160,7 @@ class RedisRateLimiterFaultsTest {
 
   @Test
   void decisionsDuringAnOutageCostMicrosecondsNotTimeouts() {
-    RedisRateLimiter limiter = limiter(FailurePolicy.FALLBACK_TO_LOCAL, 1.0);
+    RateLimiter limiter = limiter(FailurePolicy.FALLBACK_TO_LOCAL, 1.0);
     limiter.tryAcquire(key);
     proxy.blackhole();
     long start = System.nanoTime();
@@ -169,14 +170,14 @@ class RedisRateLimiterFaultsTest {
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     // one 300 ms client timeout, then 999 fail-fast fallbacks
     assertThat(took).isLessThan(Duration.ofSeconds(1));
-    assertThat(limiter.guard().stats().fastFailures()).isGreaterThanOrEqualTo(999);
+    assertThat(guard.stats().fastFailures()).isGreaterThanOrEqualTo(999);
     assertThat(limiter.stats().fallbacks()).isEqualTo(1000);
   }
 
   @Test
   void resetDuringAnOutageThrowsWhateverThePolicy() {
     for (FailurePolicy policy : FailurePolicy.values()) {
-      RedisRateLimiter limiter = limiter(policy, 1.0);
+      RateLimiter limiter = limiter(policy, 1.0);
       limiter.tryAcquire(key);
       proxy.cut();
       assertThatThrownBy(() -> limiter.reset(key)).as(policy.name()).isInstanceOf(BackendUnavailableException.class);
@@ -197,6 +198,76 @@ class RedisRateLimiterFaultsTest {
       long start = System.nanoTime();
       assertThat(limiter.tryAcquire(key).source()).isEqualTo(Source.FAIL_OPEN);
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(ofMillis(1000));
+    }
+  }
+
+  @Test
+  void killingEveryPooledConnectionOfAHealthyRedisIsNotAnOutage() throws Exception {
+    for (FailurePolicy policy : FailurePolicy.values()) {
+      RateLimiter limiter = limiter(policy, 1.0);
+      String user = TestKeys.unique("killed");
+      BoundRateLimiter handle = limiter.forKey(user);
+      // four calls in flight at once: the client's pool holds four connections
+      java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(4);
+      try {
+        for (java.util.concurrent.Future<?> f : threads.invokeAll(java.util.Collections.nCopies(4,
+            () -> client.blpop(0.05, TestKeys.unique("empty"))))) {
+          f.get();
+        }
+      } finally {
+        threads.shutdown();
+      }
+      try (redis.clients.jedis.Jedis admin = server.connect()) {
+        assertThat(admin.clientKill(redis.clients.jedis.params.ClientKillParams.clientKillParams()
+            .type(redis.clients.jedis.args.ClientType.NORMAL)
+            .skipMe(redis.clients.jedis.params.ClientKillParams.SkipMe.YES))).as(policy.name()).isPositive();
+      }
+      int allowed = 0;
+      for (int i = 0; i < 30; i++) {
+        if (i % 2 == 0 ? handle.tryConsume(1) : limiter.tryAcquire(user).allowed()) {
+          allowed++;
+        }
+      }
+      assertThat(allowed).as(policy + ": still 10 per minute, decided by Redis").isEqualTo(10);
+      assertThat(limiter.stats().backendErrors()).as(policy.name()).isZero();
+      assertThat(guard.stats().failures()).as(policy.name()).isZero();
+    }
+  }
+
+  @Test
+  void outOfMemoryUnderNoevictionGoesThroughTheFailurePolicy() {
+    RateLimiter open = limiter(FailurePolicy.FAIL_OPEN, 1.0);
+    RateLimiter fallback = limiter(FailurePolicy.FALLBACK_TO_LOCAL, 1.0);
+    RateLimiter closed = limiter(FailurePolicy.FAIL_CLOSED, 1.0);
+    try (redis.clients.jedis.Jedis admin = server.connect()) {
+      admin.configSet("maxmemory-policy", "noeviction");
+      admin.configSet("maxmemory", "1");
+    }
+    RateLimitDecision d = open.tryAcquire(key);
+    assertThat(d.allowed()).isTrue();
+    assertThat(d.source()).isEqualTo(Source.FAIL_OPEN);
+    assertThat(fallback.tryAcquire(key).source()).isEqualTo(Source.LOCAL_FALLBACK);
+    assertThatThrownBy(() -> closed.tryAcquire(key)).isInstanceOf(BackendUnavailableException.class)
+        .hasMessageContaining("out of memory");
+  }
+
+  @Test
+  void aClosedClientIsAMisuseWhateverThePolicyNotAnOutageToFailOpenOn() {
+    for (FailurePolicy policy : FailurePolicy.values()) {
+      RedisClient own = client(proxy.hostAndPort());
+      guard = BackendGuard.builder().clock(clock).retryInterval(RETRY).build();
+      RateLimiter limiter = RedisRateLimiter.builder(RedisBackend.create(own, guard)).name(TestKeys.unique("closed"))
+          .limit(TEN_PER_MINUTE).failurePolicy(policy).build();
+      assertThat(limiter.tryAcquire(key).allowed()).isTrue();
+      own.close();
+      for (int i = 0; i < 3; i++) {
+        assertThatThrownBy(() -> limiter.tryAcquire(key)).as(policy.name())
+            .isInstanceOf(io.distkit.core.DistkitException.class)
+            .isNotInstanceOf(BackendUnavailableException.class)
+            .hasMessageContaining("client was closed");
+      }
+      assertThat(limiter.stats().fallbacks()).as(policy + ": no fallback for a misuse").isZero();
+      assertThat(guard.state()).isEqualTo(BackendGuard.State.UP);
     }
   }
 }

@@ -71,7 +71,8 @@ class RedisRateLimiterFootprintTest {
     System.out.printf("%s: per decision %s%n", algorithm, perDecision(sent, 20));
   }
 
-  private static String suffix(Algorithm algorithm) {
+  /** The key suffix of each algorithm, as the documented key layout names it. */
+  static String suffix(Algorithm algorithm) {
     return Map.of(Algorithm.TOKEN_BUCKET, "tb", Algorithm.GCRA, "gcra", Algorithm.FIXED_WINDOW, "fw",
         Algorithm.SLIDING_LOG, "log", Algorithm.SLIDING_WINDOW_COUNTER, "swc").get(algorithm);
   }
@@ -135,12 +136,13 @@ class RedisRateLimiterFootprintTest {
   }
 
   /**
-   * State is 3 or 4 little-endian doubles per bandwidth, each an exact integer; a value of any other shape
-   * (another writer's, or the decimal text of an earlier snapshot) reads as fresh, never as an error.
+   * State is a format version byte (1), then 3 or 4 little-endian doubles per bandwidth, each an exact
+   * integer; a value of any other shape or version (another writer's, or an earlier layout) reads as fresh,
+   * never as an error, and is overwritten by the next grant.
    */
   @ParameterizedTest
   @EnumSource(value = Algorithm.class, names = {"TOKEN_BUCKET", "GCRA", "FIXED_WINDOW", "SLIDING_WINDOW_COUNTER"})
-  void stateIsPackedIntegersAndAValueOfAnotherShapeReadsAsFresh(Algorithm algorithm) {
+  void stateIsAVersionByteAndPackedIntegersAndAValueOfAnotherShapeReadsAsFresh(Algorithm algorithm) {
     RateLimiter limiter = RedisRateLimiter.builder(client).name("packed")
         .timeSource(TimeSource.CLIENT).clock(new ManualClock())
         .limit(RateLimit.builder(algorithm).bandwidth(Bandwidth.perMinute(5)).bandwidth(Bandwidth.perHour(50)).build())
@@ -151,9 +153,10 @@ class RedisRateLimiterFootprintTest {
     assertThat(limiter.tryAcquire(user, 5).allowed()).isTrue();
 
     byte[] raw = client.get(redisKey);
-    int perBandwidth = algorithm == Algorithm.TOKEN_BUCKET || algorithm == Algorithm.FIXED_WINDOW ? 3 : 4;
-    assertThat(raw).hasSize(2 * perBandwidth * 8);
-    ByteBuffer doubles = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+    int perBandwidth = algorithm == Algorithm.FIXED_WINDOW ? 3 : 4;
+    assertThat(raw).hasSize(1 + 2 * perBandwidth * 8);
+    assertThat(raw[0]).as("format version").isEqualTo((byte) 1);
+    ByteBuffer doubles = ByteBuffer.wrap(raw, 1, raw.length - 1).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < 2 * perBandwidth; i++) {
       double value = doubles.getDouble();
       assertThat(value).as("field %d of %s", i, algorithm).isNotNegative().isLessThan(0x1p53)
@@ -163,6 +166,10 @@ class RedisRateLimiterFootprintTest {
 
     client.set(redisKey, "1763940000000000:1:5:0".getBytes(StandardCharsets.US_ASCII));
     assertThat(limiter.tryAcquire(user, 5).allowed()).as("an unreadable value is a fresh key").isTrue();
-    assertThat(client.get(redisKey)).hasSize(2 * perBandwidth * 8);
+    assertThat(client.get(redisKey)).hasSize(1 + 2 * perBandwidth * 8);
+
+    raw[0] = 2;
+    client.set(redisKey, raw);
+    assertThat(limiter.tryAcquire(user, 5).allowed()).as("another format version is a fresh key").isTrue();
   }
 }

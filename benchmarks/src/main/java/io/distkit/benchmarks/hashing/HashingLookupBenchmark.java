@@ -18,7 +18,8 @@ import org.openjdk.jmh.annotations.Threads;
  */
 @ReportGroup(
     title = "Consistent hashing, lookup",
-    about = "Lookups per microsecond, one thread, cycling through 16,384 random keys whose 64-bit hashes "
+    about = "Lookups per microsecond, one thread, cycling through `inputs` random keys (16,384, or 65,536 "
+        + "whose keys, hashes and large tables no longer all fit in cache) whose 64-bit hashes "
         + "(MurmurHash3) were computed in setup. Baselines: `treemap-ring`, the classic ring, 160 points per "
         + "node in a `TreeMap<Long, String>`, `ceilingEntry` of the hash; `guava-jump`, Guava's "
         + "`Hashing.consistentHash(hash, n)`. distkit's `RING` (160 points per node), `JUMP`, `RENDEZVOUS` and "
@@ -41,8 +42,13 @@ public class HashingLookupBenchmark {
   @Param({"10", "100", "1000"})
   public int nodes;
 
+  /** How many distinct keys the lookups cycle through. */
+  @Param({"16384", "65536"})
+  public int inputs;
+
   private NodeLookup lookup;
   private LookupKeys keys;
+  private int mask;
   private int next;
 
   /** Builds the locator and the keys. */
@@ -53,7 +59,8 @@ public class HashingLookupBenchmark {
       names[i] = "node-" + i;
     }
     lookup = NodeLookups.create(implementation, names);
-    keys = new LookupKeys(42);
+    keys = new LookupKeys(42, inputs);
+    mask = inputs - 1;
   }
 
   /**
@@ -64,7 +71,7 @@ public class HashingLookupBenchmark {
   @Benchmark
   @Threads(1)
   public String lookup() {
-    int i = next++ & (LookupKeys.COUNT - 1);
+    int i = next++ & mask;
     return lookup.nodeFor(keys.key(i), keys.hash(i));
   }
 }

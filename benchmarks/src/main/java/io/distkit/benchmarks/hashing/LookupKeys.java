@@ -10,20 +10,24 @@ import java.util.SplittableRandom;
  */
 public final class LookupKeys {
 
-  /** How many keys: enough that the branch predictor cannot learn them, few enough to stay in cache. */
-  public static final int COUNT = 1 << 14;
-
-  private final String[] keys = new String[COUNT];
-  private final long[] hashes = new long[COUNT];
+  private final String[] keys;
+  private final long[] hashes;
 
   /**
    * Random keys, the same for every implementation of a run.
    *
    * @param seed fixes the keys
+   * @param count how many, a power of two: 16,384 are enough that the branch predictor cannot learn them and
+   *     few enough that keys and tables stay in cache; 65,536 push large tables out of it
    */
-  public LookupKeys(long seed) {
+  public LookupKeys(long seed, int count) {
+    if (Integer.bitCount(count) != 1) {
+      throw new IllegalArgumentException("count (" + count + ") must be a power of two");
+    }
+    keys = new String[count];
+    hashes = new long[count];
     SplittableRandom random = new SplittableRandom(seed);
-    for (int i = 0; i < COUNT; i++) {
+    for (int i = 0; i < count; i++) {
       keys[i] = "user:" + Long.toHexString(random.nextLong());
       hashes[i] = hash(keys[i]);
     }
@@ -43,7 +47,7 @@ public final class LookupKeys {
   /**
    * The key at an index.
    *
-   * @param index from 0 to {@link #COUNT}, exclusive
+   * @param index from 0 to {@link #count()}, exclusive
    * @return the key
    */
   public String key(int index) {
@@ -53,10 +57,19 @@ public final class LookupKeys {
   /**
    * The hash of the key at an index.
    *
-   * @param index from 0 to {@link #COUNT}, exclusive
+   * @param index from 0 to {@link #count()}, exclusive
    * @return the key's {@link #hash(String)}
    */
   public long hash(int index) {
     return hashes[index];
+  }
+
+  /**
+   * How many keys.
+   *
+   * @return a power of two
+   */
+  public int count() {
+    return keys.length;
   }
 }

@@ -20,18 +20,19 @@ import org.openjdk.jmh.annotations.Threads;
     title = "Local rate limiter, one key",
     about = "Decisions per microsecond for one permit of one key that already exists, called in a tight loop "
         + "by 1 and 2 threads sharing the limiter. `always-admit`: a limit of 10^9/s that never denies; "
-        + "`mostly-deny`: 1,000/s, so nearly every call is denied. distkit is called through "
-        + "`tryConsume(key, 1)` (the allocation-free yes/no) and looks the key up in its map on every call; "
-        + "Bucket4j's local `Bucket`, Guava's `RateLimiter` and Resilience4j's `AtomicRateLimiter` are one "
-        + "object per key, so they do no lookup at all.")
+        + "`mostly-deny`: 1,000/s, so nearly every call is denied. distkit is called through the handle of "
+        + "the key (`limiter.forKey(key).tryConsume(1)`, the allocation-free yes/no), one object per key like "
+        + "Bucket4j's local `Bucket`, Guava's `RateLimiter` and Resilience4j's `AtomicRateLimiter`; "
+        + "`distkit-gcra-keyed` is `limiter.tryConsume(key, 1)`, which checks the key and finds it in the "
+        + "limiter's map on every call.")
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class LocalLimiterOneKeyBenchmark {
 
   /** The limiter under test. */
-  @Param({LocalLimiters.DISTKIT_TOKEN_BUCKET, LocalLimiters.DISTKIT_GCRA, LocalLimiters.BUCKET4J,
-      LocalLimiters.GUAVA, LocalLimiters.RESILIENCE4J})
+  @Param({LocalLimiters.DISTKIT_TOKEN_BUCKET, LocalLimiters.DISTKIT_GCRA, LocalLimiters.DISTKIT_GCRA_KEYED,
+      LocalLimiters.BUCKET4J, LocalLimiters.GUAVA, LocalLimiters.RESILIENCE4J})
   public String implementation;
 
   /** How the limit compares with the call rate: {@code always-admit} or {@code mostly-deny}. */

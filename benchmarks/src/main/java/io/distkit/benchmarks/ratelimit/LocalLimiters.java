@@ -3,6 +3,7 @@ package io.distkit.benchmarks.ratelimit;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.distkit.ratelimit.Algorithm;
 import io.distkit.ratelimit.Bandwidth;
+import io.distkit.ratelimit.BoundRateLimiter;
 import io.distkit.ratelimit.RateLimit;
 import io.distkit.ratelimit.RateLimiter;
 import io.distkit.ratelimit.local.LocalRateLimiter;
@@ -22,7 +23,8 @@ import java.util.function.Supplier;
  *
  * <p>Differences that remain, by each library's design: Guava's {@code RateLimiter} and Resilience4j's
  * {@code AtomicRateLimiter} are one limiter for one key (no key lookup at all), Bucket4j's local {@code Bucket}
- * too, while distkit's limiter finds the key's state in its map on every call. Resilience4j refills its whole
+ * too, and so is distkit's handle ({@code limiter.forKey(key)}); {@code distkit-gcra-keyed} shows what
+ * finding the key in the limiter's map on every call adds. Resilience4j refills its whole
  * limit at the start of each period (a fixed window) rather than continuously; Guava starts with no stored
  * permits. Under the loads measured here none of this changes which requests are granted often enough to
  * matter.
@@ -34,6 +36,9 @@ public final class LocalLimiters {
 
   /** distkit's GCRA. */
   public static final String DISTKIT_GCRA = "distkit-gcra";
+
+  /** distkit's GCRA called with the key ({@code tryConsume(key, 1)}), finding it in its map on every call. */
+  public static final String DISTKIT_GCRA_KEYED = "distkit-gcra-keyed";
 
   /** Bucket4j's local, lock-free {@code Bucket}. */
   public static final String BUCKET4J = "bucket4j";
@@ -64,15 +69,20 @@ public final class LocalLimiters {
   /**
    * A limiter of one key.
    *
-   * @param implementation one of {@link #DISTKIT_TOKEN_BUCKET}, {@link #DISTKIT_GCRA}, {@link #BUCKET4J},
-   *     {@link #GUAVA}, {@link #RESILIENCE4J}
+   * @param implementation one of {@link #DISTKIT_TOKEN_BUCKET}, {@link #DISTKIT_GCRA} (both through
+   *     {@code forKey}), {@link #DISTKIT_GCRA_KEYED}, {@link #BUCKET4J}, {@link #GUAVA}, {@link #RESILIENCE4J}
    * @param rate permits per second, also the burst
    * @return the limiter
    */
   public static OneKeyLimiter oneKey(String implementation, long rate) {
     switch (implementation) {
       case DISTKIT_TOKEN_BUCKET, DISTKIT_GCRA -> {
-        RateLimiter limiter = distkit(implementation, Bandwidth.perSecond(rate));
+        // the handle of one key: what a limiter guarding one resource uses, like the peers' one object per key
+        BoundRateLimiter handle = distkit(algorithm(implementation), Bandwidth.perSecond(rate)).forKey("user-42");
+        return () -> handle.tryConsume(1);
+      }
+      case DISTKIT_GCRA_KEYED -> {
+        RateLimiter limiter = distkit(Algorithm.GCRA, Bandwidth.perSecond(rate));
         String key = "user-42";
         return () -> limiter.tryConsume(key, 1);
       }
@@ -110,7 +120,7 @@ public final class LocalLimiters {
   public static KeyedLimiter manyKeys(String implementation, String[] keys) {
     switch (implementation) {
       case DISTKIT_TOKEN_BUCKET, DISTKIT_GCRA -> {
-        RateLimiter limiter = distkit(implementation,
+        RateLimiter limiter = distkit(algorithm(implementation),
             Bandwidth.of(1, Duration.ofMinutes(1)).withBurst(MANY_KEYS_BURST));
         return key -> limiter.tryConsume(keys[key], 1);
       }
@@ -135,8 +145,11 @@ public final class LocalLimiters {
     }
   }
 
-  private static RateLimiter distkit(String implementation, Bandwidth bandwidth) {
-    Algorithm algorithm = implementation.equals(DISTKIT_GCRA) ? Algorithm.GCRA : Algorithm.TOKEN_BUCKET;
+  private static Algorithm algorithm(String implementation) {
+    return implementation.equals(DISTKIT_GCRA) ? Algorithm.GCRA : Algorithm.TOKEN_BUCKET;
+  }
+
+  private static RateLimiter distkit(Algorithm algorithm, Bandwidth bandwidth) {
     return LocalRateLimiter.builder()
         .limit(RateLimit.of(algorithm, bandwidth))
         .maxKeys(MAX_KEYS)

@@ -101,9 +101,13 @@ class ReportTest {
         .isEqualTo(TargetOutcome.MET);
     assertThat(outcomes.get("Local, one key: distkit-gcra ≥ 1.5× Bucket4j's local bucket").status())
         .as("1.5× exactly meets 'at least 1.5×'").isEqualTo(TargetOutcome.MET);
-    TargetOutcome slower = outcomes.get("Local, one key: distkit-gcra faster than Resilience4j");
+    TargetOutcome slower = outcomes.get("Local, one key: distkit-gcra ≥ 1.0× Resilience4j");
     assertThat(slower.status()).isEqualTo(TargetOutcome.NOT_MET);
     assertThat(slower.measured()).contains("load=always-admit, 1 thread: 0.90×");
+    TargetOutcome scaling = outcomes.get("Local, one key: distkit-token-bucket on 2 threads does at least its 1-thread "
+        + "total");
+    assertThat(scaling.status()).isNotEqualTo(TargetOutcome.NOT_MEASURED);
+    assertThat(scaling.measured()).startsWith("load=always-admit: ");
     assertThat(outcomes.get("Local, one key: distkit allocates nothing for an existing key (0 B/op)").status())
         .isEqualTo(TargetOutcome.MET);
     assertThat(outcomes.get("Redis: exactly 1 command sent per decision").status()).isEqualTo(TargetOutcome.MET);

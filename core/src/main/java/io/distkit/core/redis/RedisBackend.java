@@ -6,9 +6,14 @@ import io.distkit.core.DistkitException;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -21,6 +26,17 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * as they are, and closing the client is the caller's job. Keep the client's socket and connect timeouts
  * short (hundreds of milliseconds): they bound how long the first call of an outage can take; the guard makes
  * the calls after it fail fast.
+ *
+ * <p><b>Broken connections are not outages.</b> When a pooled connection turns out to have been closed
+ * under the client (the server's idle {@code timeout}, {@code CLIENT KILL}, a restart, a proxy that dropped
+ * it), the call fails at once rather than timing out; the backend then closes the pool's idle connections and
+ * retries the call once on a fresh one, before the guard hears of any failure. Only when that retry fails too,
+ * or the first failure was a timeout or a refused connection, is Redis unavailable.
+ *
+ * <p><b>Errors.</b> A client the caller already closed throws {@link DistkitException} naming the misuse (not
+ * {@link BackendUnavailableException}: nothing will bring it back). A Redis that refuses writes because it is
+ * out of memory ({@code OOM} under {@code maxmemory} with {@code noeviction}) is unavailable, so failure
+ * policies apply. A key of the wrong type ({@code WRONGTYPE}) is named in the message.
  *
  * <p>Scripts run by {@code EVALSHA}. When Redis answers {@code NOSCRIPT} (after {@code SCRIPT FLUSH}, a
  * restart or a failover to a replica that never saw the script), the script is loaded with
@@ -75,16 +91,53 @@ public final class RedisBackend {
    *     strings, {@code List<Object>} for arrays, {@code null} for nil
    * @throws BackendUnavailableException when Redis is down, unreachable or too slow, or the guard remembers
    *     such an outage
-   * @throws DistkitException when Redis answers with an error (a bug in the script, a key of the wrong type)
+   * @throws DistkitException when Redis answers with an error (a bug in the script, a key of the wrong type,
+   *     named in the message), or the client was closed
    */
   public Object eval(RedisScript script, List<byte[]> keys, List<byte[]> args) {
-    return guard.call(() -> {
+    return guard.call(() -> call(() -> evalLoadingOnce(script, keys, args), "Script " + script.name(), keys));
+  }
+
+  /**
+   * Runs an operation, once more on a fresh connection if its pooled connection turned out broken, and maps
+   * what Jedis throws. A connection the server closed (an idle {@code timeout}, {@code CLIENT KILL}, a proxy
+   * that dropped it) fails at once with an end of stream or a reset, not a timeout: one such failure says
+   * nothing about Redis, and counting it as an outage would fail every call for a retry interval. A timeout
+   * or a refused connection is not retried: those are what outages look like, and retrying would double
+   * their cost.
+   */
+  private <T> T call(Supplier<T> operation, String what, List<byte[]> keys) {
+    try {
       try {
-        return evalLoadingOnce(script, keys, args);
-      } catch (JedisException e) {
-        throw JedisErrors.translate(e, "Script " + script.name());
+        return operation.get();
+      } catch (JedisConnectionException e) {
+        if (!JedisErrors.isBrokenConnection(e)) {
+          throw e;
+        }
+        log.debug("{} found its connection broken ({}); retrying once on a fresh connection", what, e.getMessage());
+        dropIdleConnections();
+        return operation.get();
       }
-    });
+    } catch (JedisException e) {
+      throw JedisErrors.translate(e, what, keys);
+    }
+  }
+
+  /**
+   * Closes the pool's idle connections, so that the retry gets a new one: when one pooled connection was
+   * closed by the server, its idle siblings usually were too (a server restart, an idle timeout, a kill of
+   * every client). Connections in use stay; they retry on their own if they are broken too.
+   */
+  private void dropIdleConnections() {
+    try {
+      if (jedis instanceof RedisClient standalone) {
+        standalone.getPool().clear();
+      } else if (jedis instanceof RedisClusterClient cluster) {
+        cluster.getClusterNodes().values().forEach(ConnectionPool::clear);
+      }
+    } catch (RuntimeException e) {
+      log.debug("Could not drop the pool's idle connections: {}", e.toString());
+    }
   }
 
   private Object evalLoadingOnce(RedisScript script, List<byte[]> keys, List<byte[]> args) {
@@ -115,16 +168,10 @@ public final class RedisBackend {
    * @return what {@code command} returned
    * @throws BackendUnavailableException when Redis is down, unreachable or too slow, or the guard remembers
    *     such an outage
-   * @throws DistkitException when Redis answers with an error
+   * @throws DistkitException when Redis answers with an error, or the client was closed
    */
   public <T> T execute(Function<? super UnifiedJedis, T> command) {
-    return guard.call(() -> {
-      try {
-        return command.apply(jedis);
-      } catch (JedisException e) {
-        throw JedisErrors.translate(e, "Redis command");
-      }
-    });
+    return guard.call(() -> call(() -> command.apply(jedis), "Redis command", List.of()));
   }
 
   /**

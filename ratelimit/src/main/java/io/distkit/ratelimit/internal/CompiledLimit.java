@@ -5,9 +5,12 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.distkit.ratelimit.Algorithm;
 import io.distkit.ratelimit.Bandwidth;
 import io.distkit.ratelimit.RateLimit;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link RateLimit} turned into the exact integers both backends compute with. Time is in microseconds.
@@ -35,7 +38,7 @@ public final class CompiledLimit {
   public static final long MAX_PERMITS = 1L << 50;
 
   /** Keys a limiter forgets this long after they are surely fresh again; absorbs scheduling delays. */
-  private static final long FORGET_MARGIN_MICROS = 1_000_000;
+  public static final long FORGET_MARGIN_MICROS = 1_000_000;
 
   private static final Cache<RateLimit, CompiledLimit> CACHE = Caffeine.newBuilder()
       .weakKeys() // identity: a RateLimit compiled once stays compiled while someone holds it
@@ -56,6 +59,8 @@ public final class CompiledLimit {
   private final long maxPeriod;
   private final long surelyFreshMicros;
   private final List<byte[]> scriptArgs;
+  private final byte @Nullable [] oneBandwidthDecision;
+  private final byte @Nullable [] oneBandwidthReason;
 
   private CompiledLimit(RateLimit limit) {
     this.limit = limit;
@@ -111,6 +116,9 @@ public final class CompiledLimit {
     this.capacity = smallestBurst;
     this.surelyFreshMicros = fresh + FORGET_MARGIN_MICROS;
     this.scriptArgs = List.copyOf(args);
+    boolean one = count == 1 && algorithm.supportsBurst();
+    this.oneBandwidthDecision = one ? packed(true) : null;
+    this.oneBandwidthReason = one ? packed(false) : null;
   }
 
   /**
@@ -351,5 +359,27 @@ public final class CompiledLimit {
    */
   public List<byte[]> scriptArgs() {
     return scriptArgs;
+  }
+
+  /**
+   * For a token bucket or GCRA of one bandwidth, the one script argument that says everything about the limit
+   * and the reply wanted: a flags byte (1: GCRA, else token bucket; 2: reply the whole decision, else the reason
+   * alone) then burst, {@code a} and {@code b} as little-endian doubles (exact: each is below 2^53). One
+   * argument instead of five: less for the client to send and for Redis to parse.
+   *
+   * @param decision whether the script should reply the whole decision
+   * @return the 25 bytes (do not modify), or null for any other limit
+   */
+  public byte @Nullable [] oneBandwidthArg(boolean decision) {
+    return decision ? oneBandwidthDecision : oneBandwidthReason;
+  }
+
+  private byte[] packed(boolean decision) {
+    return ByteBuffer.allocate(25).order(ByteOrder.LITTLE_ENDIAN)
+        .put((byte) ((algorithm == Algorithm.GCRA ? 1 : 0) | (decision ? 2 : 0)))
+        .putDouble(bursts[0])
+        .putDouble(a[0])
+        .putDouble(b[0])
+        .array();
   }
 }

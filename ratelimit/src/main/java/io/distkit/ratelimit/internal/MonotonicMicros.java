@@ -31,6 +31,8 @@ public final class MonotonicMicros {
    * @return µs since the epoch, as of the anchor plus monotonic time elapsed since
    */
   public long now() {
-    return anchorMicros + Math.floorDiv(clock.nanoTime() - anchorNanos, 1000L);
+    long elapsed = clock.nanoTime() - anchorNanos;
+    // non-negative unless the clock went back: then plain division by a constant, a multiply for the JIT
+    return anchorMicros + (elapsed >= 0 ? elapsed / 1000L : Math.floorDiv(elapsed, 1000L));
   }
 }

@@ -7,11 +7,13 @@ import io.distkit.ratelimit.internal.CompiledLimit;
 /**
  * The arithmetic the token bucket and GCRA share. Per bandwidth, the "deficit" is how many permits the key
  * owes, in units of {@code 1 / a} µs ({@code b} per permit; refilling pays back {@code a} per µs). A request
- * of {@code n} is admitted while {@code deficit + n × b <= burst × b} holds for every bandwidth. The two
- * algorithms differ only in what they store: the token bucket the deficit and the time of the last grant,
- * GCRA the time at which the deficit will be paid off. Mirrors {@code deficit.lua}.
+ * of {@code n} is admitted while {@code deficit + n × b <= burst × b} holds for every bandwidth. In Redis the
+ * two algorithms differ only in what they store (the token bucket the deficit and the time of the last grant,
+ * GCRA the time at which the deficit will be paid off); a key whose rate changes owes the whole permits it
+ * owed at that moment, rounded up, under both. In this JVM, where time never goes back, both use
+ * {@link GcraState} (or {@link GcraWordState} for one bandwidth). Mirrors {@code deficit.lua}.
  */
-abstract class DeficitState extends KeyState {
+abstract class DeficitState extends LockedState {
 
   /** Scratch: each bandwidth's deficit as of the last decision, after its grant if any. */
   private long[] deficits = new long[1];

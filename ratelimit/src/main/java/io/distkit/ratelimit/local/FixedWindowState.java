@@ -7,7 +7,7 @@ import io.distkit.ratelimit.internal.CompiledLimit;
  * count. {@code tag[i]} is the period the index was computed with, 0 when fresh. Mirrors
  * {@code fixed_window.lua}.
  */
-final class FixedWindowState extends KeyState {
+final class FixedWindowState extends LockedState {
 
   private long[] tag = new long[1];
   private long[] window = new long[1];

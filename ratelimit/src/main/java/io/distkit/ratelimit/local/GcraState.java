@@ -3,11 +3,12 @@ package io.distkit.ratelimit.local;
 import io.distkit.ratelimit.internal.CompiledLimit;
 
 /**
- * GCRA: per bandwidth, the theoretical arrival time {@code tat + rem / a} µs, the moment the key's deficit
+ * GCRA, and the token bucket, which makes the same decisions (see {@link DeficitState}): per bandwidth, the
+ * theoretical arrival time {@code tat + rem / a} µs, the moment the key's deficit
  * is paid off (the remainder carries the fraction exactly); fresh once it has passed. The deficit at
  * {@code now} is {@code (tat - now) × a + rem}. {@code scaleA[i]} and {@code scaleB[i]} are the rate it was
- * written with, 0 when fresh. Same decisions as the token bucket, from one timestamp of state. Mirrors
- * {@code gcra.lua}.
+ * written with, 0 when fresh. Mirrors {@code gcra.lua} and {@code token_bucket.lua} (which store the same
+ * deficit another way). Used for limits that {@link GcraWordState} does not serve: several bandwidths.
  */
 final class GcraState extends DeficitState {
 
@@ -18,6 +19,17 @@ final class GcraState extends DeficitState {
 
   GcraState(CompiledLimit limit) {
     super(limit);
+  }
+
+  /**
+   * Starts the state owing {@code deficit} at {@code now} in bandwidth 0, counted at rate {@code a/b}: how a
+   * {@link GcraWordState} hands its key over when the key's limit changes.
+   */
+  void seed(long now, long deficit, long a, long b) {
+    tat[0] = now + deficit / a;
+    rem[0] = deficit % a;
+    scaleA[0] = a;
+    scaleB[0] = b;
   }
 
   @Override

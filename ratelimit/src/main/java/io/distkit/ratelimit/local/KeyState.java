@@ -3,163 +3,85 @@ package io.distkit.ratelimit.local;
 import io.distkit.ratelimit.Algorithm;
 import io.distkit.ratelimit.RateLimitDecision;
 import io.distkit.ratelimit.internal.CompiledLimit;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import org.jspecify.annotations.Nullable;
 
 /**
- * One key's state under one algorithm. Every field is guarded by the object's monitor (no I/O ever happens
- * under it). Writes that change what {@link #wouldFit} reads are also bracketed by a version counter (a
- * seqlock), so that a caller can refuse a request that cannot fit from a lock-free read and no write at all:
- * a denial changes nothing, and under contention touching the lock's cache line is what costs.
+ * One key's state under one algorithm, as the local limiter's map holds it. Two kinds: {@link GcraWordState}, a
+ * single word updated by compare-and-set, for a single-bandwidth token bucket or GCRA (the hot-key case); and
+ * {@link LockedState}, guarded by its own monitor, for everything else.
  *
- * <p>{@link #decide} answers yes or no and consumes on yes; it mutates the state only when it grants, so
- * asking again at the same time gives the same answer. {@link #explain} then works out the rest of the
- * decision (remaining, retry-after, reset-after) from what {@code decide} left in scratch fields; callers
- * that only need yes or no skip it.
+ * <p>A state can be <em>retired</em>: dropped from the map (forgotten once fresh, evicted, reset) or replaced
+ * (its key switched algorithm or limit in a way it cannot follow). A caller holding a retired state gets
+ * {@link #STALE} and looks the key up again.
  */
 abstract class KeyState {
 
-  private static final VarHandle VERSION;
-
-  static {
-    try {
-      VERSION = MethodHandles.lookup().findVarHandle(KeyState.class, "version", long.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
-  /** Even when stable; odd while a grant (or retirement) is being written. Written only under the monitor. */
-  private long version;
-
-  /** The outcome of the last locked decision was a denial: the next caller tries the lock-free read first. */
-  boolean lastDenied;
-
+  /** Granted (and consumed). */
   static final int ALLOWED = 0;
+
+  /** Denied for now. */
   static final int RATE_LIMITED = 1;
+
+  /** Denied forever: more than the limit's capacity. */
   static final int EXCEEDS_CAPACITY = 2;
+
+  /** Not decided: the state is retired or cannot serve this limit; look the key up again. */
+  static final int STALE = -1;
 
   /** The algorithm this state belongs to; a key that switches algorithm gets a new state. */
   final Algorithm algorithm;
 
-  /** The limit of the last decision. */
-  CompiledLimit limit;
-
   /**
-   * When the state is surely fresh again, in µs: the last decision's time plus its limit's bound
-   * ({@link CompiledLimit#surelyFreshMicros()}). Read without the monitor only as a hint; checked again
-   * under it before the key is forgotten.
+   * The key this state is the map's value for, so that the sweep can walk values (no entry object per step)
+   * and still remove exactly this mapping. Set before the map publishes the state.
    */
-  long surelyFreshAt;
+  String key = "";
 
-  /** Set when the map dropped this state; a caller holding it must look the key up again. */
-  boolean retired;
-
-  /** Starts a write that {@link #wouldFit} may observe; under the monitor. */
-  final void beginWrite() {
-    VERSION.setOpaque(this, version + 1);
-    VarHandle.storeStoreFence();
-  }
-
-  /** Ends a write started by {@link #beginWrite}. */
-  final void endWrite() {
-    VERSION.setRelease(this, version + 1);
+  KeyState(Algorithm algorithm) {
+    this.algorithm = algorithm;
   }
 
   /**
-   * Refuses a request from a lock-free, consistent read of the state, writing nothing.
+   * Decides a request and consumes on a grant.
    *
-   * @return true when the request surely does not fit now (then it is denied, and nothing changes)
-   */
-  final boolean surelyRefused(CompiledLimit limit, long now, long permits) {
-    long before = (long) VERSION.getAcquire(this);
-    if ((before & 1) != 0 || retired || wouldFit(limit, now, permits)) {
-      return false;
-    }
-    VarHandle.loadLoadFence();
-    return before == (long) VERSION.getOpaque(this);
-  }
-
-  /** The outcome of the last {@link #decide}. */
-  int reason;
-
-  long remaining;
-  long retryAfter;
-  long resetAfter;
-
-  KeyState(CompiledLimit limit) {
-    this.algorithm = limit.algorithm();
-    this.limit = limit;
-  }
-
-  /**
-   * Decides a request and, if granted, consumes it. Sets {@link #reason}.
-   *
-   * @param limit the key's limit for this request, of this state's algorithm
+   * @param limit the key's limit for this request, one this state {@linkplain #serves serves}
    * @param now µs, on the limiter's monotonic timeline
    * @param permits at least 1
-   * @return whether the permits were granted
+   * @return {@link #ALLOWED}, {@link #RATE_LIMITED}, {@link #EXCEEDS_CAPACITY}, or {@link #STALE}
    */
-  final boolean decide(CompiledLimit limit, long now, long permits) {
-    if (this.limit != limit) {
-      this.limit = limit; // a reference write costs a GC barrier: only when the key's limit changed
-    }
-    surelyFreshAt = Math.max(surelyFreshAt, now + limit.surelyFreshMicros());
-    if (permits > limit.capacity()) {
-      reason = EXCEEDS_CAPACITY;
-      observe(limit, now);
-      return false;
-    }
-    boolean granted = admit(limit, now, permits);
-    reason = granted ? ALLOWED : RATE_LIMITED;
-    lastDenied = !granted;
-    return granted;
-  }
+  abstract int consume(CompiledLimit limit, long now, long permits);
 
   /**
-   * Whether {@code permits} could be granted at {@code now}, read-only: for a lock-free read, so it must
-   * write nothing and must not fail on a torn view (the caller validates the version before trusting it).
-   * Algorithms without a read-only check answer true, which sends the caller to the lock.
+   * {@link #consume}, with the whole decision.
    *
-   * @param limit the limit
+   * @param limit the key's limit for this request
    * @param now µs
    * @param permits at least 1
-   * @return false only when the request surely does not fit
+   * @return the decision, or null when the state is stale
    */
-  boolean wouldFit(CompiledLimit limit, long now, long permits) {
-    return true;
-  }
+  abstract @Nullable RateLimitDecision decide(CompiledLimit limit, long now, long permits);
 
   /**
-   * Brings the scratch view up to {@code now} without deciding anything (for a request that can never fit).
+   * Whether requests under {@code limit} at {@code now} can be decided by this state.
    *
-   * @param limit the limit
+   * @param limit the key's limit
    * @param now µs
+   * @return false when retired, or when the key must get a new state for this limit
    */
-  abstract void observe(CompiledLimit limit, long now);
+  abstract boolean serves(CompiledLimit limit, long now);
 
   /**
-   * Brings the scratch view up to {@code now}, and grants (updating the state and the scratch view) when
-   * every bandwidth has room for {@code permits}.
+   * Retires the state if it is surely fresh at {@code now} (forgetting it then changes no decision).
    *
-   * @param limit the limit
    * @param now µs
-   * @param permits at most the limit's capacity
-   * @return whether granted
+   * @return true when retired by this call
    */
-  abstract boolean admit(CompiledLimit limit, long now, long permits);
+  abstract boolean forgetIfFresh(long now);
 
-  /**
-   * Fills {@link #remaining}, {@link #retryAfter} and {@link #resetAfter} for the last decision, from the
-   * scratch view it left.
-   *
-   * @param limit the limit of the last decision
-   * @param permits the permits it asked for
-   */
-  abstract void explain(CompiledLimit limit, long permits);
+  /** Retires the state, whatever it holds. */
+  abstract void retire();
 
-  RateLimitDecision toDecision(CompiledLimit limit, long permits) {
-    explain(limit, permits);
+  static RateLimitDecision decision(int reason, long remaining, long retryAfter, long resetAfter) {
     RateLimitDecision.Reason why = switch (reason) {
       case ALLOWED -> RateLimitDecision.Reason.ALLOWED;
       case RATE_LIMITED -> RateLimitDecision.Reason.RATE_LIMITED;
@@ -167,9 +89,5 @@ abstract class KeyState {
     };
     return new RateLimitDecision(reason == ALLOWED, why, remaining, reason == RATE_LIMITED ? retryAfter : 0,
         resetAfter, RateLimitDecision.Source.LIMITER);
-  }
-
-  static long[] grow(long[] array, int length) {
-    return array.length >= length ? array : java.util.Arrays.copyOf(array, length);
   }
 }

@@ -7,7 +7,7 @@ import io.distkit.ratelimit.internal.CompiledLimit;
  * that grows up to the largest limit. A bandwidth's count is the number of entries newer than
  * {@code now - period}, found by binary search. Mirrors {@code sliding_log.lua}.
  */
-final class SlidingLogState extends KeyState {
+final class SlidingLogState extends LockedState {
 
   private long[] times = new long[16];
   private int head;

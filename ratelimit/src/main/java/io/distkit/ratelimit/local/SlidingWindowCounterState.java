@@ -9,7 +9,7 @@ import io.distkit.ratelimit.internal.CompiledLimit;
  * window, computed exactly as {@code previous × (Pu - eu) + (current + n) × Pu <= limit × Pu} in units of
  * {@code u} µs. {@code tag[i]} is the period, 0 when fresh. Mirrors {@code sliding_window_counter.lua}.
  */
-final class SlidingWindowCounterState extends KeyState {
+final class SlidingWindowCounterState extends LockedState {
 
   private long[] tag = new long[1];
   private long[] window = new long[1];

@@ -17,6 +17,7 @@ local granted, remaining, retry, reset = decide_deficit(
     if f[1] == a and f[2] == bw.b[i] then
       -- an arrival time far ahead (the clock went back) is just an empty bucket
       if ahead > ceildiv(full, a) then
+        far_ahead_micros = ceildiv(full, a)
         return full
       end
       return math.min(ahead * a + f[4], full)
@@ -32,5 +33,7 @@ local granted, remaining, retry, reset = decide_deficit(
 
 if granted then
   save_fields(key, fields, reset)
+else
+  drop_unreadable(key)
 end
 return reply(granted, exceeds, remaining, retry, reset)

@@ -37,29 +37,51 @@ local function num(x)
   return string.format('%.0f', x)
 end
 
--- A stored value holds each bandwidth's fields in order, `per` fields per bandwidth, as little-endian
--- doubles (exact: every value is an integer below 2^53): Redis' built-in struct library packs and parses them
--- in C, about 2 us of Redis time per call less than formatting and parsing decimal text in Lua.
+-- A stored value is a format version byte (1), then each bandwidth's fields in order, `per` fields per
+-- bandwidth, as little-endian doubles (exact: every value is an integer below 2^53): Redis' built-in struct
+-- library packs and parses them in C, about 2 us of Redis time per call less than decimal text in Lua.
+local VERSION = 1
 local function format_of(count)
-  return '<' .. string.rep('d', count)
+  return '<B' .. string.rep('d', count)
 end
 
--- per-bandwidth fields of the stored value, `per` numbers each, or {} when the key is absent or its value has
--- a length that is not a whole number of records (such as the decimal text of earlier snapshots): that key
--- starts fresh
+-- whether every stored number is one this library could have written: an integer in [0, 2^53)
+local function plausible(values, from, to)
+  for i = from, to do
+    local v = values[i]
+    if not (v >= 0 and v < 9007199254740992 and v % 1 == 0) then
+      return false
+    end
+  end
+  return true
+end
+
+-- true once load_fields found a value that is not ours (another version, another shape, garbage): the key
+-- then counts as absent, and is deleted when this call writes nothing else
+local unreadable = false
+
+-- per-bandwidth fields of the stored value, `per` numbers each, or {} when the key is absent or unreadable
 local function load_fields(key, per)
   local fields = {}
   local raw = redis.call('GET', key)
-  if raw and #raw > 0 and #raw % (8 * per) == 0 then
-    local values = {struct.unpack(format_of(#raw / 8), raw)}
-    for i = 1, #raw / (8 * per) do
-      local f = {}
-      for j = 1, per do
-        f[j] = values[(i - 1) * per + j]
+  if not raw then
+    return fields
+  end
+  local count = (#raw - 1) / 8
+  if #raw > 1 and raw:byte(1) == VERSION and count % per == 0 then
+    local values = {struct.unpack('<' .. string.rep('d', count), raw, 2)}
+    if plausible(values, 1, count) then
+      for i = 1, count / per do
+        local f = {}
+        for j = 1, per do
+          f[j] = values[(i - 1) * per + j]
+        end
+        fields[i] = f
       end
-      fields[i] = f
+      return fields
     end
   end
+  unreadable = true
   return fields
 end
 
@@ -68,14 +90,28 @@ local function save_fields(key, fields, reset_micros)
     redis.call('DEL', key)
     return
   end
-  local flat = {}
+  local flat = {VERSION}
   for _, f in ipairs(fields) do
     for j = 1, #f do
       flat[#flat + 1] = f[j]
     end
   end
-  redis.call('SET', key, struct.pack(format_of(#flat), unpack(flat)), 'PX',
+  redis.call('SET', key, struct.pack(format_of(#flat - 1), unpack(flat)), 'PX',
     num(ceildiv(reset_micros + ttl_margin, 1000)))
+end
+
+-- set by a script whose state says time went back further than the state can span: a value from a clock
+-- that jumped, or planted by hand; it denies until the key expires, so the key must have a TTL
+local far_ahead_micros = nil
+
+-- after a call that wrote nothing: an unreadable value goes (it counted as absent anyway), and a far-ahead
+-- one gets a TTL if it has none, so that a key this limiter touched never stays without one
+local function drop_unreadable(key)
+  if unreadable then
+    redis.call('DEL', key)
+  elseif far_ahead_micros and redis.call('PTTL', key) == -1 then
+    redis.call('PEXPIRE', key, num(ceildiv(far_ahead_micros + ttl_margin, 1000)))
+  end
 end
 
 local function reply(granted, exceeds, remaining, retry, reset)

@@ -2,17 +2,23 @@
 -- Per bandwidth ARGV: limit, period (us); then a random nonce that makes this call's members unique.
 -- A sorted set holds one member per admitted permit, scored by its time; a bandwidth's count is ZCOUNT of
 -- the members newer than now - period.
+-- Members are '<version>:<nonce>:<k>' (format version 1). A set whose newest member is not ours, or lies more
+-- than a period in the future, is not a log this script wrote: it counts as absent and is deleted.
 local key = KEYS[1]
-local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
-local now = now_micros()
-if newest[2] then
-  now = math.max(now, tonumber(newest[2]))
-end
-
 local bw, exceeds = read_bandwidths({'limit', 'period'}, 'limit')
 local limit, period, count = bw.limit, bw.period, {}
 local max_period = math.max(unpack(period))
 local nonce = ARGV[3 + 2 * m + 1]
+local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+local now = now_micros()
+if newest[2] then
+  if string.sub(newest[1], 1, 2) ~= VERSION .. ':' or tonumber(newest[2]) > now + max_period then
+    redis.call('DEL', key)
+    newest = {}
+  else
+    now = math.max(now, tonumber(newest[2]))
+  end
+end
 
 redis.call('ZREMRANGEBYSCORE', key, '-inf', num(now - max_period))
 local granted = not exceeds
@@ -47,7 +53,7 @@ if granted then
   local batch = {}
   for k = 1, permits do
     batch[#batch + 1] = score
-    batch[#batch + 1] = nonce .. ':' .. k
+    batch[#batch + 1] = VERSION .. ':' .. nonce .. ':' .. k
     if #batch >= 1000 or k == permits then
       redis.call('ZADD', key, unpack(batch))
       batch = {}

@@ -68,5 +68,7 @@ for i = 1, m do
 end
 if granted then
   save_fields(key, fields, reset)
+else
+  drop_unreadable(key)
 end
 return reply(granted, exceeds, remaining, retry, reset)

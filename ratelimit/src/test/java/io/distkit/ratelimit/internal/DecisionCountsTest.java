@@ -1,0 +1,41 @@
+package io.distkit.ratelimit.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+class DecisionCountsTest {
+
+  @Test
+  void countsExactlyFromMoreThreadsThanItHasStripes() throws Exception {
+    DecisionCounts counts = new DecisionCounts();
+    int threads = 3 * DecisionCounts.STRIPES + 5; // most threads share the LongAdder, some own a stripe
+    int each = 20_000;
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> running = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Thread thread = new Thread(() -> {
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          throw new AssertionError(e);
+        }
+        for (int i = 0; i < each; i++) {
+          counts.count(i % 3 != 0);
+        }
+      });
+      thread.start();
+      running.add(thread);
+    }
+    start.countDown();
+    for (Thread thread : running) {
+      thread.join();
+    }
+    long denied = (long) threads * ((each + 2) / 3);
+    assertThat(counts.denied()).isEqualTo(denied);
+    assertThat(counts.granted()).isEqualTo((long) threads * each - denied);
+  }
+}
