@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -69,6 +70,7 @@ class ModularAppTest {
 
   private static Path compile(String app, String module, List<String> modulePath) throws IOException {
     Path out = WORK.resolve(app);
+    deleteRecursively(out); // javac prefers class files newer than their sources: never compile over old ones
     Files.createDirectories(out);
     List<String> sources;
     try (Stream<Path> files = Files.walk(SOURCES.resolve(app))) {
@@ -100,6 +102,17 @@ class ModularAppTest {
     String out = Files.readString(log, StandardCharsets.UTF_8);
     assertThat(process.exitValue()).as(String.join(" ", command) + "\n" + out).isZero();
     return out;
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
   }
 
   /** The entries of this test's class path that match any of the patterns. */

@@ -224,7 +224,7 @@ public final class RedisBatch {
         }
         pipeline.sync();
       } catch (JedisException e) {
-        DistkitException mapped = JedisErrors.translate(e, "Pipeline of " + members.size() + " commands");
+        DistkitException mapped = JedisErrors.translate(e, "Pipeline of " + members.size() + " commands", List.of());
         for (int i : members) {
           replies[i] = new Reply(null, mapped);
         }
@@ -236,7 +236,8 @@ public final class RedisBatch {
         try {
           replies[i] = new Reply(responses.get(k).get(), null);
         } catch (JedisNoScriptException e) {
-          replies[i] = new Reply(null, JedisErrors.translate(e, "Script " + op.script.name()));
+          replies[i] = new Reply(null, JedisErrors.translate(e, "Script " + op.script.name(),
+              List.of(op.routingKey)));
           if (mayRetry) {
             retry.add(i);
             if (!toLoad.contains(op.script)) {
@@ -252,7 +253,7 @@ public final class RedisBatch {
           }
         } catch (JedisException e) {
           replies[i] = new Reply(null, JedisErrors.translate(e, op.script != null ? "Script " + op.script.name()
-              : "Batched command"));
+              : "Batched command", List.of(op.routingKey)));
         }
       }
     }
