@@ -99,9 +99,13 @@ class QuickSuiteIT {
       assertThat(sent).as("commands sent per op by " + r.implementation() + " " + r.params()).isGreaterThan(0.9);
       assertThat(GroupReport.commandsRunPerOp(r)).as("commands run, " + r.params()).isGreaterThanOrEqualTo(sent - 0.05);
       if (r.isOurs()) {
+        // The server's counters also see the calls threads make while JMH starts and stops an iteration, which
+        // JMH does not count as operations: with the few operations of a quick run on a loaded machine that is a
+        // few percent (1.027 and 1.044 seen). A second command per decision would read 2. The exact count, one
+        // EVALSHA per decision, is RedisRateLimiterFootprintTest's, from INFO commandstats around known calls.
         assertThat(sent).as("distkit's Redis limiter: one EVALSHA per decision, " + r.params())
-            .isBetween(0.99, 1.01);
-        assertThat(r.secondary("redis.commands.run.norm.evalsha").score()).isBetween(0.99, 1.01);
+            .isBetween(0.97, 1.15);
+        assertThat(r.secondary("redis.commands.run.norm.evalsha").score()).isBetween(0.97, 1.15);
       }
     }
   }
