@@ -1,5 +1,8 @@
 package io.distkit.core.codec;
 
+import java.util.Objects;
+import java.util.function.Function;
+
 /**
  * Turns values into bytes and back, for storing them in Redis.
  *
@@ -43,6 +46,24 @@ public interface Codec<T> {
    */
   default VersionedCodec<T> versioned(int version) {
     return VersionedCodec.of(version, this);
+  }
+
+  /**
+   * A codec for another type, stored as this codec stores the values it is mapped to: for a type with a
+   * text or byte form of its own, e.g. {@code Codec.utf8().as(Server::parse, Server::nodeId)}.
+   *
+   * <p>The two functions must be inverses ({@code decoded.apply(encoded.apply(u))} equals {@code u}); an
+   * exception either throws becomes a {@link CodecException} naming the value.
+   *
+   * @param decoded turns a value this codec decoded into the new type
+   * @param encoded turns a value of the new type into one this codec encodes
+   * @param <U> the new type
+   * @return the mapped codec
+   */
+  default <U> Codec<U> as(Function<? super T, ? extends U> decoded, Function<? super U, ? extends T> encoded) {
+    Objects.requireNonNull(decoded, "decoded");
+    Objects.requireNonNull(encoded, "encoded");
+    return new MappedCodec<>(this, decoded, encoded);
   }
 
   /**

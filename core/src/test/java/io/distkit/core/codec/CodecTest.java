@@ -10,6 +10,40 @@ import org.junit.jupiter.api.Test;
 
 class CodecTest {
 
+  record Port(int number) {
+    static Port parse(String text) {
+      return new Port(Integer.parseInt(text));
+    }
+
+    String text() {
+      return Integer.toString(number);
+    }
+  }
+
+  @Test
+  void asMapsATypeOntoAnotherCodecAndBack() {
+    Codec<Port> ports = Codec.utf8().as(Port::parse, Port::text);
+    byte[] bytes = ports.encode(new Port(6379));
+    assertThat(bytes).isEqualTo("6379".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(ports.decode(bytes)).isEqualTo(new Port(6379));
+    assertThat(ports.versioned(1).decode(ports.versioned(1).encode(new Port(1)))).isEqualTo(new Port(1));
+  }
+
+  @Test
+  void asTurnsFailuresOfTheFunctionsIntoCodecExceptions() {
+    Codec<Port> ports = Codec.utf8().as(Port::parse, Port::text);
+    assertThatThrownBy(() -> ports.decode("http".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .isInstanceOf(CodecException.class).hasMessageContaining("Cannot decode 4 bytes")
+        .hasCauseInstanceOf(NumberFormatException.class);
+    Codec<Port> nulls = Codec.utf8().as(t -> null, p -> null);
+    assertThatThrownBy(() -> nulls.encode(new Port(1))).isInstanceOf(CodecException.class)
+        .hasMessageContaining("maps to null");
+    assertThatThrownBy(() -> nulls.decode(new byte[] {'1'})).isInstanceOf(CodecException.class)
+        .hasMessageContaining("maps to null");
+    assertThatThrownBy(() -> Codec.utf8().as(null, Port::text)).isInstanceOf(NullPointerException.class)
+        .hasMessage("decoded");
+  }
+
   @Test
   void utf8RoundTripsAnyValidText() {
     for (String text : List.of("", "plain", "héllo wörld", "日本語", "emoji 😀 pair", "real \uFFFD replacement")) {
