@@ -62,8 +62,10 @@ public final class RedisBackend {
    *
    * @param jedis the caller's client
    * @return the backend
+   * @throws DistkitException when the Jedis on the class path is older than 8.0, saying which to use
    */
   public static RedisBackend create(UnifiedJedis jedis) {
+    JedisRequirement.check();
     return new RedisBackend(jedis, BackendGuard.create());
   }
 
@@ -73,8 +75,10 @@ public final class RedisBackend {
    * @param jedis the caller's client
    * @param guard remembers outages of that client's Redis
    * @return the backend
+   * @throws DistkitException when the Jedis on the class path is older than 8.0, saying which to use
    */
   public static RedisBackend create(UnifiedJedis jedis, BackendGuard guard) {
+    JedisRequirement.check();
     return new RedisBackend(jedis, guard);
   }
 

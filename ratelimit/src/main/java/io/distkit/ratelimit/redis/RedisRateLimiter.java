@@ -3,6 +3,7 @@ package io.distkit.ratelimit.redis;
 import io.distkit.core.BackendGuard;
 import io.distkit.core.BackendUnavailableException;
 import io.distkit.core.FailurePolicy;
+import io.distkit.core.redis.JedisRequirement;
 import io.distkit.core.redis.RedisBackend;
 import io.distkit.core.redis.RedisKeys;
 import io.distkit.core.redis.TimeSource;
@@ -68,8 +69,11 @@ public final class RedisRateLimiter {
    * @param jedis a {@code RedisClient}, {@code RedisClusterClient} or sentinel client; never closed by
    *     distkit
    * @return a builder
+   * @throws io.distkit.core.DistkitException when Jedis is missing from the class path or older than 8.0,
+   *     saying which dependency to add
    */
   public static Builder builder(UnifiedJedis jedis) {
+    JedisRequirement.check(); // before anything that needs Jedis' classes: a clear message when it is missing
     return new Builder(RedisBackend.create(Objects.requireNonNull(jedis, "jedis")));
   }
 
