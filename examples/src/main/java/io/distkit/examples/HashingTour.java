@@ -28,17 +28,7 @@ final class HashingTour implements TourSection {
       LocatorConfig.jump(), LocatorConfig.rendezvous(), LocatorConfig.maglev());
 
   /** Tour nodes are just names: the codec stores the name. */
-  private static final Codec<Node> NAMES = new Codec<>() {
-    @Override
-    public byte[] encode(Node node) {
-      return Codec.utf8().encode(node.nodeId());
-    }
-
-    @Override
-    public Node decode(byte[] bytes) {
-      return Node.of(Codec.utf8().decode(bytes));
-    }
-  };
+  private static final Codec<Node> NAMES = Codec.utf8().as(Node::of, Node::nodeId);
 
   private static List<Node> servers(int count) {
     List<Node> servers = new ArrayList<>();

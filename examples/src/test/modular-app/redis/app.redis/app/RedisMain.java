@@ -25,17 +25,7 @@ public final class RedisMain {
         seen.append(limiter.tryAcquire("user-42").allowed() ? 'Y' : 'n');
       }
       System.out.println("redis ratelimit " + seen + " from module " + RedisRateLimiter.class.getModule().getName());
-      Codec<Node> names = new Codec<>() {
-        @Override
-        public byte[] encode(Node node) {
-          return Codec.utf8().encode(node.nodeId());
-        }
-
-        @Override
-        public Node decode(byte[] bytes) {
-          return Node.of(Codec.utf8().decode(bytes));
-        }
-      };
+      Codec<Node> names = Codec.utf8().as(Node::of, Node::nodeId);
       String group = "modular-" + UUID.randomUUID();
       try (Membership<Node> members = RedisMembership.builder(RedisBackend.create(jedis), group, names)
           .self(Node.of("me"))

@@ -1,5 +1,7 @@
 package io.distkit.core.internal;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * UTF-8 lengths and encoding into a caller's buffer, without allocating (key limits, key hashing).
  *
@@ -40,23 +42,7 @@ public final class Utf8 {
    * @return the number of bytes {@code s.getBytes(UTF_8)} would have
    */
   public static int encodedLength(String s) {
-    int bytes = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        bytes += 1;
-      } else if (c < 0x800) {
-        bytes += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-        bytes += 4;
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        bytes += 1; // '?'
-      } else {
-        bytes += 3;
-      }
-    }
-    return bytes;
+    return length(s, null);
   }
 
   /**
@@ -68,6 +54,11 @@ public final class Utf8 {
    * @throws IllegalArgumentException naming the value and the index when {@code s} holds an unpaired surrogate
    */
   public static int wellFormedLength(String s, String label) {
+    return length(s, label);
+  }
+
+  /** The UTF-8 length; an unpaired surrogate counts as '?' when {@code strictLabel} is null, else throws. */
+  private static int length(String s, @Nullable String strictLabel) {
     int bytes = 0;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -80,10 +71,12 @@ public final class Utf8 {
       } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
         bytes += 4;
         i++;
+      } else if (strictLabel == null) {
+        bytes += 1; // '?', as String.getBytes writes it
       } else {
-        throw new IllegalArgumentException(label + " (" + Quote.of(s) + ") holds an unpaired surrogate U+"
+        throw new IllegalArgumentException(strictLabel + " (" + Quote.of(s) + ") holds an unpaired surrogate U+"
             + String.format("%04X", (int) c) + " at index " + i + ": it has no UTF-8 form (encoding it as '?' "
-            + "would give distinct " + label + "s one Redis key)");
+            + "would give distinct " + strictLabel + "s one Redis key)");
       }
     }
     return bytes;
