@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.distkit.core.BackendUnavailableException;
 import io.distkit.core.redis.RedisBackend;
+import io.distkit.core.session.Backoff;
 import io.distkit.core.testing.RedisServerProcess;
 import io.distkit.core.testing.TestKeys;
 import io.distkit.hashing.LocatorAnalysis;
@@ -41,7 +42,7 @@ class RedisShardRouterTest {
 
   private RedisShardRouter.Builder<Node> builder() {
     return shards.builder(CLIENT_TIMEOUT, new ArrayList<>()).locator(LocatorConfig.rendezvous())
-        .probeInterval(Duration.ofMillis(100));
+        .probeBackoff(Backoff.fixed(Duration.ofMillis(100)));
   }
 
   private RedisShardRouter<Node> router(int replicas, int quorum, RedisShardRouter.Listener<Node> listener) {
