@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.distkit.core.BackendUnavailableException;
+import io.distkit.core.DistkitException;
 import io.distkit.core.redis.RedisBackend;
 import io.distkit.core.testing.RedisExtension;
 import io.distkit.core.testing.RedisServerProcess;
@@ -24,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -182,7 +184,7 @@ class RedisMembershipTest {
         Membership<Node> member = RedisMembership.builder(RedisBackend.create(client), group, TestNodes.CODEC)
             .self(Node.of("a")).lease(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(5)).build();
         Jedis jedis = redis.connect()) {
-      for (String part : List.of("members", "leases", "joined", "meta")) {
+      for (String part : List.of("members", "leases", "joined", "meta", "version")) {
         String key = "distkit:hashing:{" + group + "}:" + part;
         assertThat(jedis.exists(key)).as(key).isTrue();
         // 3 × max(lease, poll) = 60 s
@@ -190,6 +192,37 @@ class RedisMembershipTest {
       }
       assertThat(member.view().members()).containsExactly(Node.of("a"));
     }
+  }
+
+  @Test
+  void storedValuesCarryAFormatVersionAndAGroupInAnotherFormatIsRefused(RedisServerProcess redis) {
+    String group = TestKeys.unique("format");
+    String stem = "distkit:hashing:{" + group + "}:";
+    try (RedisClient client = redis.newClient();
+        Membership<Node> member = RedisMembership.builder(RedisBackend.create(client), group, TestNodes.CODEC)
+            .self(Node.of("a", 3)).build();
+        Jedis jedis = redis.connect()) {
+      byte[] stored = jedis.hget(bytes(stem + "members"), bytes("a"));
+      assertThat(stored[0]).as("the node's format version").isEqualTo((byte) 1);
+      assertThat(Arrays.copyOfRange(stored, 1, stored.length)).isEqualTo(TestNodes.CODEC.encode(Node.of("a", 3)));
+      assertThat(jedis.hget(bytes(stem + "meta"), bytes("format"))).as("the group's layout").containsExactly(1);
+      assertThat(jedis.get(bytes(stem + "version"))[0]).as("the version's format").isEqualTo((byte) 1);
+      assertThat(Long.parseLong(new String(jedis.get(bytes(stem + "version")), StandardCharsets.US_ASCII)
+          .substring(1))).isEqualTo(member.view().version());
+
+      // a later release's layout: this one neither reads nor writes it, and says why
+      jedis.hset(bytes(stem + "meta"), bytes("format"), new byte[] {2});
+      assertThatThrownBy(member::refresh).isInstanceOf(DistkitException.class)
+          .hasMessageContaining("has format version 2, this code reads 1");
+      assertThatThrownBy(() -> RedisMembership.builder(RedisBackend.create(client), group, TestNodes.CODEC).build())
+          .isInstanceOf(DistkitException.class).hasMessageContaining("has format version 2, this code reads 1");
+      assertThat(member.view().members()).as("the last view, kept").containsExactly(Node.of("a", 3));
+      jedis.del(stem + "meta"); // let the member leave
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   @Test
