@@ -36,8 +36,15 @@ else
 end
 
 local now = distkit_monotonic_us(ARGV[2], meta, 'now')
+local version
 local raw_version = redis.call('GET', version_key)
-local version = raw_version and tonumber(distkit_payload(raw_version, 1, 'membership version ' .. version_key)) or 0
+if raw_version then
+  version = tonumber(distkit_payload(raw_version, 1, 'membership version ' .. version_key))
+else
+  -- a new group, or one Redis lost (it expired, or a failover or restart lost it): its first version is the
+  -- clock, so it is newer than every version an observer may have seen of the group before
+  version = distkit_next_token(version_key, now, ttl)
+end
 local changed = false
 
 -- a departed member's position is remembered for one time to live, so that it gets its place back
