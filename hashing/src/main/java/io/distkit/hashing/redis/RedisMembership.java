@@ -53,7 +53,9 @@ import org.jspecify.annotations.Nullable;
  * at a time per membership. Connections: pub/sub goes through one {@link RedisSubscriptions} per client (given
  * with {@link Builder#subscriptions}, else one shared by every membership built on the same
  * {@link RedisBackend} and scheduler), which holds one connection of the client's pool (one per master with
- * sharded pub/sub on Redis Cluster 7) for as long as any of them runs; scripts borrow pool connections per call.
+ * sharded pub/sub on Redis Cluster 7) for as long as any of them runs, read by the hub's one blocking reader (started
+ * through the scheduler's {@code executeBlocking}, a virtual thread on Java 21+); scripts borrow pool connections
+ * per call.
  * Round trips: one {@code EVALSHA} per renewal (a second, a read, only when the renewal finds a new version), per
  * poll, per re-read and per leave.
  *
