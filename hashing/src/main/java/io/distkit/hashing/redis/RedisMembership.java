@@ -15,7 +15,7 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@link Membership} of a group kept in Redis (standalone or Cluster): members renew leases by the Redis
+ * {@link Membership} of a group kept in Redis (standalone, Sentinel or Cluster): members renew leases by the Redis
  * server's clock, every change bumps a version and is announced on a pub/sub channel, and every observer
  * re-reads the group on each announcement and every poll interval, expiring crashed members as it reads.
  *
@@ -50,14 +50,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Cost</h2>
  * Threads: none of its own; renewals, polls and re-reads run on the {@linkplain Builder#scheduler scheduler}, one
- * at a time per membership. Connections: pub/sub goes through one {@link RedisSubscriptions} per client (given
- * with {@link Builder#subscriptions}, else one shared by every membership built on the same
- * {@link RedisBackend} and scheduler), which holds one connection of the client's pool (one per master with
- * sharded pub/sub on Redis Cluster 7) for as long as any of them runs, read by the hub's one blocking reader (started
- * through the scheduler's {@code executeBlocking}, a virtual thread on Java 21+); scripts borrow pool connections
- * per call.
- * Round trips: one {@code EVALSHA} per renewal (a second, a read, only when the renewal finds a new version), per
- * poll, per re-read and per leave.
+ * at a time per membership. Connections: pub/sub goes through one {@link RedisSubscriptions} hub per client (given
+ * with {@link Builder#subscriptions}, else one shared by every membership built on the same {@link RedisBackend}
+ * and scheduler: build one backend per client and reuse it). The hub holds one connection of the client's pool
+ * (one per master with sharded pub/sub on Redis Cluster 7) for as long as any of its subscriptions lasts, read by
+ * its one blocking reader (started through the scheduler's {@code executeBlocking}, a virtual thread on Java
+ * 21+); scripts borrow a pool connection per call. Round trips: one {@code EVALSHA} per renewal (a second, a
+ * read, only when the renewal finds a new version), per poll, per re-read and per leave.
  *
  * <h2>When Redis is down</h2>
  * {@code build()} throws {@link io.distkit.core.BackendUnavailableException} when the first join and read fail.
