@@ -7,6 +7,7 @@ import io.distkit.core.redis.RedisBackend;
 import io.distkit.core.redis.RedisSubscriptions;
 import io.distkit.core.redis.TimeSource;
 import io.distkit.core.session.Backoff;
+import io.distkit.core.session.Scheduler;
 import io.distkit.core.testing.CommandStats;
 import io.distkit.core.testing.FaultProxy;
 import io.distkit.core.testing.ManualClock;
@@ -92,14 +93,16 @@ class RedisMembershipManualSchedulerTest {
         RedisClient memberClient = redis.newClient();
         // scripts go straight to Redis, pub/sub through the proxy: the cut hits only the subscription
         Membership<Node> observer = builder(observerClient).subscriptions(hub).pollInterval(NEVER).build();
-        Membership<Node> a = builder(memberClient).self(Node.of("a")).lease(NEVER)
+        // the members only write: their background work runs on the shared scheduler, so the manual one holds
+        // only the observer's and its hub's
+        Membership<Node> a = builder(memberClient).scheduler(Scheduler.shared()).self(Node.of("a")).lease(NEVER)
             .renewInterval(NEVER.minusSeconds(1)).pollInterval(NEVER).build()) {
       awaitRunning(() -> observer.view().contains("a") && hub.stats().connections() == 1);
       long reads = observer.stats().reads();
 
       proxy.disconnectAll();
       await().atMost(WAIT).until(() -> hub.stats().reconnects() == 1);
-      try (Membership<Node> b = builder(memberClient).self(Node.of("b")).lease(NEVER)
+      try (Membership<Node> b = builder(memberClient).scheduler(Scheduler.shared()).self(Node.of("b")).lease(NEVER)
           .renewInterval(NEVER.minusSeconds(1)).pollInterval(NEVER).build()) {
         manual.runDue();
         assertThat(observer.view().contains("b")).as("b's join was announced while nobody listened").isFalse();
