@@ -36,6 +36,10 @@ import java.util.Optional;
  * joins the group again at its old position ({@link MembershipListener#onLeaseRestored}). Only
  * {@link #refresh()} reports the outage, by throwing {@link BackendUnavailableException}.
  *
+ * <p><b>Threads.</b> A membership starts none: its renewals, polls and re-reads run one at a time on the
+ * {@linkplain MembershipBuilder#scheduler scheduler} its builder was given ({@code Scheduler.shared()} unless
+ * set), and {@link #refresh()} and {@link #close()} on the caller's thread.
+ *
  * @param <N> the node type
  */
 public interface Membership<N extends Node> extends AutoCloseable {
@@ -75,8 +79,8 @@ public interface Membership<N extends Node> extends AutoCloseable {
   boolean holdsLease();
 
   /**
-   * Reads the group now, without waiting for a notification or the next poll; also expires members whose
-   * lease has run out.
+   * Reads the group now, on the calling thread, without waiting for a notification or the next poll; also
+   * expires members whose lease has run out. Waits for a background step that is under way.
    *
    * @return the view after the read
    * @throws BackendUnavailableException when the backend is unavailable (the view is left as it was)

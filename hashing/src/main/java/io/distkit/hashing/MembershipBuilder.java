@@ -1,6 +1,7 @@
 package io.distkit.hashing;
 
 import io.distkit.core.internal.Require;
+import io.distkit.core.session.Scheduler;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -17,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@link #pollInterval}</td><td>5 s</td><td>how often the group is re-read as a safety net</td></tr>
  *   <tr><td>{@link #locator}</td><td>{@link LocatorConfig#ring()}</td><td>the algorithm of the locators</td></tr>
  *   <tr><td>{@link #listener}</td><td>no-op</td><td>hears about each new version and lost leases</td></tr>
+ *   <tr><td>{@link #scheduler}</td><td>{@link Scheduler#shared()}</td><td>runs renewals, polls, re-reads and
+ *       listener calls</td></tr>
  * </table>
  *
  * @param <N> the node type
@@ -38,6 +41,7 @@ public abstract class MembershipBuilder<N extends Node, B extends MembershipBuil
   private Duration pollInterval = DEFAULT_POLL_INTERVAL;
   private LocatorConfig locator = LocatorConfig.ring();
   private MembershipListener<N> listener = (previous, current) -> {};
+  private Scheduler scheduler = Scheduler.shared();
 
   /** For subclasses. */
   protected MembershipBuilder() {}
@@ -65,7 +69,7 @@ public abstract class MembershipBuilder<N extends Node, B extends MembershipBuil
    * last renewal (plus up to one poll interval until each observer notices). Shorter leases detect crashes
    * sooner; a member paused longer than its lease (a long GC, a network partition) drops out and rejoins.
    *
-   * @param lease at least 10 ms, whole milliseconds; default 10 s
+   * @param lease at least 10 ms (Redis keeps it in whole microseconds); default 10 s
    * @return this builder
    */
   public B lease(Duration lease) {
@@ -120,8 +124,23 @@ public abstract class MembershipBuilder<N extends Node, B extends MembershipBuil
   }
 
   /**
-   * Starts the membership: joins (when {@link #self} was given), reads the group once, then keeps renewing and
-   * watching in the background.
+   * Where the membership's background work runs: renewals, polls, the re-reads that change notifications ask
+   * for, and the listener calls they make. A membership has no thread of its own: its steps run one at a time,
+   * in order, on this scheduler's workers (a {@link io.distkit.core.session.SerialExecutor}), and hold one of
+   * them only while a step runs. A {@code ManualScheduler} (distkit-core's test-jar) runs them when a test moves
+   * its clock.
+   *
+   * @param scheduler default {@link Scheduler#shared()}; the membership does not close it
+   * @return this builder
+   */
+  public B scheduler(Scheduler scheduler) {
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    return thisBuilder();
+  }
+
+  /**
+   * Starts the membership: joins (when {@link #self} was given) and reads the group once on the calling thread,
+   * then keeps renewing and watching in the background, on the {@link #scheduler}.
    *
    * @return the running membership; close it to leave
    * @throws io.distkit.core.BackendUnavailableException when the backend cannot be reached for the first join
@@ -143,7 +162,7 @@ public abstract class MembershipBuilder<N extends Node, B extends MembershipBuil
     if (renew.compareTo(lease) >= 0) {
       throw new IllegalArgumentException("renewInterval (" + renew + ") must be shorter than lease (" + lease + ")");
     }
-    return receiver.receive(self, lease, renew, pollInterval, locator, listener);
+    return receiver.receive(self, lease, renew, pollInterval, locator, listener, scheduler);
   }
 
   /**
@@ -164,10 +183,11 @@ public abstract class MembershipBuilder<N extends Node, B extends MembershipBuil
      * @param pollInterval how often the group is re-read
      * @param locator the locators' algorithm and settings
      * @param listener hears about new versions
+     * @param scheduler runs the background work
      * @return what the implementation makes of them
      */
     S receive(@Nullable N self, Duration lease, Duration renewInterval, Duration pollInterval, LocatorConfig locator,
-        MembershipListener<N> listener);
+        MembershipListener<N> listener, Scheduler scheduler);
   }
 
   private static Duration atLeast(Duration value, String name) {

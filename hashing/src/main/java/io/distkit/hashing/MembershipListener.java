@@ -3,8 +3,9 @@ package io.distkit.hashing;
 /**
  * Hears about membership changes, and tells a member when its own lease may have run out. A functional
  * interface ({@link #onChange}); the lease methods default to no-ops. An exception a method throws is logged at
- * WARN and changes nothing. Called on the membership's own thread, one call at a time, in order; keep it short
- * (hand long work to another thread).
+ * WARN and changes nothing. Called one call at a time, in order, on the membership's
+ * {@linkplain MembershipBuilder#scheduler scheduler} (or on the thread that calls {@code refresh()}), while the
+ * membership holds its lock: keep it short (hand long work to another thread), since renewals wait for it.
  *
  * <pre>{@code
  * RedisMembership.builder(backend, "cache-tier", codec)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.distkit.core.testing.ManualClock;
+import io.distkit.core.testing.ManualScheduler;
 import io.distkit.core.testing.TestKeys;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -152,6 +153,29 @@ public abstract class MembershipContractTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> renewing.stats().heartbeats() >= heartbeats + 2);
     clock.advance(Duration.ofSeconds(6));
     assertThat(ids(watcher.refresh())).as("12 s after joining with a 10 s lease").containsExactly("renewing");
+  }
+
+  @Test
+  void onAManualSchedulerRenewalsAndPollsRunWhenTimeMovesAndStopWithIt() {
+    ManualScheduler manual = new ManualScheduler(clock);
+    Membership<Node> watcher = open(builder().scheduler(manual).pollInterval(Duration.ofSeconds(5)));
+    Membership<Node> member = open(builder().scheduler(manual).self(Node.of("m")).lease(Duration.ofSeconds(3))
+        .renewInterval(Duration.ofSeconds(1)).pollInterval(NEVER));
+    long heartbeats = member.stats().heartbeats();
+    long reads = watcher.stats().reads();
+
+    manual.advance(Duration.ofSeconds(30));
+    assertThat(member.stats().heartbeats()).as("one renewal a second").isEqualTo(heartbeats + 30);
+    assertThat(watcher.stats().reads()).as("a poll every 5 s, and re-reads when told of changes")
+        .isGreaterThanOrEqualTo(reads + 6);
+    assertThat(ids(watcher)).as("30 s on a 3 s lease, renewed").containsExactly("m");
+    assertThat(member.holdsLease()).isTrue();
+
+    manual.close(); // no more renewals
+    clock.advance(Duration.ofSeconds(3));
+    assertThat(member.holdsLease()).isFalse();
+    assertThat(ids(watcher.refresh())).isEmpty();
+    assertThat(manual.failures()).isEmpty();
   }
 
   @Test

@@ -1,8 +1,9 @@
 package io.distkit.hashing.internal;
 
 import io.distkit.core.Clock;
-import io.distkit.core.DistkitException;
 import io.distkit.core.internal.Listeners;
+import io.distkit.core.session.Scheduler;
+import io.distkit.core.session.SerialExecutor;
 import io.distkit.hashing.Membership;
 import io.distkit.hashing.MembershipStats;
 import io.distkit.hashing.MembershipView;
@@ -11,25 +12,27 @@ import io.distkit.hashing.NodeLocator;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The part of a {@link Membership} that does not depend on where the group lives: one thread that renews the
- * lease, re-reads the group, builds a locator per version and tells the listener, in order.
+ * The part of a {@link Membership} that does not depend on where the group lives: renewing the lease, re-reading
+ * the group, building a locator per version and telling the listener, in order.
  *
- * <p>Every backend call runs on that one thread, so reads are applied in the order they were made and a view
- * never goes back to an older version. A subclass says how to renew, read and leave, and how to be told of
- * changes (it calls {@link #requestRefresh()}). Not API.
+ * <p><b>Threads: none of its own.</b> Background steps (renewals every renew interval, polls every poll interval,
+ * the re-reads change notifications ask for) run on the configured {@link Scheduler} through a
+ * {@link SerialExecutor}, so they never overlap or reorder and hold one scheduler worker only while they run; each
+ * repeating step is scheduled again when it ends. {@link #start()}, {@link #refresh()} and {@link #close()} run on
+ * the caller's thread. Every backend call and the view update after it hold one lock (a {@link ReentrantLock}, so
+ * a virtual thread is not pinned while it waits for the backend), so reads are applied in the order they were
+ * made and a view never goes back to an older version. A subclass says how to renew, read and leave, and how to
+ * be told of changes (it calls {@link #requestRefresh()}). Not API.
  *
  * <p><b>Positions.</b> The backend gives each member a position (the version at which it first joined) and
  * lists members by position. The member remembers its position and asks for it again whenever it has to join
@@ -74,8 +77,12 @@ public abstract class AbstractMembership<N extends Node> implements Membership<N
   protected final MembershipSettings<N> settings;
   private final Clock clock;
   private final String name;
-  private final ScheduledExecutorService worker;
-  private volatile @Nullable Thread workerThread;
+  private final Scheduler scheduler;
+  /** Runs the background steps one at a time, in order. */
+  private final SerialExecutor serial;
+  /** Held by every backend call and the view update after it. */
+  private final ReentrantLock lock = new ReentrantLock();
+  private final List<Loop> loops = new CopyOnWriteArrayList<>();
   private final AtomicBoolean refreshQueued = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile MembershipView<N> view;
@@ -96,21 +103,17 @@ public abstract class AbstractMembership<N extends Node> implements Membership<N
   /**
    * Prepares the membership; {@link #start()} sets it going.
    *
-   * @param settings the shared settings
+   * @param settings the shared settings, with the scheduler the background steps run on
    * @param clock measures this member's lease locally (monotonic nanoseconds)
-   * @param name a short name for logs and the thread, e.g. {@code "redis:cache-tier"}; no credentials
+   * @param name a short name for logs, e.g. {@code "redis:cache-tier"}; no credentials
    */
   protected AbstractMembership(MembershipSettings<N> settings, Clock clock, String name) {
     this.settings = settings;
     this.clock = clock;
     this.name = name;
+    this.scheduler = settings.scheduler();
+    this.serial = new SerialExecutor(scheduler);
     this.view = new MembershipView<>(-1, List.of(), settings.locator().locator(List.<N>of()));
-    this.worker = Executors.newSingleThreadScheduledExecutor(task -> {
-      Thread thread = new Thread(task, "distkit-membership-" + name);
-      thread.setDaemon(true);
-      workerThread = thread;
-      return thread;
-    });
   }
 
   /**
@@ -140,44 +143,53 @@ public abstract class AbstractMembership<N extends Node> implements Membership<N
   /** Starts listening for change notifications, after the first read. Does nothing unless overridden. */
   protected void startListening() {}
 
-  /** Stops listening for change notifications. Does nothing unless overridden. */
+  /**
+   * Stops listening for change notifications and releases what listening holds; also called when
+   * {@link #start()} fails, before {@link #startListening()} ran. Does nothing unless overridden.
+   */
   protected void stopListening() {}
 
   /**
-   * Joins and reads once on the calling thread's behalf, then schedules renewals and polls.
+   * Joins and reads once on the calling thread, then schedules renewals and polls and starts listening.
    *
    * @throws RuntimeException whatever the first join or read threw; the membership is then closed
    */
   public final void start() {
+    lock.lock();
     try {
-      onWorker(() -> {
-        settings.member().ifPresent(this::heartbeatOnce);
-        readAndApply();
-        return null;
-      });
+      settings.member().ifPresent(this::heartbeatOnce);
+      readAndApply();
     } catch (RuntimeException e) {
-      worker.shutdownNow();
       closed.set(true);
+      stopListening();
+      throw e;
+    } finally {
+      lock.unlock();
+    }
+    try {
+      startListening();
+    } catch (RuntimeException e) {
+      close();
       throw e;
     }
-    startListening();
-    settings.member().ifPresent(self -> {
-      long renew = settings.renewInterval().toNanos();
-      worker.scheduleWithFixedDelay(() -> renewAndRead(self), renew, renew, TimeUnit.NANOSECONDS);
-    });
-    long poll = settings.pollInterval().toNanos();
-    worker.scheduleWithFixedDelay(() -> quietly("read the group", this::readAndApply), poll, poll,
-        TimeUnit.NANOSECONDS);
+    settings.member().ifPresent(self -> loops.add(new Loop("renew the lease", settings.renewInterval(),
+        () -> renewAndRead(self))));
+    loops.add(new Loop("read the group", settings.pollInterval(), this::readAndApplyLocked));
+    loops.forEach(Loop::scheduleNext);
   }
 
   private void renewAndRead(N self) {
-    quietly("renew the lease", () -> {
+    lock.lock();
+    try {
       if (heartbeatOnce(self) != view.version()) {
         readAndApply();
       }
-    });
+    } finally {
+      lock.unlock();
+    }
   }
 
+  /** Under the lock. */
   private long heartbeatOnce(N self) {
     long sent = clock.nanoTime();
     long since = sent - renewedAtNanos;
@@ -209,13 +221,23 @@ public abstract class AbstractMembership<N extends Node> implements Membership<N
     N self = settings.member().orElseThrow();
     log.warn("Membership {}: {} may have lost its lease: {}; rejoining", name, self.nodeId(), why);
     Listeners.notify(settings.listener(), "onLeaseLost", l -> l.onLeaseLost(self));
+    serial.execute(() -> {
+      if (!closed.get()) {
+        quietly("rejoin", () -> renewAndRead(self));
+      }
+    });
+  }
+
+  private void readAndApplyLocked() {
+    lock.lock();
     try {
-      worker.execute(() -> renewAndRead(self));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      // closing
+      readAndApply();
+    } finally {
+      lock.unlock();
     }
   }
 
+  /** Under the lock. */
   private void readAndApply() {
     Snapshot<N> snapshot = read();
     reads.increment();
@@ -247,37 +269,19 @@ public abstract class AbstractMembership<N extends Node> implements Membership<N
   }
 
   /**
-   * Asks for a read soon, on the worker thread; for change notifications. Requests that arrive while one is
-   * queued are merged into it.
+   * Asks for a read soon, on the scheduler; for change notifications and possibly missed ones. Cheap and
+   * non-blocking, so a pub/sub reader may call it. Requests that arrive while one is queued are merged into it.
    */
   protected final void requestRefresh() {
     if (closed.get() || !refreshQueued.compareAndSet(false, true)) {
       return;
     }
-    try {
-      worker.execute(() -> {
-        refreshQueued.set(false);
-        quietly("read the group", this::readAndApply);
-      });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      refreshQueued.set(false); // closing
-    }
-  }
-
-  /**
-   * Runs a task on the worker thread after a delay, unless closed; for subclasses' retries.
-   *
-   * @param task the task
-   * @param delay how long to wait
-   */
-  protected final void schedule(Runnable task, Duration delay) {
-    if (!closed.get()) {
-      try {
-        worker.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        // closing
+    serial.execute(() -> {
+      refreshQueued.set(false);
+      if (!closed.get()) {
+        quietly("read the group", this::readAndApplyLocked);
       }
-    }
+    });
   }
 
   private void quietly(String what, Runnable task) {
@@ -290,28 +294,47 @@ public abstract class AbstractMembership<N extends Node> implements Membership<N
     }
   }
 
-  private <T> T onWorker(Callable<T> task) {
-    if (Thread.currentThread() == workerThread) {
-      try {
-        return task.call();
-      } catch (RuntimeException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new DistkitException("Membership " + name + " failed", e);
+  /**
+   * A background step that runs on {@link #serial} every interval, counted from the end of its previous run (a
+   * slow backend pushes the next run back; runs never pile up).
+   */
+  private final class Loop implements Runnable {
+    private final String what;
+    private final long intervalNanos;
+    private final Runnable step;
+    private volatile Scheduler.@Nullable Task next;
+
+    Loop(String what, Duration interval, Runnable step) {
+      this.what = what;
+      this.intervalNanos = interval.toNanos();
+      this.step = step;
+    }
+
+    void scheduleNext() {
+      if (!closed.get()) {
+        next = scheduler.schedule(() -> serial.execute(this), intervalNanos, TimeUnit.NANOSECONDS);
       }
     }
-    Future<T> result = worker.submit(task);
-    try {
-      return result.get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
+
+    @Override
+    public void run() {
+      if (closed.get()) {
+        return;
       }
-      throw new DistkitException("Membership " + name + " failed", e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      result.cancel(true);
-      throw new DistkitException("Interrupted while waiting for membership " + name, e);
+      quietly(what, step);
+      scheduleNext();
+    }
+
+    void cancel() {
+      Scheduler.Task pending = next;
+      if (pending != null) {
+        pending.cancel();
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "Membership " + name + ": " + what;
     }
   }
 
@@ -339,10 +362,13 @@ public abstract class AbstractMembership<N extends Node> implements Membership<N
     if (closed.get()) {
       throw new IllegalStateException("Membership " + name + " is closed");
     }
-    return onWorker(() -> {
+    lock.lock();
+    try {
       readAndApply();
       return view;
-    });
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
@@ -361,24 +387,19 @@ public abstract class AbstractMembership<N extends Node> implements Membership<N
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    loops.forEach(Loop::cancel);
     stopListening();
-    try {
-      onWorker(() -> {
-        settings.member().ifPresent(self -> {
-          try {
-            leave(self);
-          } catch (RuntimeException e) {
-            log.warn("Membership {}: could not leave ({}); the lease expires in at most {} ms", name, e.toString(),
-                settings.lease().toMillis());
-          }
-        });
-        return null;
-      });
-    } catch (RuntimeException e) {
-      log.debug("Membership {}: closing failed: {}", name, e.toString());
-    } finally {
-      worker.shutdownNow();
-    }
+    settings.member().ifPresent(self -> {
+      lock.lock();
+      try {
+        leave(self);
+      } catch (RuntimeException e) {
+        log.warn("Membership {}: could not leave ({}); the lease expires in at most {} ms", name, e.toString(),
+            settings.lease().toMillis());
+      } finally {
+        lock.unlock();
+      }
+    });
   }
 
   @Override

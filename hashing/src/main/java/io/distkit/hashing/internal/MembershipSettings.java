@@ -2,6 +2,7 @@ package io.distkit.hashing.internal;
 
 import io.distkit.hashing.LocatorConfig;
 import io.distkit.hashing.MembershipListener;
+import io.distkit.core.session.Scheduler;
 import io.distkit.hashing.Node;
 import java.time.Duration;
 import java.util.Optional;
@@ -16,10 +17,11 @@ import org.jspecify.annotations.Nullable;
  * @param pollInterval how often the group is re-read
  * @param locator the locators' algorithm and settings
  * @param listener hears about new versions
+ * @param scheduler runs renewals, polls and re-reads
  * @param <N> the node type
  */
 public record MembershipSettings<N extends Node>(@Nullable N self, Duration lease, Duration renewInterval,
-    Duration pollInterval, LocatorConfig locator, MembershipListener<N> listener) {
+    Duration pollInterval, LocatorConfig locator, MembershipListener<N> listener, Scheduler scheduler) {
 
   /**
    * The node to join as.

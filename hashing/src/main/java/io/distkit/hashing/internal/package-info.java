@@ -1,6 +1,6 @@
 /**
  * The membership machinery that {@code io.distkit.hashing.local} and {@code io.distkit.hashing.redis} share:
- * {@link io.distkit.hashing.internal.AbstractMembership} (the worker that renews, reads and notifies) and
+ * {@link io.distkit.hashing.internal.AbstractMembership} (renews, reads and notifies, on a core scheduler) and
  * {@link io.distkit.hashing.internal.MembershipSettings} (what a {@code MembershipBuilder} gathered).
  *
  * <p>Both are public only because two other packages of this module use them; neither appears in a public or

@@ -2,82 +2,82 @@ package io.distkit.hashing.redis;
 
 import io.distkit.core.Clock;
 import io.distkit.core.codec.Codec;
+import io.distkit.core.codec.VersionedCodec;
+import io.distkit.core.redis.LuaPrelude;
 import io.distkit.core.redis.RedisBackend;
 import io.distkit.core.redis.RedisKeys;
 import io.distkit.core.redis.RedisScript;
-import io.distkit.core.redis.TimeSource;
+import io.distkit.core.redis.RedisTime;
+import io.distkit.core.session.Subscriber;
+import io.distkit.core.session.Subscription;
 import io.distkit.hashing.Node;
 import io.distkit.hashing.internal.AbstractMembership;
-import io.distkit.hashing.internal.AbstractMembership.Heartbeat;
 import io.distkit.hashing.internal.MembershipSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.JedisPubSub;
 
-/** {@link RedisMembership}: the group in Redis, one script per operation, changes heard by pub/sub. */
+/**
+ * {@link RedisMembership}: the group in Redis, one script per operation, changes heard through the client's
+ * {@link io.distkit.core.redis.RedisSubscriptions}.
+ */
 final class RedisGroupMembership<N extends Node> extends AbstractMembership<N> {
 
   private static final Logger log = LoggerFactory.getLogger(RedisGroupMembership.class);
 
-  private static final RedisScript SCRIPT = RedisScript.fromResource(RedisGroupMembership.class, "membership.lua");
+  /** The format of a stored node: its codec's bytes behind this version byte. */
+  static final int NODE_FORMAT = 1;
+
+  private static final RedisScript SCRIPT = RedisScript.fromResources(List.of(LuaPrelude.LEASES, LuaPrelude.FENCING),
+      RedisGroupMembership.class, "membership.lua");
   private static final byte[] HEARTBEAT = bytes("heartbeat");
   private static final byte[] READ = bytes("read");
   private static final byte[] LEAVE = bytes("leave");
-  private static final byte[] SERVER_TIME = new byte[0];
+  private static final byte[] NONE = new byte[0];
 
   private final RedisBackend backend;
   private final String group;
-  private final Codec<N> codec;
-  private final TimeSource timeSource;
-  private final Clock clock;
+  private final VersionedCodec<N> codec;
+  private final RedisTime time;
+  private final SharedSubscriptions.Use pubsub;
   private final List<byte[]> keys;
   private final String channel;
   private final byte[] channelBytes;
   private final byte[] keyTtlMillis;
-  private final ExecutorService subscriber;
-  private volatile @Nullable JedisPubSub subscription;
+  private final byte[] leaseMicros;
+  private volatile @Nullable Subscription subscription;
 
   RedisGroupMembership(MembershipSettings<N> settings, RedisBackend backend, RedisKeys redisKeys, String group,
-      Codec<N> codec, TimeSource timeSource, Clock clock) {
+      Codec<N> codec, RedisTime time, Clock clock, SharedSubscriptions.Use pubsub) {
     super(settings, clock, "redis:" + group);
     this.backend = backend;
     this.group = group;
-    this.codec = codec;
-    this.timeSource = timeSource;
-    this.clock = clock;
+    this.codec = VersionedCodec.of(NODE_FORMAT, codec);
+    this.time = time;
+    this.pubsub = pubsub;
     String stem = redisKeys.taggedName(group);
     this.keys = List.of(bytes(stem + ":members"), bytes(stem + ":leases"), bytes(stem + ":joined"),
-        bytes(stem + ":meta"), bytes(stem + ":departed"));
+        bytes(stem + ":meta"), bytes(stem + ":departed"), bytes(stem + ":version"));
     this.channel = stem + ":events";
     this.channelBytes = bytes(channel);
     long ttl = 3 * Math.max(settings.lease().toMillis(), settings.pollInterval().toMillis());
     this.keyTtlMillis = bytes(Long.toString(ttl));
-    this.subscriber = Executors.newSingleThreadExecutor(task -> {
-      Thread thread = new Thread(task, "distkit-membership-pubsub-" + group);
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.leaseMicros = bytes(Long.toString(settings.lease().toNanos() / 1000));
   }
 
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private byte[] now() {
-    return timeSource == TimeSource.SERVER ? SERVER_TIME : bytes(Long.toString(clock.epochMillis()));
-  }
-
   private Object run(byte[] op, byte[]... more) {
-    List<byte[]> args = new ArrayList<>(4 + more.length);
+    List<byte[]> args = new ArrayList<>(5 + more.length);
     args.add(op);
-    args.add(now());
+    args.add(time.argument());
     args.add(channelBytes);
+    args.add(bytes(pubsub.hub().publishCommand()));
     args.add(keyTtlMillis);
     args.addAll(List.of(more));
     return backend.eval(SCRIPT, keys, args);
@@ -85,9 +85,8 @@ final class RedisGroupMembership<N extends Node> extends AbstractMembership<N> {
 
   @Override
   protected Heartbeat heartbeat(N self, long position) {
-    List<?> reply = (List<?>) run(HEARTBEAT, bytes(self.nodeId()), codec.encode(self),
-        bytes(Long.toString(settings.lease().toMillis())),
-        position == NO_POSITION ? new byte[0] : bytes(Long.toString(position)));
+    List<?> reply = (List<?>) run(HEARTBEAT, bytes(self.nodeId()), codec.encode(self), leaseMicros,
+        position == NO_POSITION ? NONE : bytes(Long.toString(position)));
     return new Heartbeat((Long) reply.get(0), (Long) reply.get(1), (Long) reply.get(2) == 1);
   }
 
@@ -124,54 +123,28 @@ final class RedisGroupMembership<N extends Node> extends AbstractMembership<N> {
 
   @Override
   protected void startListening() {
-    subscriber.execute(this::subscribe);
-  }
-
-  /** Blocks on the subscription until it ends; then, unless closed, tries again after one poll interval. */
-  private void subscribe() {
-    if (isClosed()) {
-      return;
-    }
-    JedisPubSub pubSub = new JedisPubSub() {
+    subscription = pubsub.hub().subscribe(channel, new Subscriber() {
       @Override
-      public void onSubscribe(String subscribed, int subscribedChannels) {
-        if (isClosed()) {
-          unsubscribe();
-          return;
-        }
-        // anything announced while we were not subscribed was missed: read now
-        requestRefresh();
-      }
-
-      @Override
-      public void onMessage(String from, String version) {
-        if (!version.equals(Long.toString(view().version()))) {
+      public void onMessage(String from, byte[] message) {
+        if (!new String(message, StandardCharsets.US_ASCII).equals(Long.toString(view().version()))) {
           requestRefresh();
         }
       }
-    };
-    subscription = pubSub;
-    try {
-      // the one call that bypasses RedisBackend: a subscription holds its connection for as long as it lasts
-      backend.jedis().subscribe(pubSub, channel);
-    } catch (RuntimeException e) {
-      log.debug("Membership redis:{}: subscription to {} ended: {}", group, channel, e.toString());
-    }
-    if (!isClosed()) {
-      schedule(() -> subscriber.execute(this::subscribe), settings.pollInterval());
-    }
+
+      @Override
+      public void onMissedMessages(String from) {
+        // live for the first time, or again after an interruption: what was announced meanwhile is lost
+        requestRefresh();
+      }
+    });
   }
 
   @Override
   protected void stopListening() {
-    JedisPubSub pubSub = subscription;
-    if (pubSub != null && pubSub.isSubscribed()) {
-      try {
-        pubSub.unsubscribe();
-      } catch (RuntimeException e) {
-        log.debug("Membership redis:{}: unsubscribing failed: {}", group, e.toString());
-      }
+    Subscription current = subscription;
+    if (current != null) {
+      current.close();
     }
-    subscriber.shutdown();
+    pubsub.close();
   }
 }

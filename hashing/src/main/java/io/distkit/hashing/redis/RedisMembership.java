@@ -4,15 +4,18 @@ import io.distkit.core.Clock;
 import io.distkit.core.codec.Codec;
 import io.distkit.core.redis.RedisBackend;
 import io.distkit.core.redis.RedisKeys;
+import io.distkit.core.redis.RedisSubscriptions;
+import io.distkit.core.redis.RedisTime;
 import io.distkit.core.redis.TimeSource;
 import io.distkit.hashing.Membership;
 import io.distkit.hashing.MembershipBuilder;
 import io.distkit.hashing.Node;
 import io.distkit.hashing.internal.MembershipSettings;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
- * {@link Membership} of a group kept in Redis (standalone or Cluster): members renew leases by the Redis
+ * {@link Membership} of a group kept in Redis (standalone, Sentinel or Cluster): members renew leases by the Redis
  * server's clock, every change bumps a version and is announced on a pub/sub channel, and every observer
  * re-reads the group on each announcement and every poll interval, expiring crashed members as it reads.
  *
@@ -26,25 +29,41 @@ import java.util.Objects;
  * }</pre>
  *
  * <h2>In Redis</h2>
- * Five keys under one hash tag, {@code <prefix>:hashing:{<group>}:members|leases|joined|meta|departed}, and the
- * channel {@code <prefix>:hashing:{<group>}:events}. Each operation (renew, read, leave) is one script: it expires
- * leases that ran out, applies the change, bumps the version and publishes it, all atomically, so a version
- * always names one member list. Members are listed by position (the version at which each first joined); a
- * departed member's position is remembered for the keys' time to live, and a member also remembers its own, so
- * one that comes back (after its lease ran out, a restart of Redis or of its process) gets its old place. The
- * keys' time to live is {@code 3 × max(lease, pollInterval)}, refreshed by every call and never shortened, so a
- * group nobody uses anymore disappears.
+ * Six keys under one hash tag, {@code <prefix>:hashing:{<group>}:members|leases|joined|meta|departed|version}, and
+ * the channel {@code <prefix>:hashing:{<group>}:events}. Each operation (renew, read, leave) is one script: it
+ * expires leases that ran out, applies the change, bumps the version and publishes it, all atomically, so a
+ * version always names one member list. Times are the server's clock in microseconds (core's time prelude) and
+ * never go back for a group; the leases are a core lease set; the version is a core fencing token,
+ * {@code max(last + 1, now in µs)}, so it only grows, also across a failover that loses the latest writes. Members
+ * are listed by position (the version at which each first joined); a departed member's position is remembered for
+ * the keys' time to live, and a member also remembers its own, so one that comes back (after its lease ran out, a
+ * restart of Redis or of its process) gets its old place. The keys' time to live is
+ * {@code 3 × max(lease, pollInterval)}, refreshed by every call and never shortened, so a group nobody uses
+ * anymore disappears. Stored values carry a format version: a member's data is its codec's bytes behind the byte
+ * 1, the version and the group's layout ({@code meta}'s {@code format}) are format 1; a script that meets another
+ * format fails instead of guessing.
  *
  * <h2>Timing</h2>
  * A member that crashes (or is cut off) disappears for every observer within {@code lease + pollInterval} of
  * its last renewal; a member that leaves ({@link Membership#close()}) or joins is seen at once through
- * pub/sub, or within one poll interval when a notification is lost. The subscription holds one connection of
- * the client's pool for as long as the membership runs.
+ * pub/sub, or within one poll interval when a notification is lost.
+ *
+ * <h2>Cost</h2>
+ * Threads: none of its own; renewals, polls and re-reads run on the {@linkplain Builder#scheduler scheduler}, one
+ * at a time per membership. Connections: pub/sub goes through one {@link RedisSubscriptions} hub per client (given
+ * with {@link Builder#subscriptions}, else one shared by every membership built on the same {@link RedisBackend}
+ * and scheduler: build one backend per client and reuse it). The hub holds one connection of the client's pool
+ * (one per master with sharded pub/sub on Redis Cluster 7) for as long as any of its subscriptions lasts, read by
+ * its one blocking reader (started through the scheduler's {@code executeBlocking}, a virtual thread on Java
+ * 21+); scripts borrow a pool connection per call. Round trips: one {@code EVALSHA} per renewal (a second, a
+ * read, only when the renewal finds a new version), per poll, per re-read and per leave.
  *
  * <h2>When Redis is down</h2>
  * {@code build()} throws {@link io.distkit.core.BackendUnavailableException} when the first join and read fail.
  * Later, the membership keeps its last view and retries each interval (the backend's guard makes the retries
- * cheap); see {@link Membership} for what happens to its own lease.
+ * cheap); the subscription reconnects with backoff through the guard and, once live again, the membership
+ * re-reads at once, since announcements made meanwhile were lost. See {@link Membership} for what happens to its
+ * own lease.
  */
 public final class RedisMembership {
 
@@ -84,6 +103,7 @@ public final class RedisMembership {
     private TimeSource timeSource = TimeSource.SERVER;
     private Clock clock = Clock.system();
     private String keyPrefix = RedisKeys.DEFAULT_PREFIX;
+    private @Nullable RedisSubscriptions subscriptions;
 
     private Builder(RedisBackend backend, String group, Codec<N> codec) {
       this.backend = Objects.requireNonNull(backend, "backend");
@@ -105,7 +125,8 @@ public final class RedisMembership {
 
     /**
      * This JVM's clock: its monotonic time counts the member's lease locally ({@link Membership#holdsLease()},
-     * {@code onLeaseLost}), and with {@link TimeSource#CLIENT} its wall time is the leases' time in Redis.
+     * {@code onLeaseLost}), and with {@link TimeSource#CLIENT} it is the leases' time in Redis, as
+     * {@link RedisTime} defines client time (its wall time when the membership is built, then its monotonic time).
      *
      * @param clock default {@link Clock#system()}
      * @return this builder
@@ -127,10 +148,27 @@ public final class RedisMembership {
       return this;
     }
 
+    /**
+     * The pub/sub hub that carries the group's change notifications: pass the client's one hub to share its
+     * connection with other primitives. Its {@link RedisSubscriptions#publishCommand() publish command} is the one
+     * the scripts announce changes with, so every JVM of a group must choose plain or sharded pub/sub alike.
+     *
+     * @param subscriptions the caller's hub, which the membership does not close; default: one hub per
+     *     {@link RedisBackend} and scheduler, shared by the memberships built on them and closed with the last
+     * @return this builder
+     */
+    public Builder<N> subscriptions(RedisSubscriptions subscriptions) {
+      this.subscriptions = Objects.requireNonNull(subscriptions, "subscriptions");
+      return this;
+    }
+
     @Override
     public Membership<N> build() {
-      RedisGroupMembership<N> membership = new RedisGroupMembership<>(settings(MembershipSettings::new), backend,
-          RedisKeys.of(keyPrefix, "hashing"), group, codec, timeSource, clock);
+      MembershipSettings<N> settings = settings(MembershipSettings::new);
+      SharedSubscriptions.Use pubsub = subscriptions != null ? SharedSubscriptions.given(subscriptions)
+          : SharedSubscriptions.shared(backend, settings.scheduler(), clock);
+      RedisGroupMembership<N> membership = new RedisGroupMembership<>(settings, backend,
+          RedisKeys.of(keyPrefix, "hashing"), group, codec, RedisTime.of(timeSource, clock), clock, pubsub);
       membership.start();
       return membership;
     }

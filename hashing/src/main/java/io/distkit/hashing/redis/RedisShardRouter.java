@@ -1,5 +1,6 @@
 package io.distkit.hashing.redis;
 
+import io.distkit.core.BackendListener;
 import io.distkit.core.BackendUnavailableException;
 import io.distkit.core.Clock;
 import io.distkit.core.DistkitException;
@@ -9,6 +10,9 @@ import io.distkit.core.internal.Require;
 import io.distkit.core.internal.Utf8;
 import io.distkit.core.redis.RedisBackend;
 import io.distkit.core.redis.RedisScript;
+import io.distkit.core.session.Backoff;
+import io.distkit.core.session.HealthTracker;
+import io.distkit.core.session.Scheduler;
 import io.distkit.hashing.LocatorConfig;
 import io.distkit.hashing.Node;
 import io.distkit.hashing.NodeLocator;
@@ -19,12 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -92,12 +91,16 @@ import redis.clients.jedis.UnifiedJedis;
  * one key ({@code get} refuses a value that is not in its format).
  *
  * <h2>Ejection</h2>
- * A server that fails {@link Builder#ejectAfter(int) ejectAfter} calls in a row (unavailable, timed out) is
- * ejected: reads skip it and writes count it as failed, without waiting for its timeout. Every
- * {@link Builder#probeInterval(Duration) probe interval} a background {@code PING} checks it; the first answer
- * brings it back. Key placement never changes with ejections, so keys return to their servers.
+ * Each server has a core {@link HealthTracker}: a server that fails {@link Builder#ejectAfter(int) ejectAfter}
+ * calls in a row (unavailable, timed out) is ejected: reads try it last and writes count it as failed, without
+ * waiting for its timeout. While it is out, a {@code PING} probes it on the {@link Builder#scheduler scheduler},
+ * spaced by the {@link Builder#probeBackoff probe backoff}; the first answer (or any call that succeeds) brings it
+ * back. Key placement never changes with ejections, so keys return to their servers.
  *
- * <p>Thread-safe; the clients stay the caller's (close them after {@link #close()}).
+ * <p>Cost: no thread of its own (probes are scheduler tasks, only while a server is ejected); no connection of
+ * its own (each call borrows one from its server's client); {@code set} and {@code delete} send one
+ * {@code EVALSHA} per replica (more when a replica holds a newer version), {@code get} one per replica asked plus
+ * one per repaired replica. Thread-safe; the clients stay the caller's (close them after {@link #close()}).
  *
  * @param <N> the shard type
  */
@@ -105,6 +108,10 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
 
   /** The least time a delete's tombstone lives, unless configured. */
   public static final Duration DEFAULT_TOMBSTONE_TTL = Duration.ofHours(1);
+
+  /** The delays between pings of an ejected server unless configured: 1 s, doubling to 10 s, with jitter. */
+  public static final Backoff DEFAULT_PROBE_BACKOFF = Backoff.exponential(Duration.ofSeconds(1),
+      Duration.ofSeconds(10));
 
   private static final Logger log = LoggerFactory.getLogger(RedisShardRouter.class);
 
@@ -185,13 +192,33 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
   private static final class Shard<N extends Node> {
     final N node;
     final RedisBackend backend;
-    final AtomicInteger failuresInARow = new AtomicInteger();
-    final AtomicBoolean ejected = new AtomicBoolean();
-    volatile long ejectedAtNanos;
+    final HealthTracker health;
 
-    Shard(N node, RedisBackend backend) {
+    Shard(N node, RedisBackend backend, Builder<N> builder) {
       this.node = node;
       this.backend = backend;
+      Listener<N> listener = builder.listener;
+      this.health = HealthTracker.builder("Redis shard " + node.nodeId(), () -> backend.execute(UnifiedJedis::ping))
+          .ejectAfter(builder.ejectAfter)
+          .probeBackoff(builder.probeBackoff)
+          .scheduler(builder.scheduler)
+          .clock(builder.clock)
+          .listener(new BackendListener() {
+            @Override
+            public void onOutage(String backendName, Throwable cause) {
+              Listeners.notify(listener, "onEjected", l -> l.onEjected(node, cause));
+            }
+
+            @Override
+            public void onRecovery(String backendName, Duration outage) {
+              Listeners.notify(listener, "onReturned", l -> l.onReturned(node, outage));
+            }
+          })
+          .build();
+    }
+
+    boolean ejected() {
+      return !health.isHealthy();
     }
   }
 
@@ -204,39 +231,23 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
   private final long tombstoneTtlMillis;
   private final HybridClock versions;
   private final long writerId = ThreadLocalRandom.current().nextLong();
-  private final int ejectAfter;
-  private final Clock clock;
-  private final Listener<N> listener;
-  private final ScheduledExecutorService prober;
   private final LongAdder reads = new LongAdder();
   private final LongAdder writes = new LongAdder();
   private final LongAdder quorumFailures = new LongAdder();
-  private final LongAdder ejections = new LongAdder();
-  private final LongAdder returns = new LongAdder();
   private final LongAdder readRepairs = new LongAdder();
 
   private RedisShardRouter(Builder<N> builder, int writeQuorum, int readQuorum) {
     this.locator = builder.locator.locator(new ArrayList<>(builder.shards.keySet()));
     List<Shard<N>> list = new ArrayList<>();
     for (N node : locator.nodes()) {
-      list.add(new Shard<>(node, builder.shards.get(node)));
+      list.add(new Shard<>(node, builder.shards.get(node), builder));
     }
     this.shards = List.copyOf(list);
     this.replicationFactor = builder.replicationFactor;
     this.writeQuorum = writeQuorum;
     this.readQuorum = readQuorum;
     this.tombstoneTtlMillis = builder.tombstoneTtlMillis;
-    this.ejectAfter = builder.ejectAfter;
-    this.clock = builder.clock;
     this.versions = new HybridClock(builder.clock);
-    this.listener = builder.listener;
-    this.prober = Executors.newSingleThreadScheduledExecutor(task -> {
-      Thread thread = new Thread(task, "distkit-shard-prober");
-      thread.setDaemon(true);
-      return thread;
-    });
-    long probe = builder.probeIntervalNanos;
-    prober.scheduleWithFixedDelay(this::probeEjected, probe, probe, TimeUnit.NANOSECONDS);
   }
 
   /**
@@ -404,12 +415,12 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
     int[] replicas = replicaIndices(key);
     List<Shard<N>> order = new ArrayList<>(replicas.length);
     for (int i : replicas) {
-      if (!shards.get(i).ejected.get()) {
+      if (!shards.get(i).ejected()) {
         order.add(shards.get(i));
       }
     }
     for (int i : replicas) {
-      if (shards.get(i).ejected.get()) {
+      if (shards.get(i).ejected()) {
         order.add(shards.get(i));
       }
     }
@@ -441,7 +452,7 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
     BackendUnavailableException last = null;
     for (int i : replicaIndices(keyBytes)) {
       Shard<N> shard = shards.get(i);
-      if (shard.ejected.get()) {
+      if (shard.ejected()) {
         failed.add(shard.node);
         continue;
       }
@@ -502,7 +513,7 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
       BackendUnavailableException last = null;
       for (int i : replicas) {
         Shard<N> shard = shards.get(i);
-        if (shard.ejected.get()) {
+        if (shard.ejected()) {
           failed.add(shard.node);
           continue;
         }
@@ -548,47 +559,15 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
     return callOn(shard, backend -> backend.execute(command));
   }
 
-  /** Runs one call on a shard's backend, counting its success or failure towards ejection. */
+  /** Runs one call on a shard's backend, telling its health tracker how it went. */
   private <T> T callOn(Shard<N> shard, Function<RedisBackend, T> call) {
     try {
       T result = call.apply(shard.backend);
-      succeeded(shard);
+      shard.health.recordSuccess();
       return result;
     } catch (BackendUnavailableException e) {
-      failed(shard, e);
+      shard.health.recordFailure(e);
       throw e;
-    }
-  }
-
-  private void succeeded(Shard<N> shard) {
-    shard.failuresInARow.set(0);
-    if (shard.ejected.compareAndSet(true, false)) {
-      Duration out = Duration.ofNanos(Math.max(0, clock.nanoTime() - shard.ejectedAtNanos));
-      returns.increment();
-      log.info("Redis shard {} is back after {} ms", shard.node.nodeId(), out.toMillis());
-      Listeners.notify(listener, "onReturned", l -> l.onReturned(shard.node, out));
-    }
-  }
-
-  private void failed(Shard<N> shard, BackendUnavailableException cause) {
-    if (shard.failuresInARow.incrementAndGet() >= ejectAfter && shard.ejected.compareAndSet(false, true)) {
-      shard.ejectedAtNanos = clock.nanoTime();
-      ejections.increment();
-      log.warn("Redis shard {} ejected after {} failures in a row: {}", shard.node.nodeId(), ejectAfter,
-          cause.getMessage());
-      Listeners.notify(listener, "onEjected", l -> l.onEjected(shard.node, cause));
-    }
-  }
-
-  private void probeEjected() {
-    for (Shard<N> shard : shards) {
-      if (shard.ejected.get()) {
-        try {
-          call(shard, UnifiedJedis::ping);
-        } catch (RuntimeException e) {
-          log.debug("Redis shard {} still unavailable: {}", shard.node.nodeId(), e.toString());
-        }
-      }
     }
   }
 
@@ -603,7 +582,7 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
     Objects.requireNonNull(nodeId, "nodeId");
     for (Shard<N> shard : shards) {
       if (shard.node.nodeId().equals(nodeId)) {
-        return shard.ejected.get();
+        return shard.ejected();
       }
     }
     throw new IllegalArgumentException("no shard has nodeId '" + nodeId + "'");
@@ -624,14 +603,23 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
    * @return a snapshot
    */
   public Stats stats() {
-    return new Stats(reads.sum(), writes.sum(), quorumFailures.sum(), ejections.sum(), returns.sum(),
-        readRepairs.sum());
+    long ejections = 0;
+    long returns = 0;
+    for (Shard<N> shard : shards) {
+      HealthTracker.Stats health = shard.health.stats();
+      ejections += health.ejections();
+      returns += health.returns();
+    }
+    return new Stats(reads.sum(), writes.sum(), quorumFailures.sum(), ejections, returns, readRepairs.sum());
   }
 
-  /** Stops probing ejected servers. The clients stay open: they are the caller's. */
+  /**
+   * Stops probing ejected servers (they stay ejected until a call succeeds). The clients stay open: they are the
+   * caller's. Idempotent.
+   */
   @Override
   public void close() {
-    prober.shutdownNow();
+    shards.forEach(shard -> shard.health.close());
   }
 
   @Override
@@ -653,8 +641,10 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
    *   <tr><td>{@link #readQuorum}</td><td>N &minus; W + 1</td><td>R: servers a {@code get} asks</td></tr>
    *   <tr><td>{@link #tombstoneTtl}</td><td>1 h</td><td>the least a delete's tombstone lives</td></tr>
    *   <tr><td>{@link #ejectAfter}</td><td>3</td><td>failures in a row that eject a server</td></tr>
-   *   <tr><td>{@link #probeInterval}</td><td>1 s</td><td>how often ejected servers are pinged</td></tr>
-   *   <tr><td>{@link #clock}</td><td>{@link Clock#system()}</td><td>times ejections</td></tr>
+   *   <tr><td>{@link #probeBackoff}</td><td>{@link #DEFAULT_PROBE_BACKOFF}: 1 s doubling to 10 s</td>
+   *       <td>the delays between pings of an ejected server</td></tr>
+   *   <tr><td>{@link #scheduler}</td><td>{@link Scheduler#shared()}</td><td>runs the probes</td></tr>
+   *   <tr><td>{@link #clock}</td><td>{@link Clock#system()}</td><td>times ejections; seeds versions</td></tr>
    *   <tr><td>{@link #listener}</td><td>no-op</td><td>hears ejections and returns</td></tr>
    * </table>
    *
@@ -668,7 +658,8 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
     private int readQuorum;
     private long tombstoneTtlMillis = DEFAULT_TOMBSTONE_TTL.toMillis();
     private int ejectAfter = 3;
-    private long probeIntervalNanos = Duration.ofSeconds(1).toNanos();
+    private Backoff probeBackoff = DEFAULT_PROBE_BACKOFF;
+    private Scheduler scheduler = Scheduler.shared();
     private Clock clock = Clock.system();
     private Listener<N> listener = new Listener<>() {};
 
@@ -771,18 +762,31 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
     }
 
     /**
-     * How often ejected servers are pinged to see whether they are back.
+     * The delays between pings of an ejected server: ping {@code n} is sent {@code backoff.delay(n)} after the
+     * ejection or the ping before. A server back from a short outage returns at the first ping; one down for
+     * long is pinged at the backoff's cap. {@code Backoff.fixed(interval)} pings at a steady interval.
      *
-     * @param probeInterval positive; default 1 s
+     * @param probeBackoff default {@link #DEFAULT_PROBE_BACKOFF} (1 s doubling to 10 s, with jitter)
      * @return this builder
      */
-    public Builder<N> probeInterval(Duration probeInterval) {
-      this.probeIntervalNanos = Require.positiveNanos(probeInterval, "probeInterval");
+    public Builder<N> probeBackoff(Backoff probeBackoff) {
+      this.probeBackoff = Objects.requireNonNull(probeBackoff, "probeBackoff");
       return this;
     }
 
     /**
-     * The clock that times ejections (for the listener).
+     * Where the pings of ejected servers run.
+     *
+     * @param scheduler default {@link Scheduler#shared()}; the router does not close it
+     * @return this builder
+     */
+    public Builder<N> scheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /**
+     * The clock that times ejections (for the listener) and seeds the versions of written values.
      *
      * @param clock default {@link Clock#system()}
      * @return this builder
@@ -804,7 +808,7 @@ public final class RedisShardRouter<N extends Node> implements AutoCloseable {
     }
 
     /**
-     * Creates the router and starts its prober thread.
+     * Creates the router, every server in rotation.
      *
      * @return the router
      * @throws IllegalArgumentException when there is no shard, N exceeds the shards, or W or R exceeds N

@@ -1,105 +1,105 @@
--- A group's membership, one operation per call. All keys share the group's hash tag.
--- KEYS[1] members:  hash, node id -> encoded node (the current members)
--- KEYS[2] leases:   sorted set, node id -> lease expiry (epoch ms)
+-- A group's membership, one operation per call. All keys share the group's hash tag. Runs behind core's
+-- preludes (LuaPrelude.LEASES, LuaPrelude.FENCING, and the TIME and FORMAT preludes they bring): every time is in
+-- microseconds, read once with distkit_monotonic_us, so it never goes backwards for a group.
+-- KEYS[1] members:  hash, node id -> the node as the members' codec wrote it, behind its format byte (1)
+-- KEYS[2] leases:   a lease set (core's lease prelude): node id -> lease expiry (µs)
 -- KEYS[3] joined:   sorted set, node id -> its position (the version at which it first joined): members are
 --                   listed by position, and a member that comes back gets its position again
--- KEYS[4] meta:     hash, 'version' -> the group's version, 'now' -> the latest time seen (epoch ms)
--- KEYS[5] departed: sorted set, node id -> when it left or expired (epoch ms); its position stays in 'joined'
---                   for one key time to live, then both are forgotten
+-- KEYS[4] meta:     hash, 'format' -> the group's layout (a format-1 value: one byte), 'now' -> the latest time
+--                   seen (µs)
+-- KEYS[5] departed: sorted set, node id -> when it left or expired (µs); its position stays in 'joined' for one
+--                   key time to live, then both are forgotten
+-- KEYS[6] version:  the group's version, a fencing token (core's fencing prelude): max(last + 1, now in µs), so
+--                   it only grows, also when a failover or an expiry loses the key
 -- ARGV[1] operation: 'heartbeat', 'read' or 'leave'
--- ARGV[2] the caller's time in epoch ms, or '' to use the server's clock
+-- ARGV[2] the time argument (core's RedisTime: '' for the server's clock, else the caller's µs)
 -- ARGV[3] the channel that hears the new version after a change
--- ARGV[4] the keys' time to live in ms (never shortened: the longest-lived caller wins); also how long the
+-- ARGV[4] the command that announces it: 'PUBLISH', or 'SPUBLISH' where subscribers use sharded pub/sub
+-- ARGV[5] the keys' time to live in ms (never shortened: the longest-lived caller wins); also how long the
 --         positions of departed members are remembered
--- heartbeat: ARGV[5] node id, ARGV[6] encoded node, ARGV[7] lease in ms, ARGV[8] the position the member had
+-- heartbeat: ARGV[6] node id, ARGV[7] the stored node, ARGV[8] lease in µs, ARGV[9] the position the member had
 --            ('' when it has none), taken when the group does not remember one
--- leave: ARGV[5] node id
+-- leave: ARGV[6] node id
 -- Returns {version, position, 1 if this heartbeat (re)joined the member else 0} for heartbeat, {version} for
 -- leave, {version, id1, node1, id2, node2, ...} by position for read.
-local members, leases, joined, meta, departed = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local members, leases, joined, meta, departed, version_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local op = ARGV[1]
-local ttl = tonumber(ARGV[4])
+local ttl = tonumber(ARGV[5])
+-- a lease set of a group admits every member: no cap on holders
+local ANY_NUMBER = 4503599627370496
 
--- numbers above 10^14 would be written in exponent form: format them as integers
-local function int(n)
-  return string.format('%.0f', n)
-end
-
-local now
-if ARGV[2] == '' then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local layout = redis.call('HGET', meta, 'format')
+if layout then
+  distkit_payload(layout, 1, 'membership group ' .. meta)
 else
-  now = tonumber(ARGV[2])
+  redis.call('HSET', meta, 'format', distkit_versioned(1, ''))
 end
--- time never goes backwards for a group, whoever's clock is behind
-local latest = tonumber(redis.call('HGET', meta, 'now') or '0')
-if now < latest then
-  now = latest
+
+local now = distkit_monotonic_us(ARGV[2], meta, 'now')
+local version
+local raw_version = redis.call('GET', version_key)
+if raw_version then
+  version = tonumber(distkit_payload(raw_version, 1, 'membership version ' .. version_key))
+else
+  -- a new group, or one Redis lost (it expired, or a failover or restart lost it): its first version is the
+  -- clock, so it is newer than every version an observer may have seen of the group before
+  version = distkit_next_token(version_key, now, ttl)
 end
-local version = tonumber(redis.call('HGET', meta, 'version') or '0')
 local changed = false
 
 -- a departed member's position is remembered for one time to live, so that it gets its place back
-local forgotten = redis.call('ZRANGEBYSCORE', departed, '-inf', int(now - ttl))
+local forgotten = redis.call('ZRANGEBYSCORE', departed, '-inf', distkit_int(now - ttl * 1000))
 for _, id in ipairs(forgotten) do
   redis.call('ZREM', departed, id)
   redis.call('ZREM', joined, id)
 end
 
 -- a member whose lease ran out has crashed or lost touch: it leaves now
-local expired = redis.call('ZRANGEBYSCORE', leases, '-inf', int(now))
+local expired = redis.call('ZRANGEBYSCORE', leases, '-inf', distkit_int(now))
 for _, id in ipairs(expired) do
-  redis.call('HDEL', members, id)
-  redis.call('ZREM', leases, id)
-  redis.call('ZADD', departed, int(now), id)
-  changed = true
+  if redis.call('HDEL', members, id) == 1 then
+    redis.call('ZADD', departed, distkit_int(now), id)
+    changed = true
+  end
 end
+distkit_lease_purge(leases, now)
 
-local id = ARGV[5]
+local id = ARGV[6]
 local joining = false
 if op == 'heartbeat' then
   local current = redis.call('HGET', members, id)
-  if current ~= ARGV[6] then
-    redis.call('HSET', members, id, ARGV[6])
+  if current ~= ARGV[7] then
+    redis.call('HSET', members, id, ARGV[7])
     changed = true
     joining = not current
   end
-  redis.call('ZADD', leases, int(now + tonumber(ARGV[7])), id)
+  distkit_lease_acquire(leases, id, now, tonumber(ARGV[8]), ANY_NUMBER)
 elseif op == 'leave' then
   if redis.call('HDEL', members, id) == 1 then
     changed = true
-    redis.call('ZADD', departed, int(now), id)
+    redis.call('ZADD', departed, distkit_int(now), id)
   end
-  redis.call('ZREM', leases, id)
+  distkit_lease_release(leases, id, now)
 end
 
 if changed then
-  if version == 0 then
-    -- a new (or expired and recreated) group counts from its clock in microseconds, so it never repeats a
-    -- version an observer saw before
-    version = now * 1000
-  end
-  version = version + 1
-  redis.call('HSET', meta, 'version', int(version))
-  redis.call('PUBLISH', ARGV[3], int(version))
+  local keep = redis.call('PTTL', version_key)
+  version = distkit_next_token(version_key, now, keep > ttl and keep or ttl)
+  redis.call(ARGV[4], ARGV[3], distkit_int(version))
 end
 local position
 if op == 'heartbeat' then
   position = tonumber(redis.call('ZSCORE', joined, id))
   if not position then
     -- the group forgot it (or never knew it): the place the member remembers, else the end of the list
-    position = ARGV[8] ~= '' and tonumber(ARGV[8]) or version
-    redis.call('ZADD', joined, int(position), id)
+    position = ARGV[9] ~= '' and tonumber(ARGV[9]) or version
+    redis.call('ZADD', joined, distkit_int(position), id)
   end
   redis.call('ZREM', departed, id)
 end
-redis.call('HSET', meta, 'now', int(now))
 
 for _, key in ipairs(KEYS) do
-  if redis.call('PTTL', key) < ttl then
-    redis.call('PEXPIRE', key, ttl)
-  end
+  distkit_keep_for(key, ttl)
 end
 
 if op == 'heartbeat' then

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.distkit.core.BackendUnavailableException;
+import io.distkit.core.DistkitException;
 import io.distkit.core.redis.RedisBackend;
 import io.distkit.core.testing.RedisExtension;
 import io.distkit.core.testing.RedisServerProcess;
@@ -14,6 +15,7 @@ import io.distkit.hashing.Algorithm;
 import io.distkit.hashing.LocatorAnalysis;
 import io.distkit.hashing.LocatorConfig;
 import io.distkit.hashing.Membership;
+import io.distkit.hashing.MembershipListener;
 import io.distkit.hashing.MembershipView;
 import io.distkit.hashing.Node;
 import io.distkit.hashing.TestNodes;
@@ -24,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -122,12 +125,15 @@ class RedisMembershipTest {
     try (RedisServerProcess dedicated = RedisServers.startStandalone();
         RedisClient client = dedicated.newClient(Duration.ofMillis(300))) {
       List<Membership<Node>> members = new ArrayList<>();
+      List<Long> heard = new CopyOnWriteArrayList<>();
+      MembershipListener<Node> firstHears = (previous, current) -> heard.add(current.version());
       try {
         // the first to join renews slowest, so after the restart the members join again in reverse order
         for (int i = 0; i < 3; i++) {
           members.add(RedisMembership.builder(RedisBackend.create(client), group, TestNodes.CODEC)
               .self(Node.of("m-" + i)).locator(LocatorConfig.jump()).lease(Duration.ofSeconds(5))
-              .renewInterval(Duration.ofMillis(600 - 200 * i)).pollInterval(Duration.ofMillis(200)).build());
+              .renewInterval(Duration.ofMillis(600 - 200 * i)).pollInterval(Duration.ofMillis(200))
+              .listener(i == 0 ? firstHears : (previous, current) -> {}).build());
         }
         Membership<Node> observer = members.get(0);
         await().atMost(Duration.ofSeconds(10)).until(() -> observer.view().members().size() == 3);
@@ -142,6 +148,8 @@ class RedisMembershipTest {
         });
         assertThat(LocatorAnalysis.movement(before.locator(), observer.locator(), keys).moved())
             .as("keys whose owner changed across the restart").isZero();
+        // Redis lost the group, version and all: the versions it gave after are still above every earlier one
+        assertThat(heard).as("versions the first member heard").isSorted().doesNotHaveDuplicates();
       } finally {
         members.forEach(Membership::close);
       }
@@ -182,7 +190,7 @@ class RedisMembershipTest {
         Membership<Node> member = RedisMembership.builder(RedisBackend.create(client), group, TestNodes.CODEC)
             .self(Node.of("a")).lease(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(5)).build();
         Jedis jedis = redis.connect()) {
-      for (String part : List.of("members", "leases", "joined", "meta")) {
+      for (String part : List.of("members", "leases", "joined", "meta", "version")) {
         String key = "distkit:hashing:{" + group + "}:" + part;
         assertThat(jedis.exists(key)).as(key).isTrue();
         // 3 × max(lease, poll) = 60 s
@@ -190,6 +198,66 @@ class RedisMembershipTest {
       }
       assertThat(member.view().members()).containsExactly(Node.of("a"));
     }
+  }
+
+  @Test
+  void storedValuesCarryAFormatVersionAndAGroupInAnotherFormatIsRefused(RedisServerProcess redis) {
+    String group = TestKeys.unique("format");
+    String stem = "distkit:hashing:{" + group + "}:";
+    try (RedisClient client = redis.newClient();
+        Membership<Node> member = RedisMembership.builder(RedisBackend.create(client), group, TestNodes.CODEC)
+            .self(Node.of("a", 3)).build();
+        Jedis jedis = redis.connect()) {
+      byte[] stored = jedis.hget(bytes(stem + "members"), bytes("a"));
+      assertThat(stored[0]).as("the node's format version").isEqualTo((byte) 1);
+      assertThat(Arrays.copyOfRange(stored, 1, stored.length)).isEqualTo(TestNodes.CODEC.encode(Node.of("a", 3)));
+      assertThat(jedis.hget(bytes(stem + "meta"), bytes("format"))).as("the group's layout").containsExactly(1);
+      assertThat(jedis.get(bytes(stem + "version"))[0]).as("the version's format").isEqualTo((byte) 1);
+      assertThat(Long.parseLong(new String(jedis.get(bytes(stem + "version")), StandardCharsets.US_ASCII)
+          .substring(1))).isEqualTo(member.view().version());
+
+      // a later release's layout: this one neither reads nor writes it, and says why
+      jedis.hset(bytes(stem + "meta"), bytes("format"), new byte[] {2});
+      assertThatThrownBy(member::refresh).isInstanceOf(DistkitException.class)
+          .hasMessageContaining("has format version 2, this code reads 1");
+      assertThatThrownBy(() -> RedisMembership.builder(RedisBackend.create(client), group, TestNodes.CODEC).build())
+          .isInstanceOf(DistkitException.class).hasMessageContaining("has format version 2, this code reads 1");
+      assertThat(member.view().members()).as("the last view, kept").containsExactly(Node.of("a", 3));
+      jedis.del(stem + "meta"); // let the member leave
+    }
+  }
+
+  @Test
+  void aGroupRedisLostGetsVersionsAboveEveryEarlierOne(RedisServerProcess redis) {
+    // a failover to a replica that had not synced, or a restart without persistence, loses the whole group;
+    // its versions used to start again from 0, so an observer heard versions go back
+    String group = TestKeys.unique("lost");
+    String stem = "distkit:hashing:{" + group + "}:";
+    List<Long> heard = new CopyOnWriteArrayList<>();
+    try (RedisClient client = redis.newClient();
+        Membership<Node> observer = RedisMembership.builder(RedisBackend.create(client), group, TestNodes.CODEC)
+            .pollInterval(Duration.ofHours(1)).listener((previous, current) -> heard.add(current.version())).build();
+        Membership<Node> member = RedisMembership.builder(RedisBackend.create(client), group, TestNodes.CODEC)
+            .self(Node.of("a")).lease(Duration.ofHours(1)).renewInterval(Duration.ofMinutes(59))
+            .pollInterval(Duration.ofHours(1)).build();
+        Jedis jedis = redis.connect()) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> observer.view().contains("a"));
+      long before = observer.view().version();
+      for (String part : List.of("members", "leases", "joined", "meta", "departed", "version")) {
+        jedis.del(stem + part);
+      }
+      MembershipView<Node> lost = observer.refresh();
+      assertThat(lost.members()).isEmpty();
+      assertThat(lost.version()).as("the lost group's version").isGreaterThan(before);
+      MembershipView<Node> back = member.refresh(); // the member finds itself gone and rejoins
+      await().atMost(Duration.ofSeconds(10)).until(() -> observer.view().contains("a"));
+      assertThat(member.view().version()).isGreaterThanOrEqualTo(back.version()).isGreaterThan(lost.version());
+      assertThat(heard).isSorted().doesNotHaveDuplicates();
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   @Test

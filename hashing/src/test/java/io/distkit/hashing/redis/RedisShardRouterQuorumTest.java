@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.distkit.core.Clock;
 import io.distkit.core.DistkitException;
+import io.distkit.core.session.Backoff;
 import io.distkit.core.testing.ManualClock;
 import io.distkit.core.testing.RedisServerProcess;
 import io.distkit.core.testing.TestKeys;
@@ -46,8 +47,8 @@ class RedisShardRouterQuorumTest {
 
   private RedisShardRouter<Node> router(Clock clock) {
     return shards.track(shards.builder(CLIENT_TIMEOUT, new ArrayList<>())
-        .locator(LocatorConfig.rendezvous()).replicationFactor(3).writeQuorum(2).probeInterval(Duration.ofMillis(100))
-        .clock(clock).build());
+        .locator(LocatorConfig.rendezvous()).replicationFactor(3).writeQuorum(2)
+        .probeBackoff(Backoff.fixed(Duration.ofMillis(100))).clock(clock).build());
   }
 
   /** One operation of the history, timed on this JVM's monotonic clock. */

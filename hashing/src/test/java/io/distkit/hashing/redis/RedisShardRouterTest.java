@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.distkit.core.BackendGuard;
 import io.distkit.core.BackendUnavailableException;
 import io.distkit.core.redis.RedisBackend;
+import io.distkit.core.session.Backoff;
+import io.distkit.core.testing.ManualClock;
+import io.distkit.core.testing.ManualScheduler;
 import io.distkit.core.testing.RedisServerProcess;
 import io.distkit.core.testing.TestKeys;
 import io.distkit.hashing.LocatorAnalysis;
@@ -17,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,6 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisClient;
 
 /** Sharding over three real, independent Redis servers of this test's own (it kills and restarts them). */
 class RedisShardRouterTest {
@@ -41,7 +47,7 @@ class RedisShardRouterTest {
 
   private RedisShardRouter.Builder<Node> builder() {
     return shards.builder(CLIENT_TIMEOUT, new ArrayList<>()).locator(LocatorConfig.rendezvous())
-        .probeInterval(Duration.ofMillis(100));
+        .probeBackoff(Backoff.fixed(Duration.ofMillis(100)));
   }
 
   private RedisShardRouter<Node> router(int replicas, int quorum, RedisShardRouter.Listener<Node> listener) {
@@ -118,7 +124,7 @@ class RedisShardRouterTest {
   void aFailingServerIsEjectedAfterFailuresInARowAndReturnsWhenItAnswers() throws Exception {
     CountDownLatch ejected = new CountDownLatch(1);
     CountDownLatch returned = new CountDownLatch(1);
-    List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> events = new CopyOnWriteArrayList<>();
     RedisShardRouter<Node> router = router(1, 1, new RedisShardRouter.Listener<>() {
       @Override
       public void onEjected(Node shard, Throwable cause) {
@@ -153,6 +159,65 @@ class RedisShardRouterTest {
     assertThat(router.stats().ejections()).isEqualTo(1);
     assertThat(router.stats().returns()).isEqualTo(1);
     assertThatThrownBy(() -> router.isEjected("nope")).hasMessage("no shard has nodeId 'nope'");
+  }
+
+  @Test
+  void anEjectedServerIsProbedOnTheRoutersSchedulerWithBackoff() {
+    ManualClock clock = new ManualClock();
+    ManualScheduler manual = new ManualScheduler(clock);
+    List<String> events = new CopyOnWriteArrayList<>();
+    RedisShardRouter.Builder<Node> builder = RedisShardRouter.<Node>builder().locator(LocatorConfig.rendezvous())
+        .scheduler(manual).clock(clock)
+        .probeBackoff(Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(4)).withJitter(Backoff.Jitter.NONE))
+        .listener(new RedisShardRouter.Listener<>() {
+          @Override
+          public void onEjected(Node shard, Throwable cause) {
+            events.add("ejected " + shard.nodeId());
+          }
+
+          @Override
+          public void onReturned(Node shard, Duration ejectedFor) {
+            events.add("returned " + shard.nodeId() + " after " + ejectedFor);
+          }
+        });
+    List<RedisClient> clients = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        RedisClient client = shards.servers.get(i).newClient(CLIENT_TIMEOUT);
+        clients.add(client);
+        // the guard's retry interval runs on the manual clock too, so a probe is let through once time moved
+        builder.shard(shards.nodes.get(i), RedisBackend.create(client, BackendGuard.builder().clock(clock)
+            .retryInterval(Duration.ofMillis(500)).build()));
+      }
+      RedisShardRouter<Node> router = shards.track(builder.build());
+      assertThat(manual.pending()).as("no probe while every server is healthy").isZero();
+      List<String> onA = LocatorAnalysis.sampleKeys(200, 4).stream()
+          .filter(key -> router.replicas(key).get(0).nodeId().equals("shard-a")).toList();
+      RedisServerProcess a = shards.servers.get(0);
+      a.kill();
+      for (int i = 0; i < 3; i++) {
+        String key = onA.get(i);
+        assertThatThrownBy(() -> router.get(key)).isInstanceOf(BackendUnavailableException.class);
+      }
+      assertThat(router.isEjected("shard-a")).isTrue();
+
+      // probes 1 s, 2 s, then 4 s (the cap) apart, run by the scheduler as time moves
+      assertThat(manual.nextDue()).contains(Duration.ofSeconds(1));
+      manual.advance(Duration.ofSeconds(1));
+      assertThat(manual.nextDue()).as("after a failed probe").contains(Duration.ofSeconds(2));
+      manual.advance(Duration.ofSeconds(2));
+      assertThat(manual.nextDue()).contains(Duration.ofSeconds(4));
+      a.restart();
+      manual.advance(Duration.ofSeconds(3));
+      assertThat(router.isEjected("shard-a")).as("the next probe is not due yet").isTrue();
+      manual.advance(Duration.ofSeconds(1));
+      assertThat(router.isEjected("shard-a")).as("the probe at 7 s found it back").isFalse();
+      assertThat(manual.pending()).isZero();
+      assertThat(events).containsExactly("ejected shard-a", "returned shard-a after PT7S");
+      assertThat(manual.failures()).isEmpty();
+    } finally {
+      clients.forEach(RedisClient::close);
+    }
   }
 
   /**
