@@ -53,7 +53,9 @@ public final class RedisCluster implements AutoCloseable {
         "--cluster-config-file", "nodes.conf",
         "--cluster-node-timeout", Long.toString(NODE_TIMEOUT.toMillis()),
         // a replica may be promoted however long ago it last heard from its master
-        "--cluster-replica-validity-factor", "0");
+        "--cluster-replica-validity-factor", "0",
+        // replicas get their first copy at once, not after Redis 7's default 5 s wait
+        "--repl-diskless-sync-delay", "0");
     List<RedisServerProcess> masters = new ArrayList<>();
     List<RedisServerProcess> replicas = new ArrayList<>();
     try {
@@ -106,6 +108,8 @@ public final class RedisCluster implements AutoCloseable {
       }
     }
     awaitHealthy(Duration.ofSeconds(60));
+    // a failover before a replica's first sync would promote an empty node and lose the slot's data
+    replicas.forEach(replica -> replica.awaitReplicaInSync(Duration.ofSeconds(60)));
   }
 
   /**

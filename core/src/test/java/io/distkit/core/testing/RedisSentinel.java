@@ -54,7 +54,8 @@ public final class RedisSentinel implements AutoCloseable {
   public static RedisSentinel start() {
     List<RedisServerProcess> started = new ArrayList<>();
     try {
-      RedisServerProcess master = RedisServerProcess.start(List.of());
+      // the replica gets its first copy at once, not after Redis 7's default 5 s wait
+      RedisServerProcess master = RedisServerProcess.start(List.of("--repl-diskless-sync-delay", "0"));
       started.add(master);
       RedisServerProcess replica = RedisServerProcess.start(List.of("--replicaof", RedisServerProcess.HOST,
           Integer.toString(master.port())));
@@ -68,6 +69,8 @@ public final class RedisSentinel implements AutoCloseable {
       }
       RedisSentinel deployment = new RedisSentinel(master, replica, sentinels);
       deployment.awaitReady(Duration.ofSeconds(60));
+      // a failover before the replica's first sync would promote an empty node and lose everything
+      replica.awaitReplicaInSync(Duration.ofSeconds(60));
       return deployment;
     } catch (RuntimeException e) {
       started.forEach(RedisServerProcess::kill);

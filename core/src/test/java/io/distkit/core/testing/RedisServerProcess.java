@@ -332,6 +332,24 @@ public final class RedisServerProcess implements AutoCloseable {
     return p != null && p.isAlive();
   }
 
+  /**
+   * Waits until this server, a replica, has finished its first full sync with its master
+   * ({@code master_link_status:up} and no sync in progress). Until then a failover would promote an empty
+   * replica: Redis 7 waits 5 s ({@code repl-diskless-sync-delay}) before the first sync by default.
+   *
+   * @param atMost how long to wait
+   */
+  public void awaitReplicaInSync(Duration atMost) {
+    await("replica on port " + port + " to finish its first sync").atMost(atMost)
+        .pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+        .until(() -> {
+          try (Jedis node = connect()) {
+            String info = node.info("replication");
+            return info.contains("master_link_status:up") && info.contains("master_sync_in_progress:0");
+          }
+        });
+  }
+
   /** Freezes the process (SIGSTOP): connections stay open, nothing answers. Undo with {@link #resume()}. */
   public void pause() {
     signal("STOP");

@@ -54,7 +54,6 @@ class RedisMembershipFailoverTest {
   @Test
   void aRedisClusterFailoverUnderMembersAndObservers() {
     try (RedisCluster cluster = RedisServers.startCluster(3, 1)) {
-      awaitFirstSync(cluster.replicas());
       String group = TestKeys.unique("cluster-failover");
       String versionKey = "distkit:hashing:{" + group + "}:version";
       new Scenario("Redis Cluster", group, () -> cluster.newClient(CLIENT_TIMEOUT)).run(
@@ -72,7 +71,6 @@ class RedisMembershipFailoverTest {
   @Test
   void aSentinelFailoverUnderMembersAndObservers() {
     try (RedisSentinel sentinel = RedisSentinel.start()) {
-      awaitFirstSync(List.of(sentinel.replica()));
       String group = TestKeys.unique("sentinel-failover");
       new Scenario("Sentinel", group, () -> sentinel.newClient(CLIENT_TIMEOUT)).run(
           () -> {
@@ -85,21 +83,6 @@ class RedisMembershipFailoverTest {
             };
           });
     }
-  }
-
-  /**
-   * Waits until each replica finished its first sync. The harness returns once replicas are attached, but Redis 7
-   * holds a diskless first sync back for {@code repl-diskless-sync-delay} (5 s): a failover before then promotes
-   * a replica that has nothing, and the group is lost whole (aGroupRedisLostGetsVersionsAboveEveryEarlierOne in
-   * {@code RedisMembershipTest} covers that case).
-   */
-  private static void awaitFirstSync(List<RedisServerProcess> replicas) {
-    await("replicas to finish their first sync").atMost(WAIT).pollInterval(Duration.ofMillis(100))
-        .ignoreExceptions().until(() -> replicas.stream().allMatch(replica -> {
-          try (Jedis jedis = replica.connect()) {
-            return jedis.info("replication").contains("master_link_status:up");
-          }
-        }));
   }
 
   /** Kills the master; returns what waits for the failover and names the new master. */
