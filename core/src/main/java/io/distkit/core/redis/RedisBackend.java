@@ -188,16 +188,6 @@ public final class RedisBackend {
   }
 
   /**
-   * The caller's client, for what the backend does not wrap (e.g. a blocking pub/sub subscription on a
-   * thread of its own). Calls made on it directly bypass the guard and the exception mapping.
-   *
-   * @return the client given at creation
-   */
-  public UnifiedJedis jedis() {
-    return jedis;
-  }
-
-  /**
    * The client, for this package's session pieces (pipelines, pub/sub) that hold a connection longer than one
    * call and map errors themselves; added for them, not for primitives.
    */
