@@ -7,8 +7,10 @@ import io.distkit.core.DistkitException;
 import io.distkit.core.FailurePolicy;
 import io.distkit.core.internal.Listeners;
 import io.distkit.core.redis.RedisBackend;
+import io.distkit.core.redis.LuaPrelude;
 import io.distkit.core.redis.RedisKeys;
 import io.distkit.core.redis.RedisScript;
+import io.distkit.core.redis.RedisTime;
 import io.distkit.core.redis.TimeSource;
 import io.distkit.ratelimit.Algorithm;
 import io.distkit.ratelimit.RateLimit;
@@ -18,7 +20,6 @@ import io.distkit.ratelimit.RateLimiterStats;
 import io.distkit.ratelimit.internal.AbstractRateLimiter;
 import io.distkit.ratelimit.internal.CompiledLimit;
 import io.distkit.ratelimit.internal.LimiterSettings;
-import io.distkit.ratelimit.internal.MonotonicMicros;
 import io.distkit.ratelimit.local.LocalRateLimiter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -33,21 +34,24 @@ import org.jspecify.annotations.Nullable;
 /** The Redis limiter; see {@link RedisRateLimiter} for what it promises. */
 final class RedisLimiter extends AbstractRateLimiter {
 
+  /** Core's time in Lua: {@code distkit_now_us} reads the time argument, {@code distkit_not_before}. */
+  private static final List<LuaPrelude> TIME = List.of(LuaPrelude.TIME);
+
   /** One script per algorithm, for any number of bandwidths. */
   private static final Map<Algorithm, RedisScript> SCRIPTS = new EnumMap<>(Algorithm.class);
 
   static {
     for (Algorithm algorithm : Algorithm.values()) {
       SCRIPTS.put(algorithm, algorithm.supportsBurst()
-          ? RedisScript.fromResources(RedisLimiter.class, "prelude.lua", "deficit.lua", algorithm.id() + ".lua")
-          : RedisScript.fromResources(RedisLimiter.class, "prelude.lua", algorithm.id() + ".lua"));
+          ? RedisScript.fromResources(TIME, RedisLimiter.class, "prelude.lua", "deficit.lua", algorithm.id() + ".lua")
+          : RedisScript.fromResources(TIME, RedisLimiter.class, "prelude.lua", algorithm.id() + ".lua"));
     }
   }
 
   /** The short script for a token bucket or GCRA of one bandwidth: the same value, half the Redis time. */
-  private static final RedisScript ONE_BANDWIDTH = RedisScript.fromResource(RedisLimiter.class, "one_bandwidth.lua");
+  private static final RedisScript ONE_BANDWIDTH = RedisScript.fromResources(TIME, RedisLimiter.class,
+      "one_bandwidth.lua");
 
-  private static final byte[] SERVER_TIME = new byte[0];
   private static final byte[][] SMALL = new byte[16][];
 
   static {
@@ -60,8 +64,7 @@ final class RedisLimiter extends AbstractRateLimiter {
   private final RedisKeys keys;
   private final String name;
   private final String[] parts;
-  private final TimeSource timeSource;
-  private final MonotonicMicros time;
+  private final RedisTime time;
   private final FailurePolicy policy;
   private final double fallbackShare;
   private final LimiterSettings settings;
@@ -84,8 +87,7 @@ final class RedisLimiter extends AbstractRateLimiter {
     for (Algorithm algorithm : Algorithm.values()) {
       parts[algorithm.ordinal()] = name + ":" + keySuffix(algorithm);
     }
-    this.timeSource = timeSource;
-    this.time = new MonotonicMicros(settings.clock());
+    this.time = RedisTime.of(timeSource, settings.clock());
     this.policy = policy;
     this.fallbackShare = fallbackShare;
     this.fallback = LocalRateLimiter.builder()
@@ -178,7 +180,7 @@ final class RedisLimiter extends AbstractRateLimiter {
    */
   private Object ask(byte[] redisKey, long permits, CompiledLimit limit, boolean full) {
     Algorithm algorithm = limit.algorithm();
-    byte[] now = timeSource == TimeSource.SERVER ? SERVER_TIME : ascii(time.now());
+    byte[] now = time.argument();
     byte[] one = limit.oneBandwidthArg(full);
     if (one != null) {
       return redis.eval(ONE_BANDWIDTH, List.of(redisKey), List.of(now, number(permits), one));
@@ -221,10 +223,6 @@ final class RedisLimiter extends AbstractRateLimiter {
 
   private static byte[] number(long value) {
     return value >= 0 && value < SMALL.length ? SMALL[(int) value] : ascii(Long.toString(value));
-  }
-
-  private static byte[] ascii(long value) {
-    return ascii(Long.toString(value));
   }
 
   private static byte[] ascii(String text) {
