@@ -4,8 +4,10 @@ import static java.time.Duration.ofMillis;
 import static java.time.Duration.ofMinutes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.distkit.core.BackendGuard;
+import io.distkit.core.BackendListener;
 import io.distkit.core.BackendUnavailableException;
 import io.distkit.core.FailurePolicy;
 import io.distkit.core.redis.RedisBackend;
@@ -249,6 +251,57 @@ class RedisRateLimiterFaultsTest {
     assertThat(fallback.tryAcquire(key).source()).isEqualTo(Source.LOCAL_FALLBACK);
     assertThatThrownBy(() -> closed.tryAcquire(key)).isInstanceOf(BackendUnavailableException.class)
         .hasMessageContaining("out of memory");
+  }
+
+  @Test
+  void theBackendListenerHearsCoresEventsWithoutTheKeyAndTheLimitersOwnGuardsOutageAndRecovery() {
+    List<String> backend = new CopyOnWriteArrayList<>();
+    String name = TestKeys.unique("events");
+    RateLimiter limiter = RedisRateLimiter.builder(client) // its own guard, on the system clock
+        .name(name)
+        .limit(TEN_PER_MINUTE)
+        .failurePolicy(FailurePolicy.FALLBACK_TO_LOCAL)
+        .backendListener(new BackendListener() {
+          @Override
+          public void onError(String source, BackendUnavailableException error) {
+            backend.add("error " + source);
+          }
+
+          @Override
+          public void onFallback(String source, FailurePolicy policy) {
+            backend.add("fallback " + source + " " + policy);
+          }
+
+          @Override
+          public void onOutage(String source, Throwable cause) {
+            backend.add("outage " + source);
+          }
+
+          @Override
+          public void onRecovery(String source, Duration outage) {
+            backend.add("recovery " + source);
+          }
+        })
+        .build();
+    assertThat(limiter.tryAcquire(key).source()).isEqualTo(Source.LIMITER);
+
+    proxy.cut();
+    for (int i = 0; i < 3; i++) {
+      assertThat(limiter.tryAcquire(key).source()).isEqualTo(Source.LOCAL_FALLBACK);
+    }
+    String source = "ratelimit:" + name;
+    assertThat(backend).containsExactly("outage redis",
+        "error " + source, "fallback " + source + " FALLBACK_TO_LOCAL",
+        "error " + source, "fallback " + source + " FALLBACK_TO_LOCAL",
+        "error " + source, "fallback " + source + " FALLBACK_TO_LOCAL");
+    assertThat(limiter.stats().backendErrors()).isEqualTo(3);
+    assertThat(limiter.stats().fallbacks()).isEqualTo(3);
+
+    proxy.heal();
+    await().atMost(Duration.ofSeconds(30)) // the guard's real 500 ms retry interval must pass
+        .until(() -> limiter.tryAcquire(key).source() == Source.LIMITER);
+    assertThat(backend).contains("recovery redis");
+    assertThat(backend.stream().filter(e -> e.startsWith("outage"))).hasSize(1);
   }
 
   @Test

@@ -12,6 +12,8 @@ import io.distkit.core.redis.RedisKeys;
 import io.distkit.core.redis.RedisScript;
 import io.distkit.core.redis.RedisTime;
 import io.distkit.core.redis.TimeSource;
+import io.distkit.core.session.FailurePolicyHandler;
+import io.distkit.core.session.PolicySupport;
 import io.distkit.ratelimit.Algorithm;
 import io.distkit.ratelimit.RateLimit;
 import io.distkit.ratelimit.RateLimitDecision;
@@ -28,11 +30,17 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /** The Redis limiter; see {@link RedisRateLimiter} for what it promises. */
 final class RedisLimiter extends AbstractRateLimiter {
+
+  /**
+   * Every policy means something for a limiter: fail closed throws, fail open admits (availability over the
+   * limit), the local fallback enforces a share of the limit in each JVM.
+   */
+  static final PolicySupport POLICIES = PolicySupport.of("rate limiter")
+      .supports(FailurePolicy.FAIL_CLOSED, FailurePolicy.FAIL_OPEN, FailurePolicy.FALLBACK_TO_LOCAL);
 
   /** Core's time in Lua: {@code distkit_now_us} reads the time argument, {@code distkit_not_before}. */
   private static final List<LuaPrelude> TIME = List.of(LuaPrelude.TIME);
@@ -65,21 +73,17 @@ final class RedisLimiter extends AbstractRateLimiter {
   private final String name;
   private final String[] parts;
   private final RedisTime time;
-  private final FailurePolicy policy;
+  private final FailurePolicyHandler policy;
   private final double fallbackShare;
-  private final LimiterSettings settings;
   private final RateLimiter fallback;
   private final Cache<RateLimit, RateLimit> fallbackLimits = Caffeine.newBuilder()
       .weakKeys()
       .executor(Runnable::run)
       .build();
-  private final LongAdder backendErrors = new LongAdder();
-  private final LongAdder fallbacks = new LongAdder();
 
   RedisLimiter(LimiterSettings settings, RedisBackend redis, RedisKeys keys, String name, TimeSource timeSource,
-      FailurePolicy policy, double fallbackShare) {
+      FailurePolicyHandler policy, double fallbackShare) {
     super(settings, true); // keyOf checks every key it encodes: one pass over the key, not two
-    this.settings = settings;
     this.redis = redis;
     this.keys = keys;
     this.name = name;
@@ -149,25 +153,29 @@ final class RedisLimiter extends AbstractRateLimiter {
     }
   }
 
-  /** What the failure policy makes of a decision Redis could not make. */
+  /**
+   * What the failure policy makes of a decision Redis could not make: core's handler counts it and tells the
+   * backend listener (no user key); this limiter's listener hears the same with the key.
+   */
   private RateLimitDecision unavailable(String key, long permits, CompiledLimit limit,
       BackendUnavailableException e) {
-    backendErrors.increment();
     if (hasListener()) {
       Listeners.notify(listener(), "onBackendError", l -> l.onBackendError(key, e));
     }
-    if (policy == FailurePolicy.FAIL_CLOSED) {
-      throw e;
-    }
-    fallbacks.increment();
+    RateLimitDecision decision = policy.onUnavailable(e, () -> failOpen(limit),
+        () -> localFallback(key, permits, limit));
     if (hasListener()) {
-      Listeners.notify(listener(), "onFallback", l -> l.onFallback(key, policy));
+      Listeners.notify(listener(), "onFallback", l -> l.onFallback(key, policy.policy()));
     }
-    if (policy == FailurePolicy.FAIL_OPEN) {
-      long capacity = limit.limit().capacity();
-      return new RateLimitDecision(true, RateLimitDecision.Reason.ALLOWED, capacity, 0, 0,
-          RateLimitDecision.Source.FAIL_OPEN);
-    }
+    return decision;
+  }
+
+  private static RateLimitDecision failOpen(CompiledLimit limit) {
+    return new RateLimitDecision(true, RateLimitDecision.Reason.ALLOWED, limit.limit().capacity(), 0, 0,
+        RateLimitDecision.Source.FAIL_OPEN);
+  }
+
+  private RateLimitDecision localFallback(String key, long permits, CompiledLimit limit) {
     RateLimitDecision local = fallback.tryAcquire(key, permits, fallbackLimit(limit.limit()));
     return new RateLimitDecision(local.allowed(), local.reason(), local.remaining(), local.retryAfterMicros(),
         local.resetAfterMicros(), RateLimitDecision.Source.LOCAL_FALLBACK);
@@ -276,12 +284,13 @@ final class RedisLimiter extends AbstractRateLimiter {
 
   @Override
   public RateLimiterStats stats() {
-    return new RateLimiterStats(allowedCount(), deniedCount(), backendErrors.sum(), fallbacks.sum(),
+    FailurePolicyHandler.Stats outages = policy.stats();
+    return new RateLimiterStats(allowedCount(), deniedCount(), outages.backendErrors(), outages.fallbacks(),
         fallback.stats().keys());
   }
 
   @Override
   public String toString() {
-    return "RedisRateLimiter[" + name + ", " + policy + ", " + redis.guard().state() + "]";
+    return "RedisRateLimiter[" + name + ", " + policy.policy() + ", " + redis.guard().state() + "]";
   }
 }
