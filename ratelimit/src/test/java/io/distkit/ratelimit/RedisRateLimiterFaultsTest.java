@@ -13,6 +13,7 @@ import io.distkit.core.FailurePolicy;
 import io.distkit.core.redis.RedisBackend;
 import io.distkit.core.testing.FaultProxy;
 import io.distkit.core.testing.ManualClock;
+import io.distkit.core.testing.ManualScheduler;
 import io.distkit.core.testing.RedisServerProcess;
 import io.distkit.core.testing.RedisServers;
 import io.distkit.core.testing.TestKeys;
@@ -38,6 +39,7 @@ class RedisRateLimiterFaultsTest {
   private static final RateLimit TEN_PER_MINUTE = RateLimit.of(Algorithm.TOKEN_BUCKET, 10, ofMinutes(1));
 
   private final ManualClock clock = new ManualClock();
+  private final ManualScheduler scheduler = new ManualScheduler(clock);
   private final List<String> events = new CopyOnWriteArrayList<>();
   private final String key = TestKeys.unique("client");
   private RedisServerProcess server;
@@ -74,6 +76,7 @@ class RedisRateLimiterFaultsTest {
         .failurePolicy(policy)
         .fallbackShare(share)
         .clock(clock)
+        .scheduler(scheduler)
         .listener(new RateLimiterListener() {
           @Override
           public void onBackendError(String k, BackendUnavailableException e) {
@@ -158,6 +161,10 @@ class RedisRateLimiterFaultsTest {
     RateLimitDecision back = limiter.tryAcquire(key);
     assertThat(back.source()).isEqualTo(Source.LIMITER);
     assertThat(back.remaining()).as("Redis saw 3 + 1; the outage's decisions stayed local").isEqualTo(6);
+
+    clock.advance(ofMinutes(1)); // the fallback's key is fresh again; no call reaches the fallback any more
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(limiter.stats().keys()).as("forgotten by the sweep on the limiter's scheduler").isZero();
   }
 
   @Test

@@ -98,6 +98,7 @@ final class RedisLimiter extends AbstractRateLimiter {
         .limits(key -> fallbackLimit(settings.resolver().limitFor(key)))
         .clock(settings.clock())
         .sleeper(settings.sleeper())
+        .scheduler(settings.scheduler())
         .build();
   }
 

@@ -197,7 +197,7 @@ public final class RedisRateLimiter {
 
     @Override
     public RateLimiter build() {
-      LimiterSettings settings = LimiterSettings.of(limit(), limits(), clock(), sleeper(), listener());
+      LimiterSettings settings = LimiterSettings.of(limit(), limits(), clock(), sleeper(), scheduler(), listener());
       RedisBackend redis = backend;
       if (redis == null) {
         redis = RedisBackend.create(Objects.requireNonNull(jedis),
