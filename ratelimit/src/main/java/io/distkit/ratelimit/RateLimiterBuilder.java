@@ -2,6 +2,7 @@ package io.distkit.ratelimit;
 
 import io.distkit.core.Clock;
 import io.distkit.core.Sleeper;
+import io.distkit.core.session.Scheduler;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -18,6 +19,7 @@ public abstract class RateLimiterBuilder<B extends RateLimiterBuilder<B>> {
   private @Nullable LimitResolver resolver;
   private Clock clock = Clock.system();
   private Sleeper sleeper = Sleeper.system();
+  private Scheduler scheduler = Scheduler.shared();
   private @Nullable RateLimiterListener listener;
 
   /** For subclasses. */
@@ -64,6 +66,20 @@ public abstract class RateLimiterBuilder<B extends RateLimiterBuilder<B>> {
    */
   public B sleeper(Sleeper sleeper) {
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    return self();
+  }
+
+  /**
+   * Where the limiter's background work runs: the sweep that forgets keys whose state is fresh again, once a
+   * second while the limiter holds keys (a local limiter, or a Redis limiter's local fallback), so that keys are
+   * forgotten even when calls stop. Callers sweep a little as they go, too. The task holds the limiter weakly:
+   * a limiter nobody references any more is collected and its sweeps stop. Nothing else runs in the background.
+   *
+   * @param scheduler default {@link Scheduler#shared()}; a {@code ManualScheduler} in tests
+   * @return this builder
+   */
+  public B scheduler(Scheduler scheduler) {
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     return self();
   }
 
@@ -125,6 +141,15 @@ public abstract class RateLimiterBuilder<B extends RateLimiterBuilder<B>> {
    */
   protected final Sleeper sleeper() {
     return sleeper;
+  }
+
+  /**
+   * For implementations: the scheduler.
+   *
+   * @return the scheduler set by {@link #scheduler(Scheduler)}, or the shared one
+   */
+  protected final Scheduler scheduler() {
+    return scheduler;
   }
 
   /**

@@ -4,9 +4,13 @@ import io.distkit.core.BackendUnavailableException;
 import io.distkit.core.FailurePolicy;
 
 /**
- * Hears about a limiter's decisions and troubles. Every method defaults to a no-op. Methods run on the
- * calling thread, inside {@code tryAcquire}: keep them fast. One that throws is logged at WARN and the
+ * Hears about a limiter's decisions and troubles, key by key. Every method defaults to a no-op. Methods run on
+ * the calling thread, inside {@code tryAcquire}: keep them fast. One that throws is logged at WARN and the
  * decision stands.
+ *
+ * <p>For metrics, the Redis limiter also reports its backend events without the key, through core's
+ * {@link io.distkit.core.BackendListener} (see {@code RedisRateLimiter.Builder.backendListener}), the same
+ * events every distkit primitive reports.
  */
 public interface RateLimiterListener {
 

@@ -53,6 +53,25 @@ final class AdmissionHistory {
     return max;
   }
 
+  /**
+   * How many permits a token bucket or GCRA history admitted beyond its guarantee (at most
+   * {@code burst + limit x t / period} in any interval of length {@code t}) in the worst interval of length
+   * {@code length}: 0 when within it. For histories that may exceed the limit, such as across a failover.
+   */
+  long excessWithin(long length, long limit, long periodMicros, long burst) {
+    return Math.max(0, maxWithin(length) - (burst + Math.floorDiv(limit * length, periodMicros)));
+  }
+
+  /** {@link #excessWithin} over the whole history: from its first admission to its last. */
+  long excessOverall(long limit, long periodMicros, long burst) {
+    if (admissions.isEmpty()) {
+      return 0;
+    }
+    long first = admissions.stream().mapToLong(Admission::from).min().orElseThrow();
+    long last = admissions.stream().mapToLong(Admission::to).max().orElseThrow();
+    return Math.max(0, permits() - (burst + Math.floorDiv(limit * (last - first), periodMicros)));
+  }
+
   /** The most permits known to be admitted within one aligned window {@code [k P, (k + 1) P)}. */
   long maxPerAlignedWindow(long period) {
     Map<Long, Long> perWindow = new HashMap<>();

@@ -4,13 +4,16 @@ import static java.time.Duration.ofMillis;
 import static java.time.Duration.ofMinutes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.distkit.core.BackendGuard;
+import io.distkit.core.BackendListener;
 import io.distkit.core.BackendUnavailableException;
 import io.distkit.core.FailurePolicy;
 import io.distkit.core.redis.RedisBackend;
 import io.distkit.core.testing.FaultProxy;
 import io.distkit.core.testing.ManualClock;
+import io.distkit.core.testing.ManualScheduler;
 import io.distkit.core.testing.RedisServerProcess;
 import io.distkit.core.testing.RedisServers;
 import io.distkit.core.testing.TestKeys;
@@ -36,6 +39,7 @@ class RedisRateLimiterFaultsTest {
   private static final RateLimit TEN_PER_MINUTE = RateLimit.of(Algorithm.TOKEN_BUCKET, 10, ofMinutes(1));
 
   private final ManualClock clock = new ManualClock();
+  private final ManualScheduler scheduler = new ManualScheduler(clock);
   private final List<String> events = new CopyOnWriteArrayList<>();
   private final String key = TestKeys.unique("client");
   private RedisServerProcess server;
@@ -72,6 +76,7 @@ class RedisRateLimiterFaultsTest {
         .failurePolicy(policy)
         .fallbackShare(share)
         .clock(clock)
+        .scheduler(scheduler)
         .listener(new RateLimiterListener() {
           @Override
           public void onBackendError(String k, BackendUnavailableException e) {
@@ -156,6 +161,10 @@ class RedisRateLimiterFaultsTest {
     RateLimitDecision back = limiter.tryAcquire(key);
     assertThat(back.source()).isEqualTo(Source.LIMITER);
     assertThat(back.remaining()).as("Redis saw 3 + 1; the outage's decisions stayed local").isEqualTo(6);
+
+    clock.advance(ofMinutes(1)); // the fallback's key is fresh again; no call reaches the fallback any more
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(limiter.stats().keys()).as("forgotten by the sweep on the limiter's scheduler").isZero();
   }
 
   @Test
@@ -249,6 +258,57 @@ class RedisRateLimiterFaultsTest {
     assertThat(fallback.tryAcquire(key).source()).isEqualTo(Source.LOCAL_FALLBACK);
     assertThatThrownBy(() -> closed.tryAcquire(key)).isInstanceOf(BackendUnavailableException.class)
         .hasMessageContaining("out of memory");
+  }
+
+  @Test
+  void theBackendListenerHearsCoresEventsWithoutTheKeyAndTheLimitersOwnGuardsOutageAndRecovery() {
+    List<String> backend = new CopyOnWriteArrayList<>();
+    String name = TestKeys.unique("events");
+    RateLimiter limiter = RedisRateLimiter.builder(client) // its own guard, on the system clock
+        .name(name)
+        .limit(TEN_PER_MINUTE)
+        .failurePolicy(FailurePolicy.FALLBACK_TO_LOCAL)
+        .backendListener(new BackendListener() {
+          @Override
+          public void onError(String source, BackendUnavailableException error) {
+            backend.add("error " + source);
+          }
+
+          @Override
+          public void onFallback(String source, FailurePolicy policy) {
+            backend.add("fallback " + source + " " + policy);
+          }
+
+          @Override
+          public void onOutage(String source, Throwable cause) {
+            backend.add("outage " + source);
+          }
+
+          @Override
+          public void onRecovery(String source, Duration outage) {
+            backend.add("recovery " + source);
+          }
+        })
+        .build();
+    assertThat(limiter.tryAcquire(key).source()).isEqualTo(Source.LIMITER);
+
+    proxy.cut();
+    for (int i = 0; i < 3; i++) {
+      assertThat(limiter.tryAcquire(key).source()).isEqualTo(Source.LOCAL_FALLBACK);
+    }
+    String source = "ratelimit:" + name;
+    assertThat(backend).containsExactly("outage redis",
+        "error " + source, "fallback " + source + " FALLBACK_TO_LOCAL",
+        "error " + source, "fallback " + source + " FALLBACK_TO_LOCAL",
+        "error " + source, "fallback " + source + " FALLBACK_TO_LOCAL");
+    assertThat(limiter.stats().backendErrors()).isEqualTo(3);
+    assertThat(limiter.stats().fallbacks()).isEqualTo(3);
+
+    proxy.heal();
+    await().atMost(Duration.ofSeconds(30)) // the guard's real 500 ms retry interval must pass
+        .until(() -> limiter.tryAcquire(key).source() == Source.LIMITER);
+    assertThat(backend).contains("recovery redis");
+    assertThat(backend.stream().filter(e -> e.startsWith("outage"))).hasSize(1);
   }
 
   @Test

@@ -92,9 +92,9 @@ public final class RedisScript {
   }
 
   /**
-   * Loads a script made of core {@link LuaPrelude preludes} (and those they need, once each) followed by
-   * UTF-8 class-path resources of the caller's: how a module's script gets the shared time, fencing, lease and
-   * format helpers without copying them.
+   * Loads a script made of core {@link LuaPrelude preludes} (the helpers of theirs that the script calls, and
+   * those they call, once each) followed by UTF-8 class-path resources of the caller's: how a module's script
+   * gets the shared time, fencing, lease and format helpers without copying them.
    *
    * <pre>{@code
    * static final RedisScript ACQUIRE = RedisScript.fromResources(
@@ -109,11 +109,11 @@ public final class RedisScript {
    */
   public static RedisScript fromResources(Collection<LuaPrelude> preludes, Class<?> anchor, String... resources) {
     RedisScript own = fromResources(anchor, resources);
-    return new RedisScript(own.name(), LuaPrelude.header(preludes) + own.source());
+    return new RedisScript(own.name(), LuaPrelude.header(preludes, own.source()) + own.source());
   }
 
   /**
-   * A script made of core {@link LuaPrelude preludes} followed by inline source.
+   * A script made of core {@link LuaPrelude preludes} (the helpers the source calls) followed by inline source.
    *
    * @param name a short name for messages and logs
    * @param preludes the core preludes the script calls
@@ -122,7 +122,7 @@ public final class RedisScript {
    */
   public static RedisScript of(String name, Collection<LuaPrelude> preludes, String source) {
     Require.nonBlank(source, "source");
-    return new RedisScript(name, LuaPrelude.header(preludes) + source);
+    return new RedisScript(name, LuaPrelude.header(preludes, source) + source);
   }
 
   /**

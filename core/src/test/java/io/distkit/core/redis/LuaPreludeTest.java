@@ -39,15 +39,30 @@ class LuaPreludeTest {
 
   @Test
   void preludesComeFirstOnceEachWithWhatTheyNeed() {
-    RedisScript script = RedisScript.of("s", List.of(LuaPrelude.FENCING, LuaPrelude.TIME), "return 1");
+    String own = "return distkit_next_token(KEYS[1], distkit_now_us(ARGV[1]), 1000)";
+    RedisScript script = RedisScript.of("s", List.of(LuaPrelude.FENCING, LuaPrelude.TIME), own);
     String source = script.source();
     assertThat(source).containsOnlyOnce("local function distkit_now_us")
-        .containsOnlyOnce("local function distkit_format(")
         .containsOnlyOnce("local function distkit_next_token")
+        .as("what next_token calls, and what that calls")
+        .containsOnlyOnce("local function distkit_payload")
+        .containsOnlyOnce("local function distkit_format(")
+        .containsOnlyOnce("local function distkit_versioned")
         .containsOnlyOnce("local function distkit_int")
-        .endsWith("return 1");
+        .endsWith(own);
     assertThat(source.indexOf("distkit_now_us")).isLessThan(source.indexOf("local function distkit_next_token"));
+    assertThat(source.indexOf("local function distkit_format(")).isLessThan(source.indexOf("distkit_payload"));
     assertThat(RedisScript.of("plain", List.of(), "return 1").source()).isEqualTo("return 1");
+  }
+
+  @Test
+  void aScriptCarriesOnlyTheHelpersItCalls() {
+    // every local function is a closure made on every run of the script: unused helpers would cost Redis time
+    String source = RedisScript.of("now", List.of(LuaPrelude.LEASES), "return distkit_now_us(ARGV[1])").source();
+    assertThat(source).containsOnlyOnce("local function distkit_now_us")
+        .doesNotContain("distkit_lease_", "distkit_keep_for", "distkit_int", "distkit_monotonic_us",
+            "distkit_not_before");
+    assertThat(RedisScript.of("none", List.of(LuaPrelude.FENCING), "return 1").source()).isEqualTo("return 1");
   }
 
   @ContractTest

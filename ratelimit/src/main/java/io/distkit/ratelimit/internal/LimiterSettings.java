@@ -2,6 +2,7 @@ package io.distkit.ratelimit.internal;
 
 import io.distkit.core.Clock;
 import io.distkit.core.Sleeper;
+import io.distkit.core.session.Scheduler;
 import io.distkit.ratelimit.LimitResolver;
 import io.distkit.ratelimit.RateLimit;
 import io.distkit.ratelimit.RateLimiterListener;
@@ -15,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param fixedLimit the one limit every key gets, or null when the resolver chooses per key
  * @param clock the clock
  * @param sleeper how {@code acquire} waits
+ * @param scheduler runs background work (the sweep of a quiet limiter's keys)
  * @param listener hears decisions
  * @param hasListener false when {@code listener} is the default no-op
  */
@@ -23,6 +25,7 @@ public record LimiterSettings(
     @Nullable RateLimit fixedLimit,
     Clock clock,
     Sleeper sleeper,
+    Scheduler scheduler,
     RateLimiterListener listener,
     boolean hasListener) {
 
@@ -33,12 +36,13 @@ public record LimiterSettings(
    * @param resolver the resolver, or null; takes precedence over {@code limit}
    * @param clock the clock
    * @param sleeper the sleeper
+   * @param scheduler the scheduler
    * @param listener the listener, or null for none
    * @return the settings
    * @throws IllegalStateException when neither a limit nor a resolver was set
    */
   public static LimiterSettings of(@Nullable RateLimit limit, @Nullable LimitResolver resolver, Clock clock,
-      Sleeper sleeper, @Nullable RateLimiterListener listener) {
+      Sleeper sleeper, Scheduler scheduler, @Nullable RateLimiterListener listener) {
     LimitResolver chosen = resolver;
     RateLimit fixed = null;
     if (chosen == null) {
@@ -49,7 +53,8 @@ public record LimiterSettings(
       chosen = new FixedLimit(limit);
     }
     return new LimiterSettings(chosen, fixed, Objects.requireNonNull(clock, "clock"),
-        Objects.requireNonNull(sleeper, "sleeper"), listener == null ? NoListener.INSTANCE : listener,
+        Objects.requireNonNull(sleeper, "sleeper"), Objects.requireNonNull(scheduler, "scheduler"),
+        listener == null ? NoListener.INSTANCE : listener,
         listener != null);
   }
 

@@ -4,7 +4,10 @@ import io.distkit.core.Clock;
 
 /**
  * A limiter's timeline in microseconds: the clock's monotonic time, anchored once to its wall time. It never
- * goes back when the wall clock does, yet its windows line up with the epoch like the Redis server's.
+ * goes back when the wall clock does, yet its windows line up with the epoch like the Redis server's. It is the
+ * timeline of core's {@link io.distkit.core.redis.RedisTime} under {@code TimeSource.CLIENT} (the one meaning of
+ * client time), which the Redis limiter passes to its scripts; this copy spares the local limiter's hot path a
+ * {@code floorDiv} while time moves forward.
  *
  * <p>Not API.
  */

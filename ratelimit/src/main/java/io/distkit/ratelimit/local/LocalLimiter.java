@@ -3,15 +3,19 @@ package io.distkit.ratelimit.local;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.distkit.core.session.Scheduler;
 import io.distkit.ratelimit.RateLimitDecision;
 import io.distkit.ratelimit.RateLimiterStats;
 import io.distkit.ratelimit.internal.AbstractRateLimiter;
 import io.distkit.ratelimit.internal.CompiledLimit;
 import io.distkit.ratelimit.internal.LimiterSettings;
 import io.distkit.ratelimit.internal.MonotonicMicros;
+import java.lang.ref.WeakReference;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
@@ -23,16 +27,24 @@ final class LocalLimiter extends AbstractRateLimiter {
   private static final int SWEEP_EVERY = 256;
   private static final long PASS_INTERVAL_MICROS = 1_000_000;
 
+  /** The sweep on the scheduler, while keys are held: how often, and how many keys one step looks at. */
+  static final Duration IDLE_SWEEP_INTERVAL = Duration.ofSeconds(1);
+  static final int IDLE_SWEEP_STEP = 65_536;
+
   private final Cache<String, KeyState> states;
   private final Map<String, KeyState> map;
   private final MonotonicMicros time;
   private final AtomicBoolean sweeping = new AtomicBoolean();
   private @Nullable Iterator<KeyState> sweep; // guarded by sweeping
   private long nextPassAt; // guarded by sweeping
+  private final Scheduler scheduler;
+  private final IdleSweep idleSweep = new IdleSweep(this);
+  private final AtomicBoolean idleSweepArmed = new AtomicBoolean();
 
   LocalLimiter(LimiterSettings settings, long maxKeys) {
     super(settings, true);
     this.time = new MonotonicMicros(clock);
+    this.scheduler = settings.scheduler();
     // Caffeine bounds the map (size-based eviction); it does no expiry, which would read a clock on every
     // lookup: keys that are surely fresh are forgotten by sweep() instead
     this.states = Caffeine.newBuilder()
@@ -126,19 +138,74 @@ final class LocalLimiter extends AbstractRateLimiter {
   private void maybeSweep(long now) {
     if ((ThreadLocalRandom.current().nextInt() & (SWEEP_EVERY - 1)) == 0 && sweeping.compareAndSet(false, true)) {
       try {
-        Iterator<KeyState> cursor = sweep;
-        if (cursor == null || !cursor.hasNext()) {
-          if (now < nextPassAt) {
-            return; // a small map is not rescanned on every step: at most one new pass a second
-          }
-          cursor = map.values().iterator();
-          nextPassAt = now + PASS_INTERVAL_MICROS;
-        }
-        forgetFresh(cursor, SWEEP_STEP, now);
-        sweep = cursor;
+        sweepStep(now, SWEEP_STEP);
       } finally {
         sweeping.set(false);
       }
+    }
+  }
+
+  /** Looks at up to {@code budget} more keys of the current pass, or starts one; the caller holds sweeping. */
+  private void sweepStep(long now, int budget) {
+    Iterator<KeyState> cursor = sweep;
+    if (cursor == null || !cursor.hasNext()) {
+      if (now < nextPassAt) {
+        return; // a small map is not rescanned on every step: at most one new pass a second
+      }
+      cursor = map.values().iterator();
+      nextPassAt = now + PASS_INTERVAL_MICROS;
+    }
+    forgetFresh(cursor, budget, now);
+    sweep = cursor;
+  }
+
+  /**
+   * Callers sweep as they go, so a limiter whose calls stop would keep its keys: while it holds any, a step on
+   * the scheduler looks at up to {@link #IDLE_SWEEP_STEP} keys every {@link #IDLE_SWEEP_INTERVAL}. Armed when a
+   * key is added; at most one step pending.
+   */
+  private void armIdleSweep() {
+    if (!idleSweepArmed.get() && idleSweepArmed.compareAndSet(false, true)) {
+      scheduler.schedule(idleSweep, IDLE_SWEEP_INTERVAL.toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void sweepWhileIdle() {
+    if (sweeping.compareAndSet(false, true)) {
+      try {
+        sweepStep(time.now(), IDLE_SWEEP_STEP);
+      } finally {
+        sweeping.set(false);
+      }
+    }
+    idleSweepArmed.set(false);
+    if (!map.isEmpty()) {
+      armIdleSweep(); // a key added since the line above armed it already, or this does
+    }
+  }
+
+  /**
+   * The scheduled sweep step. It holds the limiter weakly: a limiter nobody references any more is collected
+   * with its keys, and its steps stop.
+   */
+  private static final class IdleSweep implements Runnable {
+    private final WeakReference<LocalLimiter> limiter;
+
+    IdleSweep(LocalLimiter limiter) {
+      this.limiter = new WeakReference<>(limiter);
+    }
+
+    @Override
+    public void run() {
+      LocalLimiter alive = limiter.get();
+      if (alive != null) {
+        alive.sweepWhileIdle();
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "distkit rate limiter: sweep of fresh keys";
     }
   }
 
@@ -173,7 +240,7 @@ final class LocalLimiter extends AbstractRateLimiter {
     if (state == null) {
       checkKey(key); // every key in the map passed this once, so a key found there needs no check
     }
-    return map.compute(key, (k, existing) -> {
+    KeyState result = map.compute(key, (k, existing) -> {
       if (existing != null && existing.serves(limit, now)) {
         return existing;
       }
@@ -189,6 +256,10 @@ final class LocalLimiter extends AbstractRateLimiter {
       next.key = k;
       return next;
     });
+    if (state == null) {
+      armIdleSweep(); // a volatile read when armed already; only on the path of a key new to the map
+    }
+    return result;
   }
 
   private static KeyState newState(CompiledLimit limit, long now) {

@@ -22,7 +22,10 @@ import io.distkit.ratelimit.internal.LimiterSettings;
  * map bounded by {@link Builder#maxKeys(long)} (Caffeine,
  * size-based eviction). A key is forgotten once its state is surely back to fresh (every bandwidth full
  * again, plus a one-second margin), by a sweep that checks a few keys every few hundred calls, so forgetting
- * never changes a decision and no caller pays for a pass over the whole map. Only if more than
+ * never changes a decision and no caller pays for a pass over the whole map; and, so that a limiter whose calls
+ * stop forgets its keys too, by a step of up to 65,536 keys once a second on the
+ * {@linkplain Builder#scheduler(io.distkit.core.session.Scheduler) scheduler} while it holds any (the step holds
+ * the limiter weakly; it starts no thread of its own). Only if more than
  * {@code maxKeys} keys are active at once does the map evict keys that are not fresh yet, and those keys then
  * start fresh: size it above your peak of active keys.
  *
@@ -75,7 +78,7 @@ public final class LocalRateLimiter {
 
     @Override
     public RateLimiter build() {
-      return new LocalLimiter(LimiterSettings.of(limit(), limits(), clock(), sleeper(), listener()), maxKeys);
+      return new LocalLimiter(LimiterSettings.of(limit(), limits(), clock(), sleeper(), scheduler(), listener()), maxKeys);
     }
   }
 }

@@ -7,9 +7,13 @@ import io.distkit.core.DistkitException;
 import io.distkit.core.FailurePolicy;
 import io.distkit.core.internal.Listeners;
 import io.distkit.core.redis.RedisBackend;
+import io.distkit.core.redis.LuaPrelude;
 import io.distkit.core.redis.RedisKeys;
 import io.distkit.core.redis.RedisScript;
+import io.distkit.core.redis.RedisTime;
 import io.distkit.core.redis.TimeSource;
+import io.distkit.core.session.FailurePolicyHandler;
+import io.distkit.core.session.PolicySupport;
 import io.distkit.ratelimit.Algorithm;
 import io.distkit.ratelimit.RateLimit;
 import io.distkit.ratelimit.RateLimitDecision;
@@ -18,7 +22,6 @@ import io.distkit.ratelimit.RateLimiterStats;
 import io.distkit.ratelimit.internal.AbstractRateLimiter;
 import io.distkit.ratelimit.internal.CompiledLimit;
 import io.distkit.ratelimit.internal.LimiterSettings;
-import io.distkit.ratelimit.internal.MonotonicMicros;
 import io.distkit.ratelimit.local.LocalRateLimiter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,11 +30,20 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /** The Redis limiter; see {@link RedisRateLimiter} for what it promises. */
 final class RedisLimiter extends AbstractRateLimiter {
+
+  /**
+   * Every policy means something for a limiter: fail closed throws, fail open admits (availability over the
+   * limit), the local fallback enforces a share of the limit in each JVM.
+   */
+  static final PolicySupport POLICIES = PolicySupport.of("rate limiter")
+      .supports(FailurePolicy.FAIL_CLOSED, FailurePolicy.FAIL_OPEN, FailurePolicy.FALLBACK_TO_LOCAL);
+
+  /** Core's time in Lua: {@code distkit_now_us} reads the time argument, {@code distkit_not_before}. */
+  private static final List<LuaPrelude> TIME = List.of(LuaPrelude.TIME);
 
   /** One script per algorithm, for any number of bandwidths. */
   private static final Map<Algorithm, RedisScript> SCRIPTS = new EnumMap<>(Algorithm.class);
@@ -39,15 +51,15 @@ final class RedisLimiter extends AbstractRateLimiter {
   static {
     for (Algorithm algorithm : Algorithm.values()) {
       SCRIPTS.put(algorithm, algorithm.supportsBurst()
-          ? RedisScript.fromResources(RedisLimiter.class, "prelude.lua", "deficit.lua", algorithm.id() + ".lua")
-          : RedisScript.fromResources(RedisLimiter.class, "prelude.lua", algorithm.id() + ".lua"));
+          ? RedisScript.fromResources(TIME, RedisLimiter.class, "prelude.lua", "deficit.lua", algorithm.id() + ".lua")
+          : RedisScript.fromResources(TIME, RedisLimiter.class, "prelude.lua", algorithm.id() + ".lua"));
     }
   }
 
   /** The short script for a token bucket or GCRA of one bandwidth: the same value, half the Redis time. */
-  private static final RedisScript ONE_BANDWIDTH = RedisScript.fromResource(RedisLimiter.class, "one_bandwidth.lua");
+  private static final RedisScript ONE_BANDWIDTH = RedisScript.fromResources(TIME, RedisLimiter.class,
+      "one_bandwidth.lua");
 
-  private static final byte[] SERVER_TIME = new byte[0];
   private static final byte[][] SMALL = new byte[16][];
 
   static {
@@ -60,23 +72,18 @@ final class RedisLimiter extends AbstractRateLimiter {
   private final RedisKeys keys;
   private final String name;
   private final String[] parts;
-  private final TimeSource timeSource;
-  private final MonotonicMicros time;
-  private final FailurePolicy policy;
+  private final RedisTime time;
+  private final FailurePolicyHandler policy;
   private final double fallbackShare;
-  private final LimiterSettings settings;
   private final RateLimiter fallback;
   private final Cache<RateLimit, RateLimit> fallbackLimits = Caffeine.newBuilder()
       .weakKeys()
       .executor(Runnable::run)
       .build();
-  private final LongAdder backendErrors = new LongAdder();
-  private final LongAdder fallbacks = new LongAdder();
 
   RedisLimiter(LimiterSettings settings, RedisBackend redis, RedisKeys keys, String name, TimeSource timeSource,
-      FailurePolicy policy, double fallbackShare) {
+      FailurePolicyHandler policy, double fallbackShare) {
     super(settings, true); // keyOf checks every key it encodes: one pass over the key, not two
-    this.settings = settings;
     this.redis = redis;
     this.keys = keys;
     this.name = name;
@@ -84,14 +91,14 @@ final class RedisLimiter extends AbstractRateLimiter {
     for (Algorithm algorithm : Algorithm.values()) {
       parts[algorithm.ordinal()] = name + ":" + keySuffix(algorithm);
     }
-    this.timeSource = timeSource;
-    this.time = new MonotonicMicros(settings.clock());
+    this.time = RedisTime.of(timeSource, settings.clock());
     this.policy = policy;
     this.fallbackShare = fallbackShare;
     this.fallback = LocalRateLimiter.builder()
         .limits(key -> fallbackLimit(settings.resolver().limitFor(key)))
         .clock(settings.clock())
         .sleeper(settings.sleeper())
+        .scheduler(settings.scheduler())
         .build();
   }
 
@@ -147,25 +154,29 @@ final class RedisLimiter extends AbstractRateLimiter {
     }
   }
 
-  /** What the failure policy makes of a decision Redis could not make. */
+  /**
+   * What the failure policy makes of a decision Redis could not make: core's handler counts it and tells the
+   * backend listener (no user key); this limiter's listener hears the same with the key.
+   */
   private RateLimitDecision unavailable(String key, long permits, CompiledLimit limit,
       BackendUnavailableException e) {
-    backendErrors.increment();
     if (hasListener()) {
       Listeners.notify(listener(), "onBackendError", l -> l.onBackendError(key, e));
     }
-    if (policy == FailurePolicy.FAIL_CLOSED) {
-      throw e;
-    }
-    fallbacks.increment();
+    RateLimitDecision decision = policy.onUnavailable(e, () -> failOpen(limit),
+        () -> localFallback(key, permits, limit));
     if (hasListener()) {
-      Listeners.notify(listener(), "onFallback", l -> l.onFallback(key, policy));
+      Listeners.notify(listener(), "onFallback", l -> l.onFallback(key, policy.policy()));
     }
-    if (policy == FailurePolicy.FAIL_OPEN) {
-      long capacity = limit.limit().capacity();
-      return new RateLimitDecision(true, RateLimitDecision.Reason.ALLOWED, capacity, 0, 0,
-          RateLimitDecision.Source.FAIL_OPEN);
-    }
+    return decision;
+  }
+
+  private static RateLimitDecision failOpen(CompiledLimit limit) {
+    return new RateLimitDecision(true, RateLimitDecision.Reason.ALLOWED, limit.limit().capacity(), 0, 0,
+        RateLimitDecision.Source.FAIL_OPEN);
+  }
+
+  private RateLimitDecision localFallback(String key, long permits, CompiledLimit limit) {
     RateLimitDecision local = fallback.tryAcquire(key, permits, fallbackLimit(limit.limit()));
     return new RateLimitDecision(local.allowed(), local.reason(), local.remaining(), local.retryAfterMicros(),
         local.resetAfterMicros(), RateLimitDecision.Source.LOCAL_FALLBACK);
@@ -178,7 +189,7 @@ final class RedisLimiter extends AbstractRateLimiter {
    */
   private Object ask(byte[] redisKey, long permits, CompiledLimit limit, boolean full) {
     Algorithm algorithm = limit.algorithm();
-    byte[] now = timeSource == TimeSource.SERVER ? SERVER_TIME : ascii(time.now());
+    byte[] now = time.argument();
     byte[] one = limit.oneBandwidthArg(full);
     if (one != null) {
       return redis.eval(ONE_BANDWIDTH, List.of(redisKey), List.of(now, number(permits), one));
@@ -221,10 +232,6 @@ final class RedisLimiter extends AbstractRateLimiter {
 
   private static byte[] number(long value) {
     return value >= 0 && value < SMALL.length ? SMALL[(int) value] : ascii(Long.toString(value));
-  }
-
-  private static byte[] ascii(long value) {
-    return ascii(Long.toString(value));
   }
 
   private static byte[] ascii(String text) {
@@ -278,12 +285,13 @@ final class RedisLimiter extends AbstractRateLimiter {
 
   @Override
   public RateLimiterStats stats() {
-    return new RateLimiterStats(allowedCount(), deniedCount(), backendErrors.sum(), fallbacks.sum(),
+    FailurePolicyHandler.Stats outages = policy.stats();
+    return new RateLimiterStats(allowedCount(), deniedCount(), outages.backendErrors(), outages.fallbacks(),
         fallback.stats().keys());
   }
 
   @Override
   public String toString() {
-    return "RedisRateLimiter[" + name + ", " + policy + ", " + redis.guard().state() + "]";
+    return "RedisRateLimiter[" + name + ", " + policy.policy() + ", " + redis.guard().state() + "]";
   }
 }

@@ -1,17 +1,21 @@
 package io.distkit.ratelimit.redis;
 
 import io.distkit.core.BackendGuard;
+import io.distkit.core.BackendListener;
 import io.distkit.core.BackendUnavailableException;
 import io.distkit.core.FailurePolicy;
 import io.distkit.core.redis.JedisRequirement;
 import io.distkit.core.redis.RedisBackend;
 import io.distkit.core.redis.RedisKeys;
 import io.distkit.core.redis.TimeSource;
+import io.distkit.core.session.FailurePolicyHandler;
 import io.distkit.ratelimit.RateLimiter;
 import io.distkit.ratelimit.RateLimiterBuilder;
+import io.distkit.ratelimit.RateLimiterListener;
 import io.distkit.ratelimit.internal.LimiterSettings;
 import io.distkit.ratelimit.local.LocalRateLimiter;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -32,8 +36,9 @@ import redis.clients.jedis.UnifiedJedis;
  *
  * <p><b>Time.</b> By default scripts read the Redis server's clock ({@link TimeSource#SERVER}), so JVMs
  * with skewed clocks still agree. {@link TimeSource#CLIENT} passes this limiter's clock instead (monotonic,
- * anchored to wall time at construction), which is how tests drive Redis with a manual clock. Either way a
- * key's time never goes backwards.
+ * anchored to wall time at construction: core's {@link io.distkit.core.redis.RedisTime}, the one meaning of client
+ * time in distkit), which is how tests drive Redis with a manual clock. Either way a key's time never goes
+ * backwards (core's {@link io.distkit.core.redis.LuaPrelude#TIME} prelude).
  *
  * <p><b>Keys.</b> One key per user key and algorithm, {@code <prefix>:ratelimit:{<key>}:<name>:<algorithm>}
  * (algorithm {@code tb}, {@code gcra}, {@code fw}, {@code log} or {@code swc}): a string for token bucket, GCRA,
@@ -47,11 +52,15 @@ import redis.clients.jedis.UnifiedJedis;
  * <p><b>Redis down.</b> A pooled connection found closed (an idle timeout, {@code CLIENT KILL}) is replaced and
  * the call retried once before anything counts as an outage. Decisions go through a {@link BackendGuard}: after
  * the first failure (one client timeout at most), decisions skip Redis for the guard's retry interval and a
- * single probe checks whether it is back, so an outage costs microseconds per decision. What the decision is then depends on the
- * {@link FailurePolicy}: {@code FAIL_CLOSED} throws {@link BackendUnavailableException} (the default),
- * {@code FAIL_OPEN} allows everything, {@code FALLBACK_TO_LOCAL} asks a {@link LocalRateLimiter} in this JVM
- * holding {@linkplain Builder#fallbackShare(double) a share} of each limit. Recovery is automatic. State
- * built up locally during the outage is not merged back into Redis.
+ * single probe checks whether it is back, so an outage costs microseconds per decision. What the decision is
+ * then depends on the {@link FailurePolicy}, applied by core's {@link FailurePolicyHandler} as in every distkit
+ * primitive: {@code FAIL_CLOSED} throws {@link BackendUnavailableException} (the default), {@code FAIL_OPEN}
+ * allows everything, {@code FALLBACK_TO_LOCAL} asks a {@link LocalRateLimiter} in this JVM holding
+ * {@linkplain Builder#fallbackShare(double) a share} of each limit. Each such decision is counted in
+ * {@link RateLimiter#stats()} and told to the {@linkplain Builder#backendListener(BackendListener) backend
+ * listener} (without the key) and to the {@link RateLimiterListener} (with it). Recovery is automatic. State
+ * built up locally during the outage is not merged back into Redis. During a Redis Cluster or Sentinel failover
+ * the same happens until the client finds the new master (see the module README for measured failovers).
  *
  * <p>The limiters built are thread-safe. The Jedis client stays the caller's: distkit never closes it, and using
  * a limiter after closing its client throws a {@link io.distkit.core.DistkitException} saying so.
@@ -74,7 +83,7 @@ public final class RedisRateLimiter {
    */
   public static Builder builder(UnifiedJedis jedis) {
     JedisRequirement.check(); // before anything that needs Jedis' classes: a clear message when it is missing
-    return new Builder(RedisBackend.create(Objects.requireNonNull(jedis, "jedis")));
+    return new Builder(Objects.requireNonNull(jedis, "jedis"), null);
   }
 
   /**
@@ -85,19 +94,22 @@ public final class RedisRateLimiter {
    * @return a builder
    */
   public static Builder builder(RedisBackend backend) {
-    return new Builder(Objects.requireNonNull(backend, "backend"));
+    return new Builder(null, Objects.requireNonNull(backend, "backend"));
   }
 
   /** Configures a Redis {@link RateLimiter}. Not thread-safe; build once. */
   public static final class Builder extends RateLimiterBuilder<Builder> {
-    private final RedisBackend backend;
+    private final @Nullable UnifiedJedis jedis;
+    private final @Nullable RedisBackend backend;
     private String name = DEFAULT_NAME;
     private String prefix = RedisKeys.DEFAULT_PREFIX;
     private TimeSource timeSource = TimeSource.SERVER;
     private FailurePolicy policy = FailurePolicy.FAIL_CLOSED;
     private double fallbackShare = 1.0;
+    private BackendListener backendListener = BackendListener.noop();
 
-    private Builder(RedisBackend backend) {
+    private Builder(@Nullable UnifiedJedis jedis, @Nullable RedisBackend backend) {
+      this.jedis = jedis;
       this.backend = backend;
     }
 
@@ -142,13 +154,32 @@ public final class RedisRateLimiter {
     }
 
     /**
-     * What decisions are while Redis is unavailable.
+     * What decisions are while Redis is unavailable. A limiter supports all three policies; core's
+     * {@link FailurePolicyHandler} applies them, with the same counting and {@link BackendListener} events as
+     * every distkit primitive.
      *
      * @param policy default {@link FailurePolicy#FAIL_CLOSED}
      * @return this builder
      */
     public Builder failurePolicy(FailurePolicy policy) {
-      this.policy = Objects.requireNonNull(policy, "policy");
+      this.policy = RedisLimiter.POLICIES.check(policy);
+      return this;
+    }
+
+    /**
+     * Hears this limiter's backend events, named {@code "ratelimit:<name>"} and carrying no user key (so they fit
+     * metric tags): {@link BackendListener#onError} for each decision Redis could not make and
+     * {@link BackendListener#onFallback} for each the failure policy made instead. When the limiter was built
+     * from a {@link UnifiedJedis}, its own guard also reports {@link BackendListener#onOutage} and
+     * {@link BackendListener#onRecovery} here (a {@link RedisBackend} shared through
+     * {@link RedisRateLimiter#builder(RedisBackend)} reports them to its guard's listener). The per-key
+     * {@link RateLimiterListener#onBackendError} and {@link RateLimiterListener#onFallback} are called as well.
+     *
+     * @param listener default {@link BackendListener#noop()}
+     * @return this builder
+     */
+    public Builder backendListener(BackendListener listener) {
+      this.backendListener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 
@@ -170,8 +201,17 @@ public final class RedisRateLimiter {
 
     @Override
     public RateLimiter build() {
-      return new RedisLimiter(LimiterSettings.of(limit(), limits(), clock(), sleeper(), listener()), backend,
-          RedisKeys.of(prefix, "ratelimit"), name, timeSource, policy, fallbackShare);
+      LimiterSettings settings = LimiterSettings.of(limit(), limits(), clock(), sleeper(), scheduler(), listener());
+      RedisBackend redis = backend;
+      if (redis == null) {
+        redis = RedisBackend.create(Objects.requireNonNull(jedis),
+            BackendGuard.builder().listener(backendListener).build());
+      }
+      FailurePolicyHandler handler = FailurePolicyHandler.builder("ratelimit:" + name, RedisLimiter.POLICIES, policy)
+          .listener(backendListener)
+          .build();
+      return new RedisLimiter(settings, redis, RedisKeys.of(prefix, "ratelimit"), name, timeSource, handler,
+          fallbackShare);
     }
   }
 }

@@ -2,7 +2,7 @@
 -- Per bandwidth ARGV: limit, period (us). Stored per bandwidth: {period, window index, count}.
 local key = KEYS[1]
 local state = load_fields(key, 3)
-local now = now_micros()
+local now = distkit_now_us(ARGV[1])
 
 local bw, exceeds = read_bandwidths({'limit', 'period'}, 'limit')
 local limit, period, w, c = bw.limit, bw.period, {}, {}

@@ -3,7 +3,7 @@
 -- paid off, and the rate it was written with; absent or past means fresh. Deficit now: (tat - now) * a + rem.
 local key = KEYS[1]
 local state = load_fields(key, 4)
-local now = now_micros()
+local now = distkit_now_us(ARGV[1])
 local fields = {}
 
 local granted, remaining, retry, reset = decide_deficit(

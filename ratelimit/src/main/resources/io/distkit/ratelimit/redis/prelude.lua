@@ -1,4 +1,5 @@
--- Shared by every rate-limit script (distkit's RedisScript.fromResources puts it first).
+-- Shared by every rate-limit script but the one-bandwidth one (RedisScript.fromResources puts it after core's
+-- TIME prelude, whose distkit_now_us reads ARGV[1] and distkit_not_before keeps a state's time from going back).
 -- ARGV[1] now in microseconds, or '' to read the server's clock; ARGV[2] permits; ARGV[3] the number of
 -- bandwidths; then each bandwidth's numbers. Lua numbers are doubles: every value here stays below 2^53,
 -- which CompiledLimit checks when a limit is built, so all arithmetic is exact.
@@ -10,18 +11,9 @@ local m = tonumber(ARGV[3])
 
 -- With client time, Redis expires keys by its own clock, which may disagree with the clients': keep keys a
 -- minute longer than their state needs (never shorter: forgetting early would change decisions).
-local client_time = tonumber(ARGV[1])
 local ttl_margin = 0
-if client_time then
+if ARGV[1] ~= '' then
   ttl_margin = 60000000
-end
-
-local function now_micros()
-  if client_time then
-    return client_time
-  end
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000000 + tonumber(t[2])
 end
 
 local function idiv(x, y)
@@ -30,11 +22,6 @@ end
 
 local function ceildiv(x, y)
   return -math.floor(-x / y)
-end
-
--- integers as decimal strings: tostring() would switch to exponent notation above 1e14
-local function num(x)
-  return string.format('%.0f', x)
 end
 
 -- A stored value is a format version byte (1), then each bandwidth's fields in order, `per` fields per
@@ -97,7 +84,7 @@ local function save_fields(key, fields, reset_micros)
     end
   end
   redis.call('SET', key, struct.pack(format_of(#flat - 1), unpack(flat)), 'PX',
-    num(ceildiv(reset_micros + ttl_margin, 1000)))
+    distkit_int(ceildiv(reset_micros + ttl_margin, 1000)))
 end
 
 -- set by a script whose state says time went back further than the state can span: a value from a clock
@@ -110,7 +97,7 @@ local function drop_unreadable(key)
   if unreadable then
     redis.call('DEL', key)
   elseif far_ahead_micros and redis.call('PTTL', key) == -1 then
-    redis.call('PEXPIRE', key, num(ceildiv(far_ahead_micros + ttl_margin, 1000)))
+    redis.call('PEXPIRE', key, distkit_int(ceildiv(far_ahead_micros + ttl_margin, 1000)))
   end
 end
 

@@ -10,20 +10,20 @@ local limit, period, count = bw.limit, bw.period, {}
 local max_period = math.max(unpack(period))
 local nonce = ARGV[3 + 2 * m + 1]
 local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
-local now = now_micros()
+local now = distkit_now_us(ARGV[1])
 if newest[2] then
   if string.sub(newest[1], 1, 2) ~= VERSION .. ':' or tonumber(newest[2]) > now + max_period then
     redis.call('DEL', key)
     newest = {}
   else
-    now = math.max(now, tonumber(newest[2]))
+    now = distkit_not_before(now, tonumber(newest[2])) -- time went back: decide as of the newest entry
   end
 end
 
-redis.call('ZREMRANGEBYSCORE', key, '-inf', num(now - max_period))
+redis.call('ZREMRANGEBYSCORE', key, '-inf', distkit_int(now - max_period))
 local granted = not exceeds
 for i = 1, m do
-  count[i] = redis.call('ZCOUNT', key, '(' .. num(now - period[i]), '+inf')
+  count[i] = redis.call('ZCOUNT', key, '(' .. distkit_int(now - period[i]), '+inf')
   if not exceeds and count[i] + permits > limit[i] then
     granted = false
   end
@@ -37,7 +37,7 @@ for i = 1, m do
   elseif not exceeds and counted + permits > limit[i] then
     -- the k-th oldest entry in the window must leave it first
     local k = counted + permits - limit[i]
-    local entry = redis.call('ZRANGEBYSCORE', key, '(' .. num(now - period[i]), '+inf', 'WITHSCORES',
+    local entry = redis.call('ZRANGEBYSCORE', key, '(' .. distkit_int(now - period[i]), '+inf', 'WITHSCORES',
       'LIMIT', k - 1, 1)
     retry = math.max(retry, tonumber(entry[2]) + period[i] - now)
   end
@@ -49,7 +49,7 @@ if newest[2] and tonumber(newest[2]) > now - max_period then
   latest = tonumber(newest[2]) -- read before the trim: only if the trim kept it
 end
 if granted then
-  local score = num(now)
+  local score = distkit_int(now)
   local batch = {}
   for k = 1, permits do
     batch[#batch + 1] = score
@@ -66,6 +66,6 @@ if latest then
   reset = latest + max_period - now
 end
 if granted then
-  redis.call('PEXPIRE', key, num(ceildiv(reset + ttl_margin, 1000)))
+  redis.call('PEXPIRE', key, distkit_int(ceildiv(reset + ttl_margin, 1000)))
 end
 return reply(granted, exceeds, remaining, retry, reset)

@@ -3,7 +3,7 @@
 -- Admits n when previous * (Pu - eu) + (current + n) * Pu <= limit * Pu, in units u (Pu = P / u, eu = elapsed / u).
 local key = KEYS[1]
 local state = load_fields(key, 4)
-local now = now_micros()
+local now = distkit_now_us(ARGV[1])
 
 local bw, exceeds = read_bandwidths({'limit', 'period', 'unit'}, 'limit')
 local limit, period, unit, w, p, c, eu = bw.limit, bw.period, bw.unit, {}, {}, {}, {}

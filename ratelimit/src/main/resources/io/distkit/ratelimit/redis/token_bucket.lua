@@ -8,16 +8,16 @@ local last = 0
 if state[1] then
   last = state[1][3]
 end
-local now = now_micros()
+local now = distkit_now_us(ARGV[1])
 if last > now then
-  -- time went back: decide as of the last grant
+  -- time went back further than a bucket refills: a state from a clock that jumped, or planted by hand
   for i = 1, m do
     if state[i] and last - now > ceildiv(bw.burst[i] * bw.b[i], bw.a[i]) then
       far_ahead_micros = math.max(far_ahead_micros or 0, ceildiv(bw.burst[i] * bw.b[i], bw.a[i]))
     end
   end
-  now = last
 end
+now = distkit_not_before(now, last) -- time went back: decide as of the last grant
 local fields = {}
 
 local granted, remaining, retry, reset = decide_deficit(

@@ -5,6 +5,7 @@ import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.distkit.core.testing.ManualClock;
+import io.distkit.core.testing.ManualScheduler;
 import io.distkit.core.testing.TestKeys;
 import io.distkit.ratelimit.Algorithm;
 import io.distkit.ratelimit.RateLimit;
@@ -16,9 +17,59 @@ class LocalLimiterTest {
 
   private final ManualClock clock = new ManualClock();
   private final String key = TestKeys.unique("user");
+  /** Never runs: these tests see the callers' sweep alone, unless they pass a scheduler on the clock. */
+  private final ManualScheduler stopped = new ManualScheduler(new ManualClock());
 
   private LocalLimiter local(RateLimit limit) {
-    return (LocalLimiter) LocalRateLimiter.builder().limit(limit).clock(clock).build();
+    return local(limit, stopped);
+  }
+
+  private LocalLimiter local(RateLimit limit, ManualScheduler scheduler) {
+    return (LocalLimiter) LocalRateLimiter.builder().limit(limit).clock(clock).scheduler(scheduler).build();
+  }
+
+  /** Time passes second by second, and the scheduler runs what falls due on the way. */
+  private void pass(Duration duration) {
+    for (long s = 0; s < duration.toSeconds(); s++) {
+      clock.advance(ofSeconds(1));
+    }
+  }
+
+  @Test
+  void aLimiterWhoseCallsStopForgetsItsKeysOnItsScheduler() {
+    ManualScheduler scheduler = new ManualScheduler(clock);
+    LocalLimiter limiter = local(RateLimit.of(Algorithm.TOKEN_BUCKET, 10, ofMinutes(1)), scheduler);
+    assertThat(scheduler.pending()).as("nothing to sweep, nothing scheduled").isZero();
+    for (int i = 0; i < 100; i++) {
+      limiter.tryAcquire(key + i, 10);
+    }
+    assertThat(scheduler.pending()).as("one step armed, whatever the number of keys").isEqualTo(1);
+    pass(ofSeconds(60));
+    assertThat(limiter.stats().keys()).as("full again only now, kept for the margin").isEqualTo(100);
+    assertThat(limiter.tryAcquire(key + 7).allowed()).as("nothing forgotten early").isTrue();
+    pass(ofSeconds(3));
+    assertThat(limiter.stats().keys()).as("the key used at 60 s is not fresh yet").isEqualTo(1);
+    pass(ofMinutes(1));
+    assertThat(limiter.stats().keys()).isZero();
+    assertThat(scheduler.pending()).as("an empty limiter schedules nothing").isZero();
+    limiter.tryAcquire(key);
+    assertThat(scheduler.pending()).as("a new key arms it again").isEqualTo(1);
+    assertThat(scheduler.failures()).isEmpty();
+  }
+
+  @Test
+  void aLimiterNobodyReferencesIsCollectedAndItsSweepsStop() {
+    ManualScheduler scheduler = new ManualScheduler(clock);
+    LocalLimiter limiter = local(RateLimit.of(Algorithm.GCRA, 1, Duration.ofDays(1)), scheduler);
+    limiter.tryAcquire(key); // kept for a day: the sweep re-arms every second
+    java.lang.ref.WeakReference<LocalLimiter> ref = new java.lang.ref.WeakReference<>(limiter);
+    limiter = null;
+    for (int i = 0; i < 100 && (ref.get() != null || scheduler.pending() > 0); i++) {
+      System.gc();
+      clock.advance(ofSeconds(1));
+    }
+    assertThat(ref.get()).as("the scheduled sweep holds the limiter weakly").isNull();
+    assertThat(scheduler.pending()).as("a collected limiter's sweep ends").isZero();
   }
 
   @Test
@@ -104,6 +155,7 @@ class LocalLimiterTest {
         .limit(RateLimit.of(Algorithm.GCRA, 1, Duration.ofHours(1)))
         .maxKeys(50)
         .clock(clock)
+        .scheduler(stopped)
         .build();
     for (int i = 0; i < 500; i++) {
       limiter.tryAcquire(key + i);
