@@ -2,6 +2,8 @@ package io.distkit.core.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static io.distkit.core.redis.RedisSubscriptionsTest.POLL;
+import static io.distkit.core.redis.RedisSubscriptionsTest.WAIT;
 import static org.awaitility.Awaitility.await;
 
 import io.distkit.core.Clock;
@@ -32,8 +34,6 @@ import redis.clients.jedis.UnifiedJedis;
 @Deployments({Deployment.Kind.STANDALONE, Deployment.Kind.CLUSTER})
 class SharedSubscriptionsTest {
 
-  private static final Duration WAIT = Duration.ofSeconds(10);
-  private static final Duration POLL = Duration.ofMillis(5);
   private final Scheduler scheduler = Scheduler.create("shared-pubsub-test");
   private final RedisKeys keys = RedisKeys.of("test");
 
