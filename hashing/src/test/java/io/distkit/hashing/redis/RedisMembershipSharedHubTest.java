@@ -46,7 +46,7 @@ class RedisMembershipSharedHubTest {
       // a left, and its share with it: b still hears the group on the same connection
       await().atMost(WAIT).pollInterval(POLL).until(() -> !b.view().contains("a"));
       try (Membership<Node> c = builder(deployment.newClient(), group).self(Node.of("c")).build()) {
-        await().atMost(WAIT).pollInterval(POLL).until(() -> b.view().contains("c"));
+        await().atMost(WAIT).pollInterval(POLL).until(() -> b.view().contains("c") && c.view().contains("b"));
       }
       assertThat(deployment.pubSubConnections(name)).isEqualTo(1);
     }
