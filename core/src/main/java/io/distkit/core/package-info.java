@@ -41,9 +41,14 @@
  *       prelude (or {@link io.distkit.core.redis.RedisFencing})</td>
  *       <td>{@code INCR} alone (it goes back when a failover loses it)</td></tr>
  *   <tr><td>hearing about changes made by other JVMs</td>
- *       <td>the client's one {@link io.distkit.core.redis.RedisSubscriptions}; resynchronise on
+ *       <td>a share of the client's one hub,
+ *       {@link io.distkit.core.redis.RedisSubscriptions#shared(io.distkit.core.redis.RedisBackend,
+ *       io.distkit.core.session.Scheduler, io.distkit.core.Clock) RedisSubscriptions.shared(backend, scheduler,
+ *       clock)} (or {@link io.distkit.core.redis.RedisSubscriptions#share() share()} of a hub the caller passes),
+ *       closed when the primitive closes; resynchronise on
  *       {@link io.distkit.core.session.Subscriber#onMissedMessages}</td>
- *       <td>a subscription per channel or per primitive; trusting pub/sub to deliver everything</td></tr>
+ *       <td>a hub or connection of its own, per channel or per primitive; a registry of hubs of its own;
+ *       trusting pub/sub to deliver everything</td></tr>
  *   <tr><td>many commands at once (bulk reads, acknowledgements)</td>
  *       <td>{@link io.distkit.core.redis.RedisBatch} (pipelined per connection, grouped by master on Cluster)</td>
  *       <td>one round trip per item</td></tr>

@@ -36,12 +36,22 @@ import redis.clients.jedis.exceptions.JedisException;
  * missed messages so it can resynchronise (see {@link Subscriber} for the contract).
  *
  * <pre>{@code
- * RedisSubscriptions pubsub = RedisSubscriptions.builder(backend).build();   // one per client, shared
+ * // in a primitive: its share of the client's one hub, released when the primitive closes
+ * RedisSubscriptions.Share pubsub = RedisSubscriptions.shared(backend, scheduler, clock);
  * Subscription sub = pubsub.subscribe(channel, new Subscriber() {
  *   public void onMessage(String channel, byte[] message) { apply(message); }
  *   public void onMissedMessages(String channel) { reloadEverything(); }
  * });
+ * // ... and when the primitive closes: unsubscribes what this share subscribed, and the last share closes the hub
+ * pubsub.close();
  * }</pre>
+ *
+ * <p><b>Sharing.</b> A primitive does not build a hub of its own: it takes a {@link Share} of one, and keeps only
+ * the share. {@link #shared(RedisBackend, Scheduler, Clock)} hands out shares of the one hub of a client (the
+ * {@code UnifiedJedis} behind the backend, by identity) and scheduler, so every primitive on a client shares one
+ * pub/sub connection, whatever {@link RedisBackend} each was built on; the hub is built with the first share and
+ * closed with the last. A caller that wants other settings (keep-alive, backoff, sharding, a listener) builds a
+ * hub with {@link #builder(RedisBackend)}, closes it itself, and gives primitives {@link #share() shares} of it.
  *
  * <p><b>Plain or sharded.</b> On Redis Cluster 7 or newer, channels are shard channels ({@code SSUBSCRIBE},
  * {@code SPUBLISH}): a message stays on the master that serves its channel's hash slot instead of being
@@ -141,13 +151,65 @@ public final class RedisSubscriptions implements AutoCloseable {
   }
 
   /**
-   * Starts configuring the hub of one client. Build one per client and share it.
+   * Starts configuring a hub of one's own: for settings other than the defaults of
+   * {@link #shared(RedisBackend, Scheduler, Clock)}. Build one per client, hand primitives {@link #share() shares}
+   * of it, and close it when they are closed.
    *
    * @param backend the client's backend (its guard paces reconnects)
    * @return a builder
    */
   public static Builder builder(RedisBackend backend) {
     return new Builder(Objects.requireNonNull(backend, "backend"));
+  }
+
+  /**
+   * A share of the one hub of this backend's client and this scheduler, which every primitive without a hub of
+   * the caller's should use: shares of one client and scheduler share one hub, so one pub/sub connection (one per
+   * master with sharded pub/sub), however many {@link RedisBackend}s, primitives and channels use it.
+   *
+   * <p><b>Which hub.</b> Hubs are told apart by the client (the {@code UnifiedJedis} the backend wraps, compared by
+   * identity, not {@code equals}) and the scheduler (by identity): two backends made on one client share a hub,
+   * two clients never do, and a primitive on another scheduler gets a hub (and a connection) of its own. The
+   * first share builds the hub with the default settings of {@link Builder}, the first share's backend (its guard
+   * paces the hub's reconnects) and clock (which times its keep-alives: pass the clock your scheduler's time
+   * follows, as every primitive on the scheduler should); no {@link BackendListener} hears it, so a primitive
+   * reports the gaps its subscribers hear to its own listener.
+   *
+   * <p><b>Lifetime.</b> The last share to close closes the hub (its connections end); a later call builds a new
+   * one. The registry of hubs holds a client only while a share of it is open, so a client whose primitives are
+   * all closed can be garbage collected; a share that is never closed keeps its hub, connection and client, as an
+   * unclosed hub would.
+   *
+   * <p><b>Cost.</b> This call does no I/O and never connects (the hub connects on its first subscription, on the
+   * scheduler's blocking reader), so a Redis that is down does not fail it; it is thread-safe and takes no lock
+   * that a connection attempt could hold up. A
+   * new hub costs a keep-alive task on the scheduler; threads: none of its own beyond one blocking reader per
+   * connection ({@link Scheduler#executeBlocking}).
+   *
+   * @param backend the primitive's backend; its client chooses the hub
+   * @param scheduler the primitive's scheduler, where the hub's readers, reconnects and keep-alives run
+   * @param clock the primitive's clock
+   * @return this caller's share, to close when the caller closes
+   */
+  public static Share shared(RedisBackend backend, Scheduler scheduler, Clock clock) {
+    Objects.requireNonNull(backend, "backend");
+    Objects.requireNonNull(scheduler, "scheduler");
+    Objects.requireNonNull(clock, "clock");
+    return SharedHubs.acquire(backend, scheduler, clock);
+  }
+
+  /**
+   * A share of this hub for one primitive: what it subscribes through the share is unsubscribed when the share
+   * closes, and the hub stays open (it is the caller's, to close when every primitive using it is closed).
+   *
+   * @return a new share
+   * @throws IllegalStateException when this hub is closed
+   */
+  public Share share() {
+    if (closed.get()) {
+      throw new IllegalStateException("RedisSubscriptions " + name + " is closed");
+    }
+    return new Share(this, backend, () -> {});
   }
 
   /**
@@ -209,9 +271,14 @@ public final class RedisSubscriptions implements AutoCloseable {
    * @throws BackendUnavailableException when Redis is unavailable
    */
   public long publish(String channel, byte[] message) {
+    return publish(backend, channel, message);
+  }
+
+  /** Publishes through {@code via}'s guard (a share's own backend, on this hub's client). */
+  private long publish(RedisBackend via, String channel, byte[] message) {
     byte[] channelBytes = channel.getBytes(StandardCharsets.UTF_8);
     Protocol.Command command = isSharded() ? Protocol.Command.SPUBLISH : Protocol.Command.PUBLISH;
-    return backend.execute(jedis -> {
+    return via.execute(jedis -> {
       if (cluster) {
         try (Connection connection = Topology.connectionForSlot(jedis, Topology.slot(channelBytes))) {
           return (Long) connection.executeCommand(new CommandArguments(command).add(channelBytes).add(message));
@@ -313,9 +380,154 @@ public final class RedisSubscriptions implements AutoCloseable {
     }
   }
 
+  /** Whether {@link #close()} ran (a share never hands out a closed hub; tests check it). */
+  boolean isClosed() {
+    return closed.get();
+  }
+
   @Override
   public String toString() {
     return "RedisSubscriptions[" + name + ", " + channels.size() + " channels]";
+  }
+
+  /**
+   * One primitive's use of a hub ({@link RedisSubscriptions#shared(RedisBackend, Scheduler, Clock)} or
+   * {@link RedisSubscriptions#share()}): subscribes and publishes through the hub, and remembers its own
+   * subscriptions, so that closing the share ends exactly those. It never exposes the hub, so a primitive cannot
+   * close it under the others.
+   *
+   * <p>Thread-safe. Closing is idempotent; a subscription made concurrently with {@link #close()} is closed too.
+   */
+  public static final class Share implements AutoCloseable {
+    private final RedisSubscriptions hub;
+    private final RedisBackend backend;
+    private final Runnable release;
+    private final java.util.Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    Share(RedisSubscriptions hub, RedisBackend backend, Runnable release) {
+      this.hub = hub;
+      this.backend = backend;
+      this.release = release;
+    }
+
+    /**
+     * Subscribes to a channel through the hub, as {@link RedisSubscriptions#subscribe(String, Subscriber)} does;
+     * the subscription also ends when this share closes.
+     *
+     * @param channel the channel; on Redis Cluster give it the hash tag of the state it announces
+     * @param subscriber receives messages and gap notices
+     * @return the subscription; closing it early is fine
+     * @throws IllegalStateException when this share (or the hub of a {@link RedisSubscriptions#share()}) is closed
+     * @throws BackendUnavailableException only on Redis Cluster, when Redis cannot be asked its version the first
+     *     time
+     */
+    public Subscription subscribe(String channel, Subscriber subscriber) {
+      checkOpen();
+      Subscription subscription = new Tracked(hub.subscribe(channel, subscriber));
+      subscriptions.add(subscription);
+      if (closed.get()) { // closed meanwhile: close() may have missed it
+        subscription.close();
+        checkOpen();
+      }
+      return subscription;
+    }
+
+    /**
+     * Publishes with the command the hub's subscribers hear, through this share's backend (its guard).
+     *
+     * @param channel the channel
+     * @param message the message
+     * @return how many subscriptions received it, as {@link RedisSubscriptions#publish(String, byte[])} counts
+     * @throws BackendUnavailableException when Redis is unavailable
+     */
+    public long publish(String channel, byte[] message) {
+      return hub.publish(backend, channel, message);
+    }
+
+    /**
+     * The publish command of the hub, for scripts that announce changes themselves.
+     *
+     * @return {@code "SPUBLISH"} when sharded, else {@code "PUBLISH"}
+     * @throws BackendUnavailableException on Redis Cluster, when Redis cannot be asked its version the first time
+     */
+    public String publishCommand() {
+      return hub.publishCommand();
+    }
+
+    /**
+     * Whether the hub uses sharded pub/sub.
+     *
+     * @return see {@link RedisSubscriptions#isSharded()}
+     * @throws BackendUnavailableException on Redis Cluster, when Redis cannot be asked its version the first time
+     */
+    public boolean isSharded() {
+      return hub.isSharded();
+    }
+
+    /** The hub, for tests of this package. */
+    RedisSubscriptions hub() {
+      return hub;
+    }
+
+    /**
+     * Closes every subscription made through this share, then releases it: the last share of a
+     * {@linkplain RedisSubscriptions#shared(RedisBackend, Scheduler, Clock) shared} hub closes the hub. Sends at
+     * most one unsubscribe command, for the channels no other subscription uses, and waits for no answer.
+     * Idempotent.
+     */
+    @Override
+    public void close() {
+      if (!closed.compareAndSet(false, true)) {
+        return;
+      }
+      for (Subscription subscription : subscriptions) {
+        subscription.close();
+      }
+      release.run();
+    }
+
+    private void checkOpen() {
+      if (closed.get()) {
+        throw new IllegalStateException("This share of RedisSubscriptions " + hub.name + " is closed");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "RedisSubscriptions.Share[" + hub.name + ", " + subscriptions.size() + " subscriptions"
+          + (closed.get() ? ", closed" : "") + "]";
+    }
+
+    /** A subscription that leaves its share's set when closed. */
+    private final class Tracked implements Subscription {
+      private final Subscription delegate;
+
+      Tracked(Subscription delegate) {
+        this.delegate = delegate;
+      }
+
+      @Override
+      public String channel() {
+        return delegate.channel();
+      }
+
+      @Override
+      public boolean isLive() {
+        return delegate.isLive();
+      }
+
+      @Override
+      public void close() {
+        delegate.close();
+        subscriptions.remove(this);
+      }
+
+      @Override
+      public String toString() {
+        return delegate.toString();
+      }
+    }
   }
 
   // ---- the state machine ----

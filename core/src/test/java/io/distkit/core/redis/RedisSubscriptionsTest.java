@@ -31,8 +31,8 @@ import redis.clients.jedis.RedisClient;
 @Deployments({Deployment.Kind.STANDALONE, Deployment.Kind.CLUSTER})
 class RedisSubscriptionsTest {
 
-  private static final Duration WAIT = Duration.ofSeconds(10);
-  private static final Duration POLL = Duration.ofMillis(5);
+  static final Duration WAIT = Duration.ofSeconds(10);
+  static final Duration POLL = Duration.ofMillis(5);
   private final Scheduler scheduler = Scheduler.create("pubsub-test");
   private final RedisKeys keys = RedisKeys.of("test");
 

@@ -95,6 +95,40 @@ public final class Deployment implements AutoCloseable {
   }
 
   /**
+   * A new client whose every connection carries {@code clientName}, closed after the test: with
+   * {@link #pubSubConnections(String)}, a test counts the pub/sub connections of exactly this client.
+   *
+   * @param clientName a name without spaces, e.g. from {@link TestKeys#unique(String)}
+   * @return a {@code RedisClient} or {@code RedisClusterClient}
+   * @throws IllegalStateException for {@link Kind#LOCAL}
+   */
+  public UnifiedJedis newNamedClient(String clientName) {
+    UnifiedJedis client = switch (kind) {
+      case STANDALONE -> RedisServers.standalone().newNamedClient(clientName);
+      case CLUSTER -> RedisServers.cluster().newNamedClient(clientName);
+      case LOCAL -> throw new IllegalStateException("a local deployment has no Redis");
+    };
+    toClose.add(client);
+    return client;
+  }
+
+  /**
+   * How many pub/sub connections of the client named {@code clientName} this deployment's Redis holds right now
+   * ({@code CLIENT LIST TYPE pubsub} on every running node).
+   *
+   * @param clientName the name given to {@link #newNamedClient(String)}
+   * @return the number of such connections
+   * @throws IllegalStateException for {@link Kind#LOCAL}
+   */
+  public long pubSubConnections(String clientName) {
+    return switch (kind) {
+      case STANDALONE -> RedisServers.standalone().pubSubConnections(clientName);
+      case CLUSTER -> RedisServers.cluster().pubSubConnections(clientName);
+      case LOCAL -> throw new IllegalStateException("a local deployment has no Redis");
+    };
+  }
+
+  /**
    * This run's backend: one client and one guard for the whole test, created on first use.
    *
    * @return the backend

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClusterClient;
@@ -242,12 +243,38 @@ public final class RedisCluster implements AutoCloseable {
    * @return the client
    */
   public RedisClusterClient newClient(Duration timeout) {
+    return newClient(timeout, null);
+  }
+
+  /**
+   * A new cluster client whose every connection carries a client name, so that a test can find its connections
+   * with {@link #pubSubConnections(String)}. The caller closes it.
+   *
+   * @param clientName a name without spaces
+   * @return the client
+   */
+  public RedisClusterClient newNamedClient(String clientName) {
+    return newClient(RedisServerProcess.DEFAULT_CLIENT_TIMEOUT, clientName);
+  }
+
+  private RedisClusterClient newClient(Duration timeout, @Nullable String clientName) {
     return RedisClusterClient.builder()
         .nodes(seeds())
-        .clientConfig(RedisServerProcess.clientConfig(timeout))
+        .clientConfig(RedisServerProcess.clientConfig(timeout, clientName))
         .maxAttempts(3)
         .maxTotalRetriesDuration(timeout.multipliedBy(3))
         .build();
+  }
+
+  /**
+   * How many pub/sub connections of one client name the running nodes hold right now, summed.
+   *
+   * @param clientName the name given to {@link #newNamedClient(String)}
+   * @return the number of such connections
+   */
+  public long pubSubConnections(String clientName) {
+    return nodes().stream().filter(RedisServerProcess::isRunning)
+        .mapToLong(node -> node.pubSubConnections(clientName)).sum();
   }
 
   /**

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -282,10 +283,40 @@ public final class RedisServerProcess implements AutoCloseable {
    * @return the client
    */
   public RedisClient newClient(Duration timeout) {
+    return newClient(clientConfig(timeout));
+  }
+
+  /**
+   * A new pooled client whose every connection carries a client name ({@code CLIENT SETNAME}), so that a test
+   * can find its connections with {@link #pubSubConnections(String)}. The caller closes it.
+   *
+   * @param clientName a name without spaces
+   * @return the client
+   */
+  public RedisClient newNamedClient(String clientName) {
+    return newClient(clientConfig(DEFAULT_CLIENT_TIMEOUT, clientName));
+  }
+
+  private RedisClient newClient(DefaultJedisClientConfig config) {
     return RedisClient.builder()
         .hostAndPort(hostAndPort())
-        .clientConfig(clientConfig(timeout))
+        .clientConfig(config)
         .build();
+  }
+
+  /**
+   * How many pub/sub connections of one client name this server holds right now
+   * ({@code CLIENT LIST TYPE pubsub}).
+   *
+   * @param clientName the name given to {@link #newNamedClient(String)} (or {@code RedisCluster}'s)
+   * @return the number of such connections
+   */
+  public long pubSubConnections(String clientName) {
+    try (Jedis admin = connect()) {
+      return admin.clientList(redis.clients.jedis.args.ClientType.PUBSUB).lines()
+          .filter(line -> (" " + line + " ").contains(" name=" + clientName + " "))
+          .count();
+    }
   }
 
   /**
@@ -298,9 +329,14 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   static DefaultJedisClientConfig clientConfig(Duration timeout) {
+    return clientConfig(timeout, null);
+  }
+
+  static DefaultJedisClientConfig clientConfig(Duration timeout, @Nullable String clientName) {
     return DefaultJedisClientConfig.builder()
         .connectionTimeoutMillis((int) timeout.toMillis())
         .socketTimeoutMillis((int) timeout.toMillis())
+        .clientName(clientName)
         .build();
   }
 

@@ -7,16 +7,15 @@ import io.distkit.core.redis.LuaPrelude;
 import io.distkit.core.redis.RedisBackend;
 import io.distkit.core.redis.RedisKeys;
 import io.distkit.core.redis.RedisScript;
+import io.distkit.core.redis.RedisSubscriptions;
 import io.distkit.core.redis.RedisTime;
 import io.distkit.core.session.Subscriber;
-import io.distkit.core.session.Subscription;
 import io.distkit.hashing.Node;
 import io.distkit.hashing.internal.AbstractMembership;
 import io.distkit.hashing.internal.MembershipSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,16 +41,15 @@ final class RedisGroupMembership<N extends Node> extends AbstractMembership<N> {
   private final String group;
   private final VersionedCodec<N> codec;
   private final RedisTime time;
-  private final SharedSubscriptions.Use pubsub;
+  private final RedisSubscriptions.Share pubsub;
   private final List<byte[]> keys;
   private final String channel;
   private final byte[] channelBytes;
   private final byte[] keyTtlMillis;
   private final byte[] leaseMicros;
-  private volatile @Nullable Subscription subscription;
 
   RedisGroupMembership(MembershipSettings<N> settings, RedisBackend backend, RedisKeys redisKeys, String group,
-      Codec<N> codec, RedisTime time, Clock clock, SharedSubscriptions.Use pubsub) {
+      Codec<N> codec, RedisTime time, Clock clock, RedisSubscriptions.Share pubsub) {
     super(settings, clock, "redis:" + group);
     this.backend = backend;
     this.group = group;
@@ -77,7 +75,7 @@ final class RedisGroupMembership<N extends Node> extends AbstractMembership<N> {
     args.add(op);
     args.add(time.argument());
     args.add(channelBytes);
-    args.add(bytes(pubsub.hub().publishCommand()));
+    args.add(bytes(pubsub.publishCommand()));
     args.add(keyTtlMillis);
     args.addAll(List.of(more));
     return backend.eval(SCRIPT, keys, args);
@@ -123,7 +121,7 @@ final class RedisGroupMembership<N extends Node> extends AbstractMembership<N> {
 
   @Override
   protected void startListening() {
-    subscription = pubsub.hub().subscribe(channel, new Subscriber() {
+    pubsub.subscribe(channel, new Subscriber() {
       @Override
       public void onMessage(String from, byte[] message) {
         if (!new String(message, StandardCharsets.US_ASCII).equals(Long.toString(view().version()))) {
@@ -141,10 +139,6 @@ final class RedisGroupMembership<N extends Node> extends AbstractMembership<N> {
 
   @Override
   protected void stopListening() {
-    Subscription current = subscription;
-    if (current != null) {
-      current.close();
-    }
-    pubsub.close();
+    pubsub.close(); // ends the subscription; the last share of a shared hub closes it
   }
 }

@@ -51,8 +51,9 @@ import org.jspecify.annotations.Nullable;
  * <h2>Cost</h2>
  * Threads: none of its own; renewals, polls and re-reads run on the {@linkplain Builder#scheduler scheduler}, one
  * at a time per membership. Connections: pub/sub goes through one {@link RedisSubscriptions} hub per client (given
- * with {@link Builder#subscriptions}, else one shared by every membership built on the same {@link RedisBackend}
- * and scheduler: build one backend per client and reuse it). The hub holds one connection of the client's pool
+ * with {@link Builder#subscriptions}, else the client's shared hub, one per client and scheduler, shared with every
+ * other primitive on them whatever {@link RedisBackend} each was built on). The hub holds one connection of the
+ * client's pool
  * (one per master with sharded pub/sub on Redis Cluster 7) for as long as any of its subscriptions lasts, read by
  * its one blocking reader (started through the scheduler's {@code executeBlocking}, a virtual thread on Java
  * 21+); scripts borrow a pool connection per call. Round trips: one {@code EVALSHA} per renewal (a second, a
@@ -153,8 +154,10 @@ public final class RedisMembership {
      * connection with other primitives. Its {@link RedisSubscriptions#publishCommand() publish command} is the one
      * the scripts announce changes with, so every JVM of a group must choose plain or sharded pub/sub alike.
      *
-     * @param subscriptions the caller's hub, which the membership does not close; default: one hub per
-     *     {@link RedisBackend} and scheduler, shared by the memberships built on them and closed with the last
+     * @param subscriptions the caller's hub, which the membership does not close (closing the membership ends its
+     *     subscription); default: the client's shared hub
+     *     ({@link RedisSubscriptions#shared(RedisBackend, io.distkit.core.session.Scheduler, Clock)}), one per
+     *     client and scheduler whatever {@link RedisBackend} each primitive was built on
      * @return this builder
      */
     public Builder<N> subscriptions(RedisSubscriptions subscriptions) {
@@ -165,8 +168,8 @@ public final class RedisMembership {
     @Override
     public Membership<N> build() {
       MembershipSettings<N> settings = settings(MembershipSettings::new);
-      SharedSubscriptions.Use pubsub = subscriptions != null ? SharedSubscriptions.given(subscriptions)
-          : SharedSubscriptions.shared(backend, settings.scheduler(), clock);
+      RedisSubscriptions.Share pubsub = subscriptions != null ? subscriptions.share()
+          : RedisSubscriptions.shared(backend, settings.scheduler(), clock);
       RedisGroupMembership<N> membership = new RedisGroupMembership<>(settings, backend,
           RedisKeys.of(keyPrefix, "hashing"), group, codec, RedisTime.of(timeSource, clock), clock, pubsub);
       membership.start();
