@@ -7,6 +7,7 @@ import io.distkit.ratelimit.RateLimitDecision;
 import io.distkit.ratelimit.internal.CompiledLimit;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -112,7 +113,7 @@ final class GcraWordState extends KeyState {
       if (witness == w) {
         return ALLOWED;
       }
-      w = witness;
+      w = backOff(witness);
     }
   }
 
@@ -141,8 +142,19 @@ final class GcraWordState extends KeyState {
         long after = next - nowUnits;
         return decision(ALLOWED, (full - after) / b, 0, ceilDiv(after, a));
       }
-      w = witness;
+      w = backOff(witness);
     }
+  }
+
+  /**
+   * After losing the word to another thread: step aside briefly ({@code parkNanos(1)}, which sleeps for the
+   * scheduler's smallest slice, tens of µs on Linux) and read the word again. Retrying at once would make every
+   * grant move the word's cache line between cores, so two threads granting on one key would together do
+   * fewer decisions than one alone; stepping aside lets the winner run on uncontended meanwhile.
+   */
+  private long backOff(long witness) {
+    LockSupport.parkNanos(1);
+    return (long) WORD.getVolatile(this);
   }
 
   @Override
