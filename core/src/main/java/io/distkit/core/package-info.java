@@ -34,8 +34,11 @@
  *   <tr><td>a holder that must know when it lost its grant (lock, permit, membership, job visibility)</td>
  *       <td>{@link io.distkit.core.redis.RedisLeases} ({@link io.distkit.core.session.Lease}: conservative
  *       local deadline, batched renewal, {@code onLost}); the {@link io.distkit.core.redis.LuaPrelude#LEASES}
- *       prelude inside its own acquire script</td>
- *       <td>a timer per lease; a watchdog that renews without telling the holder</td></tr>
+ *       prelude inside its own acquire script; a primitive whose renewal must do more than renew (membership's
+ *       also bumps the group's version and announces it) calls the prelude from its own script and keeps its
+ *       deadline with {@link io.distkit.core.session.Lease#localDeadline}</td>
+ *       <td>a timer per lease; a watchdog that renews without telling the holder; a deadline rule of its
+ *       own</td></tr>
  *   <tr><td>a number a resource can check to refuse a stale holder</td>
  *       <td>{@link io.distkit.core.session.FencingToken} from the {@link io.distkit.core.redis.LuaPrelude#FENCING}
  *       prelude (or {@link io.distkit.core.redis.RedisFencing})</td>

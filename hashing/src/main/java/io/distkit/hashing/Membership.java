@@ -31,7 +31,7 @@ import java.util.Optional;
  *
  * <p><b>When the backend is down</b>, a membership keeps serving the last view it read (stale, never empty
  * because of the outage) and keeps retrying in the background; its own lease may expire meanwhile: once a
- * lease's worth of time passed since its last confirmed renewal, the listener hears
+ * lease's worth of time (less core's margin) passed since its last confirmed renewal, the listener hears
  * {@link MembershipListener#onLeaseLost} and {@link #holdsLease()} turns false, and its next successful renewal
  * joins the group again at its old position ({@link MembershipListener#onLeaseRestored}). Only
  * {@link #refresh()} reports the outage, by throwing {@link BackendUnavailableException}.
@@ -68,8 +68,9 @@ public interface Membership<N extends Node> extends AutoCloseable {
   Optional<N> self();
 
   /**
-   * Whether this member's lease is known to run: its last renewal was confirmed and sent less than a lease ago
-   * (by the membership's clock), and no read since has missed it. A member that finds it false should not act as
+   * Whether this member's lease is known to run: its last renewal was confirmed, core's conservative local
+   * deadline for it ({@link io.distkit.core.session.Lease#localDeadline}: a lease less 1%, at least 2 ms, after
+   * the renewal was sent, by the membership's clock) has not passed, and no read since has missed it. A member that finds it false should not act as
    * the owner of its keys: other members may own them (see {@link MembershipListener#onLeaseLost}). Cheap: no
    * backend call.
    *

@@ -156,6 +156,16 @@ public abstract class MembershipContractTest {
   }
 
   @Test
+  void aMemberHoldsItsLeaseUntilCoresConservativeLocalDeadline() {
+    // a 10 s lease: core's margin is 1% (100 ms), so the member stops counting on it 9.9 s after the renewal
+    Membership<Node> member = member(Node.of("m"), LEASE);
+    clock.advance(Duration.ofMillis(9_899));
+    assertThat(member.holdsLease()).as("1 ms before the local deadline").isTrue();
+    clock.advance(Duration.ofMillis(1));
+    assertThat(member.holdsLease()).as("at the local deadline, 100 ms before the lease's end").isFalse();
+  }
+
+  @Test
   void onAManualSchedulerRenewalsAndPollsRunWhenTimeMovesAndStopWithIt() {
     ManualScheduler manual = new ManualScheduler(clock);
     Membership<Node> watcher = open(builder().scheduler(manual).pollInterval(Duration.ofSeconds(5)));

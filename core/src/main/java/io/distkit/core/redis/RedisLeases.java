@@ -22,7 +22,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,10 +40,10 @@ import org.slf4j.LoggerFactory;
  * token if asked), or takes the lease inside a script of its own that calls {@code distkit_lease_acquire} and
  * hands it over with {@link #track}.
  *
- * <p><b>Deadlines.</b> A lease's local deadline is {@code sent + ttl − ttl/100 − 2 ms}, where {@code sent} is
- * the holder's monotonic time just before the granting or renewing request was sent: the server's expiry
- * counts from when it ran the script, which is later, and the margin covers clocks that tick at slightly
- * different rates. {@link Lease#isValid()} reads only that deadline: no round trip.
+ * <p><b>Deadlines.</b> A lease's local deadline is {@link Lease#localDeadline
+ * sent + ttl − max(ttl/100, 2 ms)}, where {@code sent} is the holder's monotonic time just before the granting
+ * or renewing request was sent: the server's expiry counts from when it ran the script, which is later, and the
+ * margin covers clocks that tick at slightly different rates. {@link Lease#isValid()} reads only that deadline: no round trip.
  *
  * <p><b>Renewals.</b> One task, every {@linkplain Builder#checkInterval(Duration) check interval} on the
  * {@link Scheduler}, renews every auto-renewed lease whose last renewal was sent a third of its TTL ago or
@@ -76,9 +75,6 @@ public final class RedisLeases implements AutoCloseable {
 
   /** The source of this class's backend events. */
   private static final String SOURCE = "redis-leases";
-
-  private static final long DRIFT_DIVISOR = 100;
-  private static final long DRIFT_FLOOR_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
   private static final RedisScript ACQUIRE = RedisScript.of("lease_acquire",
       List.of(LuaPrelude.LEASES, LuaPrelude.FENCING), """
@@ -429,8 +425,7 @@ public final class RedisLeases implements AutoCloseable {
     }
 
     void renewed(long sentNanos) {
-      long margin = Math.max(ttlNanos / DRIFT_DIVISOR, DRIFT_FLOOR_NANOS);
-      deadlineNanos = sentNanos + Math.max(0, ttlNanos - margin);
+      deadlineNanos = Lease.localDeadline(sentNanos, ttlNanos);
       renewAtNanos = sentNanos + ttlNanos / 3;
     }
 

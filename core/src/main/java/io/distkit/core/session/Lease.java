@@ -17,6 +17,36 @@ import java.util.Optional;
  */
 public interface Lease {
 
+  /**
+   * The conservative local deadline of a lease granted or renewed by a request sent at {@code sentNanos}: the
+   * rule every lease of distkit follows, for a primitive that keeps a lease of its own (a group membership
+   * renewed by its own script) as for {@link io.distkit.core.redis.RedisLeases}. It is
+   * {@code sentNanos + ttl − max(ttl / 100, 2 ms)}: the backend counts the lease from when it handled the
+   * request, which is later than {@code sentNanos}, and the margin covers two clocks that tick at slightly
+   * different rates (1%, and at least 2 ms for short leases). A lease of 2 ms or less has its deadline at
+   * {@code sentNanos}: never valid.
+   *
+   * <pre>{@code
+   * long sent = clock.nanoTime();
+   * renew(); // one round trip that the backend confirmed
+   * long deadline = Lease.localDeadline(sent, ttlNanos);
+   * boolean valid = clock.nanoTime() - deadline < 0;
+   * }</pre>
+   *
+   * @param sentNanos the holder's monotonic time ({@code nanoTime}) just before the request was sent
+   * @param ttlNanos the lease's time to live in nanoseconds, at least 0
+   * @return the monotonic time from which the holder must consider the lease gone; compare with
+   *     {@code now - deadline < 0}, as {@link System#nanoTime()} values may wrap
+   * @throws IllegalArgumentException when {@code ttlNanos} is negative
+   */
+  static long localDeadline(long sentNanos, long ttlNanos) {
+    if (ttlNanos < 0) {
+      throw new IllegalArgumentException("ttlNanos must be at least 0, got " + ttlNanos);
+    }
+    long margin = Math.max(ttlNanos / 100, 2_000_000L);
+    return sentNanos + Math.max(0, ttlNanos - margin);
+  }
+
   /** Where a lease is in its life. */
   enum State {
     /** Granted and, as far as the holder knows, still held. */

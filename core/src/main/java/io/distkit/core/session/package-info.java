@@ -8,7 +8,9 @@
  *       reconnects, eviction); {@link io.distkit.core.session.SerialExecutor} for steps that must run one at a
  *       time, in order.
  *   <li>{@link io.distkit.core.session.Lease} and {@link io.distkit.core.session.LeaseRequest}: time-limited
- *       grants with a conservative local deadline; {@link io.distkit.core.session.FencingToken}: the number
+ *       grants with a conservative local deadline ({@link io.distkit.core.session.Lease#localDeadline}, the
+ *       one rule for it, also for a primitive that renews a lease through a script of its own, as membership
+ *       does); {@link io.distkit.core.session.FencingToken}: the number
  *       that makes a stale holder's writes detectable.
  *   <li>{@link io.distkit.core.session.Subscriber} and {@link io.distkit.core.session.Subscription}: messages,
  *       and notice of possibly missed ones.

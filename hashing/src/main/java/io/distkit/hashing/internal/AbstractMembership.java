@@ -2,6 +2,7 @@ package io.distkit.hashing.internal;
 
 import io.distkit.core.Clock;
 import io.distkit.core.internal.Listeners;
+import io.distkit.core.session.Lease;
 import io.distkit.core.session.Scheduler;
 import io.distkit.core.session.SerialExecutor;
 import io.distkit.hashing.Membership;
@@ -39,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * anew (its lease ran out, the backend lost the group), so it gets its old place back: the order, and with it
  * a JUMP locator's buckets, stays as it was.
  *
- * <p><b>Lease.</b> A member counts its lease from when each renewal was <em>sent</em>, on the injected clock.
- * When a lease's worth of time passes without a confirmed renewal, or a read of the group no longer lists the
+ * <p><b>Lease.</b> A member counts its lease from when each renewal was <em>sent</em>, on the injected clock, to
+ * core's conservative local deadline ({@link Lease#localDeadline}: the lease less 1%, at least 2 ms).
+ * When that deadline passes without a confirmed renewal, or a read of the group no longer lists the
  * member, or a renewal finds that the group had dropped it, the listener hears
  * {@link io.distkit.hashing.MembershipListener#onLeaseLost onLeaseLost} (once), the membership asks to rejoin
  * at once, and the first renewal that succeeds brings
@@ -192,9 +194,9 @@ public abstract class AbstractMembership<N extends Node> implements Membership<N
   /** Under the lock. */
   private long heartbeatOnce(N self) {
     long sent = clock.nanoTime();
-    long since = sent - renewedAtNanos;
-    if (joinedOnce && since >= settings.lease().toNanos()) {
-      leaseLost("its last confirmed renewal was sent " + since / 1_000_000 + " ms ago, more than its lease");
+    if (joinedOnce && sent - leaseDeadline() >= 0) {
+      leaseLost("its last confirmed renewal was sent " + (sent - renewedAtNanos) / 1_000_000
+          + " ms ago, past its lease's local deadline");
     }
     Heartbeat beat = heartbeat(self, position);
     heartbeats.increment();
@@ -374,7 +376,12 @@ public abstract class AbstractMembership<N extends Node> implements Membership<N
   @Override
   public final boolean holdsLease() {
     return settings.member().isPresent() && joinedOnce && !leaseLost && !closed.get()
-        && clock.nanoTime() - renewedAtNanos < settings.lease().toNanos();
+        && clock.nanoTime() - leaseDeadline() < 0;
+  }
+
+  /** Core's conservative local deadline of the lease last confirmed ({@link Lease#localDeadline}). */
+  private long leaseDeadline() {
+    return Lease.localDeadline(renewedAtNanos, settings.lease().toNanos());
   }
 
   @Override
