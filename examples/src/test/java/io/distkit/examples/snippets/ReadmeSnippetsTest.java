@@ -41,7 +41,7 @@ class ReadmeSnippetsTest {
 
   /** The Markdown files whose Java blocks are checked. */
   private static final List<String> DOCUMENTS = List.of("README.md", "ratelimit/README.md", "hashing/README.md",
-      "benchmarks/README.md", "CONTRIBUTING.md");
+      "locks/README.md", "benchmarks/README.md", "CONTRIBUTING.md");
 
   private static final Pattern MARKER = Pattern.compile("<!-- snippet: ([A-Za-z0-9]+\\.java)(?:#([a-z0-9-]+))? -->");
   private static final boolean UPDATE = Boolean.getBoolean("distkit.snippets.update");
@@ -105,6 +105,20 @@ class ReadmeSnippetsTest {
   void theRedisQuickStartDecidesOnRedis(RedisServerProcess redis) {
     String out = printed(() -> RedisRateLimitQuickStart.main(new String[] {redis.hostAndPort().toString()}));
     assertThat(out.trim()).matches("(allowed, 4 left|denied, 0 left) \\(decided by LIMITER\\)");
+  }
+
+  @Test
+  @ResourceLock(Resources.SYSTEM_OUT)
+  void theLockQuickStartWritesWithItsTokenAndReleases() {
+    String out = printed(() -> {
+      try {
+        LockQuickStart.main(new String[0]);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assertThat(out).matches("invoice 42 paid\nwritten: true, with FencingToken\\[\\d+\\]\n"
+        + "holding invoice:42\nCOMPLETED\n");
   }
 
   @Test

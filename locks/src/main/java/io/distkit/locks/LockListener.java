@@ -1,0 +1,52 @@
+package io.distkit.locks;
+
+import io.distkit.core.session.FencingToken;
+import io.distkit.core.session.Lease;
+
+/**
+ * Hears what happens to a {@link LockService}'s locks, for metrics and logs. Every method defaults to doing
+ * nothing; a listener that throws is logged at WARN and never changes an outcome. Methods run on the thread that
+ * caused the event (the acquiring or releasing caller), {@link #onLost} on the service's scheduler: keep them
+ * quick.
+ */
+public interface LockListener {
+
+  /** A listener that hears nothing. */
+  LockListener NONE = new LockListener() {};
+
+  /**
+   * A lock was granted.
+   *
+   * @param name the lock
+   * @param token the grant's fencing token
+   * @param waitedNanos how long the caller waited for it
+   * @param handedOff whether a release or an expiry handed it straight to this waiter
+   */
+  default void onAcquired(String name, FencingToken token, long waitedNanos, boolean handedOff) {}
+
+  /**
+   * A caller gave up on a busy lock.
+   *
+   * @param name the lock
+   * @param waitedNanos how long it waited
+   */
+  default void onNotAcquired(String name, long waitedNanos) {}
+
+  /**
+   * A holder released a lock it still held.
+   *
+   * @param name the lock
+   * @param token the grant's fencing token
+   * @param heldNanos how long it was held
+   */
+  default void onReleased(String name, FencingToken token, long heldNanos) {}
+
+  /**
+   * A lock was lost while held.
+   *
+   * @param name the lock
+   * @param token the grant's fencing token
+   * @param reason why
+   */
+  default void onLost(String name, FencingToken token, Lease.LostReason reason) {}
+}
