@@ -54,10 +54,13 @@ public interface LockHandle extends Lease, AutoCloseable {
   LockLease lease();
 
   /**
-   * Sets the lease to end {@code ttl} from now, if the lock is still held and valid.
+   * Sets a fixed lease to end {@code ttl} from now, if the lock is still held and valid. A renewed lease is renewed
+   * anyway: for it this only says whether the lock is still held.
    *
    * @param ttl at least 1 ms
-   * @return true when extended; false when the lock was released, lost, or its lease had run out
+   * @return true when extended (or, for a renewed lease, still held); false when the lock was released, lost, or
+   *     its lease had run out
+   * @throws IllegalArgumentException when {@code ttl} is shorter than 1 ms
    */
   boolean extend(Duration ttl);
 

@@ -167,7 +167,9 @@ public abstract class LockServiceContractTest {
     assertThat(lock.isValid()).isTrue();
     assertThat(locks.inspect(name).renewed()).isTrue();
     assertThat(locks.tryAcquire(name)).isEmpty();
+    assertThat(lock.extend(Duration.ofSeconds(5))).as("held: nothing to extend, but still held").isTrue();
     assertThat(lock.release()).isTrue();
+    assertThat(lock.extend(Duration.ofSeconds(5))).as("released").isFalse();
     assertThat(locks.tryAcquire(name)).isPresent();
   }
 

@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Deadlines.</b> A lease's local deadline is {@link Lease#localDeadline
  * sent + ttl − max(ttl/100, 2 ms)}, where {@code sent} is the holder's monotonic time just before the granting
  * or renewing request was sent: the server's expiry counts from when it ran the script, which is later, and the
- * margin covers clocks that tick at slightly different rates. {@link Lease#isValid()} reads only that deadline: no round trip.
+ * margin covers clocks that tick at slightly different rates. {@link Lease#isValid()} reads only that deadline:
+ * no round trip.
  *
  * <p><b>Renewals.</b> One task, every {@linkplain Builder#checkInterval(Duration) check interval} on the
  * {@link Scheduler}, renews every auto-renewed lease whose last renewal was sent a third of its TTL ago or
