@@ -1,5 +1,6 @@
 package io.distkit.locks.redis;
 
+import io.distkit.core.FailurePolicy;
 import io.distkit.core.internal.Require;
 import io.distkit.core.redis.RedisBackend;
 import io.distkit.core.redis.RedisKeys;
@@ -7,6 +8,7 @@ import io.distkit.core.redis.RedisLeases;
 import io.distkit.core.redis.RedisSubscriptions;
 import io.distkit.core.redis.RedisTime;
 import io.distkit.core.redis.TimeSource;
+import io.distkit.core.session.PolicySupport;
 import io.distkit.locks.LockService;
 import io.distkit.locks.LockServiceBuilder;
 import java.time.Duration;
@@ -50,6 +52,12 @@ public final class RedisLockService {
   /** The default {@linkplain Builder#claimTimeout claim timeout}: 2 seconds. */
   public static final Duration DEFAULT_CLAIM_TIMEOUT = Duration.ofSeconds(2);
 
+  /** What a lock does when Redis is unavailable: it fails closed, and says why it cannot do otherwise. */
+  static final PolicySupport POLICIES = PolicySupport.of("lock")
+      .supports(FailurePolicy.FAIL_CLOSED)
+      .refuses(FailurePolicy.FAIL_OPEN, "a lock that fails open lets every caller in at once")
+      .refuses(FailurePolicy.FALLBACK_TO_LOCAL, "a JVM-local lock excludes nobody in other JVMs");
+
   private RedisLockService() {}
 
   /**
@@ -75,6 +83,8 @@ public final class RedisLockService {
    *       again, in case a notification was lost or a holder's lease ran out</td></tr>
    *   <tr><td>{@link #claimTimeout}</td><td>{@link #DEFAULT_CLAIM_TIMEOUT}</td><td>how long a lock handed to a
    *       waiter stays reserved for it before it goes to the next one</td></tr>
+   *   <tr><td>{@link #failurePolicy}</td><td>{@link FailurePolicy#FAIL_CLOSED}</td><td>the only one a lock
+   *       can honour: the others are refused with the reason</td></tr>
    *   <tr><td>{@link #leaseCheckInterval}</td><td>{@link RedisLeases#DEFAULT_CHECK_INTERVAL}</td><td>how often
    *       renewed leases are checked and renewed; a renewed lease's TTL must be at least three of them</td></tr>
    * </table>
@@ -136,6 +146,20 @@ public final class RedisLockService {
      */
     public Builder claimTimeout(Duration timeout) {
       this.claimTimeout = atLeastOneMilli(timeout, "claimTimeout");
+      return this;
+    }
+
+    /**
+     * What a call does when Redis is unavailable. Only {@link FailurePolicy#FAIL_CLOSED} (throw
+     * {@link io.distkit.core.BackendUnavailableException}) keeps a lock's promise: {@code FAIL_OPEN} would let every
+     * caller in, and {@code FALLBACK_TO_LOCAL} would exclude nobody in other JVMs, so both are refused here.
+     *
+     * @param policy {@link FailurePolicy#FAIL_CLOSED}
+     * @return this builder
+     * @throws IllegalArgumentException for another policy, saying why
+     */
+    public Builder failurePolicy(FailurePolicy policy) {
+      POLICIES.check(policy);
       return this;
     }
 
