@@ -280,6 +280,69 @@ public final class RedisLeases implements AutoCloseable {
     return lease;
   }
 
+  /**
+   * Stops tracking a lease that a primitive's own script ended (with {@code distkit_lease_release}), without a
+   * call of its own, so that the primitive's release stays one round trip (a lock's release also hands the lock
+   * to its next waiter). The lease turns {@link Lease.State#RELEASED}, is no longer renewed, and its
+   * {@code onLost} never fires.
+   *
+   * @param lease a lease this manager granted or tracks
+   * @return true when it was held and now is released; false when it had been released or lost already
+   * @throws IllegalArgumentException when another manager granted the lease
+   */
+  public boolean forget(Lease lease) {
+    RedisLease mine = own(lease);
+    if (!mine.state.compareAndSet(Lease.State.HELD, Lease.State.RELEASED)) {
+      return false;
+    }
+    held.remove(mine);
+    released.increment();
+    return true;
+  }
+
+  /**
+   * Sets a held lease to end {@code ttl} from now, in one round trip ({@code EVALSHA}): a fixed lease gets more
+   * time (a lock's {@code extend}); an auto-renewed one keeps being renewed with its own TTL afterwards. The local
+   * deadline then counts from this call ({@link Lease#localDeadline}).
+   *
+   * @param lease a lease this manager granted or tracks
+   * @param ttl the new time to live, from now; at least 1 ms
+   * @return true when Redis still held the lease; false when it had been released or lost, or Redis no longer
+   *     held it (the lease is then lost, {@link Lease.LostReason#GONE})
+   * @throws IllegalArgumentException when another manager granted the lease, or {@code ttl} is under 1 ms
+   * @throws BackendUnavailableException when Redis is unavailable (the lease keeps its deadline)
+   */
+  public boolean extend(Lease lease, Duration ttl) {
+    RedisLease mine = own(lease);
+    long ttlNanos = Require.positiveNanos(ttl, "ttl");
+    if (ttlNanos < 1_000_000L) {
+      throw new IllegalArgumentException("ttl (" + ttl + ") must be at least 1 ms");
+    }
+    if (mine.state.get() != Lease.State.HELD) {
+      return false;
+    }
+    long sent = clock.nanoTime();
+    Object reply = backend.eval(RENEW, List.of(mine.keyBytes), List.of(time.argument(), mine.idBytes,
+        ascii(micros(ttl))));
+    if (!(reply instanceof List<?> fields) || fields.size() != 1 || !(fields.get(0) instanceof Long expiry)) {
+      throw new DistkitException("Script lease_renew answered " + reply + "; expected {expiry}");
+    }
+    if (expiry == 0) {
+      mine.lose(Lease.LostReason.GONE);
+      return false;
+    }
+    mine.deadlineNanos = Lease.localDeadline(sent, ttlNanos);
+    return true;
+  }
+
+  private RedisLease own(Lease lease) {
+    Objects.requireNonNull(lease, "lease");
+    if (!(lease instanceof RedisLease mine) || mine.manager() != this) {
+      throw new IllegalArgumentException("lease (" + lease + ") was not granted by this RedisLeases");
+    }
+    return mine;
+  }
+
   /** One check: loses what ran out, renews what is due. On the scheduler. */
   private void check() {
     long now = clock.nanoTime();
@@ -428,6 +491,10 @@ public final class RedisLeases implements AutoCloseable {
     void renewed(long sentNanos) {
       deadlineNanos = Lease.localDeadline(sentNanos, ttlNanos);
       renewAtNanos = sentNanos + ttlNanos / 3;
+    }
+
+    RedisLeases manager() {
+      return RedisLeases.this;
     }
 
     void lose(LostReason reason) {

@@ -90,6 +90,54 @@ class RedisLeasesTest {
   }
 
   @ContractTest
+  void anExtendedFixedLeaseEndsTtlAfterTheExtensionOnTheServerAndLocally(Deployment deployment) {
+    RedisLeases leases = leases(deployment.backend());
+    String key = resource("extended");
+    Lease lease = leases.tryAcquire(LeaseRequest.of(key, "holder", TTL).fixed(), onLost).orElseThrow();
+    scheduler.advance(Duration.ofSeconds(2));
+    assertThat(leases.extend(lease, Duration.ofSeconds(5))).isTrue();
+    assertThat(lease.remainingNanos()).isEqualTo(Lease.localDeadline(0, Duration.ofSeconds(5).toNanos()));
+    scheduler.advance(Duration.ofSeconds(4));
+    assertThat(lease.isValid()).as("6 s after the grant, 4 s after the extension").isTrue();
+    assertThat(leases.tryAcquire(LeaseRequest.of(key, "other", TTL), onLost)).as("held on the server too").isEmpty();
+    scheduler.advance(Duration.ofSeconds(1));
+    assertThat(lease.isValid()).isFalse();
+    assertThat(leases.extend(lease, Duration.ofSeconds(5))).as("lost").isFalse();
+    assertThatThrownBy(() -> leases.extend(lease, Duration.ofNanos(1))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ttl");
+  }
+
+  @ContractTest
+  void extendingALeaseTheServerNoLongerHoldsLosesIt(Deployment deployment) {
+    RedisLeases leases = leases(deployment.backend());
+    String key = resource("gone");
+    Lease lease = leases.tryAcquire(LeaseRequest.of(key, "holder", TTL).fixed(), onLost).orElseThrow();
+    deployment.backend().eval(RedisScript.of("drop", List.of(), "return redis.call('DEL', KEYS[1])"),
+        List.of(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)), List.of());
+    assertThat(leases.extend(lease, Duration.ofSeconds(5))).isFalse();
+    assertThat(lease.state()).isEqualTo(Lease.State.LOST);
+    assertThat(lost).containsEntry("holder", Lease.LostReason.GONE);
+  }
+
+  @ContractTest
+  void aForgottenLeaseIsNoLongerRenewedNorReportedAndCostsNoCall(Deployment deployment) {
+    RedisLeases leases = leases(deployment.backend());
+    RedisLeases other = leases(deployment.backend());
+    String key = resource("forgotten");
+    Lease lease = leases.tryAcquire(LeaseRequest.of(key, "holder", TTL), onLost).orElseThrow();
+    assertThatThrownBy(() -> other.forget(lease)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not granted by this RedisLeases");
+    long renewals = leases.stats().renewals();
+    assertThat(leases.forget(lease)).isTrue();
+    assertThat(leases.forget(lease)).as("once").isFalse();
+    assertThat(lease.state()).isEqualTo(Lease.State.RELEASED);
+    scheduler.advance(Duration.ofSeconds(10));
+    assertThat(leases.stats().renewals()).as("no renewal after forget").isEqualTo(renewals);
+    assertThat(lost).as("and no loss reported when the server's lease runs out").isEmpty();
+    assertThat(leases.stats().held()).isZero();
+  }
+
+  @ContractTest
   void renewalsKeepALeaseAliveOnTheServerLongPastItsTtl(Deployment deployment) {
     RedisBackend backend = deployment.backend();
     RedisLeases leases = leases(backend);

@@ -123,6 +123,19 @@ class ReadmeSnippetsTest {
 
   @Test
   @ResourceLock(Resources.SYSTEM_OUT)
+  void theRedisLockQuickStartTakesTheLockOnRedis(RedisServerProcess redis) {
+    String out = printed(() -> {
+      try {
+        RedisLockQuickStart.main(new String[] {redis.hostAndPort().toString()});
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assertThat(out).matches("running the report with FencingToken\\[\\d+\\]\n");
+  }
+
+  @Test
+  @ResourceLock(Resources.SYSTEM_OUT)
   void theHashingQuickStartPlacesAKeyAndItsReplicas() {
     String out = printed(() -> HashingQuickStart.main(new String[0]));
     assertThat(out).matches("(?s)user:42 lives on cache-\\d:6379, replicas \\[Server\\[host=cache-\\d, port=6379\\], "

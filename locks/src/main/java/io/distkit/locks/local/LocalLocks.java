@@ -258,8 +258,9 @@ final class LocalLocks implements LockService {
       Grant holder = entry.holder;
       int waiting = (int) entry.waiters.stream().filter(w -> !w.outcome.isDone()).count();
       return holder == null ? new LockInfo(name, null, Duration.ZERO, false, waiting)
-          : new LockInfo(name, holder.token, Duration.ofNanos(holder.remainingNanos()), holder.lease.renewed(),
-              waiting);
+          : new LockInfo(name, holder.token, Duration.ofNanos(holder.lease.renewed()
+              ? Require.saturatedNanos(holder.lease.ttl()) : Math.max(0, holder.deadlineNanos - now)),
+              holder.lease.renewed(), waiting);
     } finally {
       mutex.unlock();
     }
@@ -315,7 +316,10 @@ final class LocalLocks implements LockService {
     /** Guarded by the mutex, like everything below. */
     State state = State.HELD;
     Lease.@Nullable LostReason lostReason;
+    /** When the lease ends and the lock goes to the next waiter. */
     long deadlineNanos;
+    /** The holder's conservative local deadline ({@link Lease#localDeadline}), a little before. */
+    long validUntilNanos;
     Scheduler.@Nullable Task expiry;
     final List<Lease.LostListener> lostListeners = new ArrayList<>(1);
 
@@ -325,7 +329,13 @@ final class LocalLocks implements LockService {
       this.token = token;
       this.lease = lease;
       this.grantedAtNanos = now;
-      this.deadlineNanos = now + Require.saturatedNanos(lease.ttl());
+      setDeadline(now, Require.saturatedNanos(lease.ttl()));
+    }
+
+    /** Under the mutex (or in the constructor). */
+    void setDeadline(long now, long ttlNanos) {
+      deadlineNanos = now + ttlNanos;
+      validUntilNanos = Lease.localDeadline(now, ttlNanos);
     }
 
     /** Under the mutex. */
@@ -412,7 +422,7 @@ final class LocalLocks implements LockService {
     public boolean isValid() {
       mutex.lock();
       try {
-        return state == State.HELD && !expiredAt(clock.nanoTime());
+        return state == State.HELD && (lease.renewed() || clock.nanoTime() - validUntilNanos < 0);
       } finally {
         mutex.unlock();
       }
@@ -425,8 +435,8 @@ final class LocalLocks implements LockService {
         if (state != State.HELD) {
           return 0;
         }
-        return lease.renewed() ? Require.saturatedNanos(lease.ttl())
-            : Math.max(0, deadlineNanos - clock.nanoTime());
+        return lease.renewed() ? Lease.localDeadline(0, Require.saturatedNanos(lease.ttl()))
+            : Math.max(0, validUntilNanos - clock.nanoTime());
       } finally {
         mutex.unlock();
       }
@@ -459,7 +469,7 @@ final class LocalLocks implements LockService {
           return false;
         }
         if (!lease.renewed()) {
-          deadlineNanos = now + ttlNanos;
+          setDeadline(now, ttlNanos);
           scheduleExpiry(now);
         }
         return true;

@@ -1,0 +1,515 @@
+package io.distkit.locks.redis;
+
+import io.distkit.core.Clock;
+import io.distkit.core.DistkitException;
+import io.distkit.core.internal.Listeners;
+import io.distkit.core.internal.Require;
+import io.distkit.core.redis.RedisBackend;
+import io.distkit.core.redis.RedisFencing;
+import io.distkit.core.redis.RedisKeys;
+import io.distkit.core.redis.RedisLeases;
+import io.distkit.core.redis.RedisScript;
+import io.distkit.core.redis.RedisSubscriptions;
+import io.distkit.core.redis.RedisTime;
+import io.distkit.core.session.FencingToken;
+import io.distkit.core.session.Lease;
+import io.distkit.core.session.LeaseRequest;
+import io.distkit.core.session.Scheduler;
+import io.distkit.core.session.Subscriber;
+import io.distkit.core.session.Subscription;
+import io.distkit.locks.LockHandle;
+import io.distkit.locks.LockInfo;
+import io.distkit.locks.LockLease;
+import io.distkit.locks.LockListener;
+import io.distkit.locks.LockService;
+import io.distkit.locks.LockStats;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@link RedisLockService}'s service: see there. */
+final class RedisLocks implements LockService {
+
+  private static final Logger log = LoggerFactory.getLogger(RedisLocks.class);
+
+  private final RedisBackend backend;
+  private final RedisKeys keys;
+  private final RedisTime time;
+  private final LockLease defaultLease;
+  private final Clock clock;
+  private final Scheduler scheduler;
+  private final LockListener listener;
+  private final long recheckNanos;
+  private final byte[] claimMicros;
+  private final byte[] tokenTtlMillis = ascii(RedisFencing.DEFAULT_KEY_TTL.toMillis());
+  private final RedisLeases leases;
+  private final RedisSubscriptions.Share pubsub;
+  private final String channel;
+  private final byte[] channelBytes;
+  private final Subscription subscription;
+  /** Callers waiting in line, by lease id. */
+  private final Map<String, Waiter> waiting = new ConcurrentHashMap<>();
+  /** Handles held right now. */
+  private final Set<RedisLockHandle> held = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private final LongAdder acquired = new LongAdder();
+  private final LongAdder handedOff = new LongAdder();
+  private final LongAdder notAcquired = new LongAdder();
+  private final LongAdder released = new LongAdder();
+  private final LongAdder lost = new LongAdder();
+
+  RedisLocks(RedisBackend backend, RedisKeys keys, RedisTime time, LockLease defaultLease, Clock clock,
+      Scheduler scheduler, LockListener listener, Duration recheck, Duration claim, RedisLeases leases,
+      RedisSubscriptions.Share pubsub) {
+    this.backend = backend;
+    this.keys = keys;
+    this.time = time;
+    this.defaultLease = defaultLease;
+    this.clock = clock;
+    this.scheduler = scheduler;
+    this.listener = listener;
+    this.recheckNanos = recheck.toNanos();
+    this.claimMicros = ascii(TimeUnit.NANOSECONDS.toMicros(claim.toNanos()));
+    this.leases = leases;
+    this.pubsub = pubsub;
+    this.channel = keys.key(Long.toHexString(ThreadLocalRandom.current().nextLong()), "notify");
+    this.channelBytes = channel.getBytes(StandardCharsets.UTF_8);
+    this.subscription = pubsub.subscribe(channel, new Subscriber() {
+      @Override
+      public void onMessage(String from, byte[] message) {
+        Waiter waiter = waiting.get(new String(message, StandardCharsets.UTF_8));
+        if (waiter != null) {
+          waiter.wakes.release();
+        }
+      }
+
+      @Override
+      public void onMissedMessages(String from) {
+        waiting.values().forEach(w -> w.wakes.release()); // each asks again
+      }
+    });
+  }
+
+  /** The four keys of one lock, in the scripts' order. */
+  private List<byte[]> keysOf(String name) {
+    return List.of(keys.keyBytes(name, "lease"), keys.keyBytes(name, "token"), keys.keyBytes(name, "line"),
+        keys.keyBytes(name, "waiters"));
+  }
+
+  /**
+   * One call of {@code tryAcquire}: its attempts run one at a time, on the caller's thread (the first one, and
+   * after a notification) or on the scheduler (each re-check, and the last one at the deadline).
+   */
+  private final class Waiter {
+    final String name;
+    final List<byte[]> lockKeys;
+    final String id;
+    final byte[] idBytes;
+    final LockLease lease;
+    final byte[] ttlMicros;
+    final long start;
+    final long deadline;
+    /** Released by a notification, and after each re-check, so that the caller looks again. */
+    final Semaphore wakes = new Semaphore(0);
+    final CompletableFuture<Optional<LockHandle>> result = new CompletableFuture<>();
+    final ReentrantLock step = new ReentrantLock();
+    /** Guarded by {@link #step}. */
+    boolean queued;
+    /** Guarded by {@link #step}. */
+    Scheduler.@Nullable Task timer;
+    int attempts;
+
+    Waiter(String name, String id, LockLease lease, long start, long wait) {
+      this.name = name;
+      this.lockKeys = keysOf(name);
+      this.id = id;
+      this.idBytes = id.getBytes(StandardCharsets.UTF_8);
+      this.lease = lease;
+      this.ttlMicros = ascii(TimeUnit.NANOSECONDS.toMicros(Require.saturatedNanos(lease.ttl())));
+      this.start = start;
+      this.deadline = start + wait;
+    }
+
+    /** One attempt: takes or claims the lock, stays in line (with a re-check timer), or gives up at the deadline. */
+    void attempt() {
+      step.lock();
+      try {
+        if (result.isDone()) {
+          return;
+        }
+        if (closed.get()) {
+          giveUp();
+          return;
+        }
+        long sent = clock.nanoTime();
+        long remaining = deadline - sent;
+        // in line, a waiter's entry outlives its wait by two re-checks, so that it is not dropped while it asks
+        long queueFor = remaining > 0 ? TimeUnit.NANOSECONDS.toMicros(remaining + 2 * recheckNanos) : 0;
+        Answer answer = run(LockScripts.ACQUIRE, lockKeys, List.of(time.argument(), idBytes, ttlMicros,
+            tokenTtlMillis, ascii(queueFor), channelBytes, claimMicros));
+        if (answer.result() > 0) {
+          finish(Optional.of(granted(this, sent, new FencingToken(answer.result()), attempts++ > 0)));
+          return;
+        }
+        attempts++;
+        if (!answer.queued()) {
+          giveUp();
+          return;
+        }
+        queued = true;
+        long delay = Math.max(0, Math.min(recheckNanos, deadline - clock.nanoTime()));
+        timer = scheduler.schedule(this::recheck, delay, TimeUnit.NANOSECONDS);
+      } catch (RuntimeException e) {
+        giveUpQuietly();
+        result.completeExceptionally(e);
+      } finally {
+        step.unlock();
+      }
+    }
+
+    /** The scheduler's re-check: one more attempt, then the caller looks at the outcome. */
+    private void recheck() {
+      attempt();
+      if (result.isDone()) {
+        wakes.release();
+      }
+    }
+
+    /** Under the step lock. */
+    private void giveUp() {
+      giveUpQuietly();
+      finish(notGranted(name, start));
+    }
+
+    /** Leaves the line, if in it: a lock handed over meanwhile goes to the next waiter. Under the step lock. */
+    private void giveUpQuietly() {
+      if (queued) {
+        queued = false;
+        try {
+          run(LockScripts.CANCEL, lockKeys, List.of(time.argument(), idBytes, tokenTtlMillis, claimMicros));
+        } catch (RuntimeException e) {
+          log.debug("Could not leave the line of {}; the entry expires after the wait: {}", name, e.toString());
+        }
+      }
+    }
+
+    /** Under the step lock. */
+    private void finish(Optional<LockHandle> outcome) {
+      if (timer != null) {
+        timer.cancel();
+      }
+      result.complete(outcome);
+    }
+
+    /** The caller was interrupted: it leaves, holding nothing. */
+    void abandon() {
+      step.lock();
+      try {
+        if (!result.isDone()) {
+          giveUpQuietly();
+          finish(Optional.empty());
+          return;
+        }
+      } finally {
+        step.unlock();
+      }
+      result.getNow(Optional.empty()).ifPresent(LockHandle::release);
+    }
+  }
+
+  /** A script's answer. */
+  private record Answer(long result, boolean queued) {}
+
+  @Override
+  public Optional<LockHandle> tryAcquire(String name) {
+    try {
+      return tryAcquire(name, Duration.ZERO, defaultLease);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // cannot happen without a wait; keep the flag if it did
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public Optional<LockHandle> tryAcquire(String name, Duration wait, LockLease lease) throws InterruptedException {
+    Require.nonBlank(name, "name");
+    Objects.requireNonNull(wait, "wait");
+    Objects.requireNonNull(lease, "lease");
+    checkOpen();
+    String id = leases.newId();
+    Waiter waiter = new Waiter(name, id, lease, clock.nanoTime(), Math.max(0, Require.saturatedNanos(wait)));
+    waiting.put(id, waiter);
+    try {
+      waiter.attempt();
+      while (!waiter.result.isDone()) {
+        try {
+          waiter.wakes.acquire();
+        } catch (InterruptedException e) {
+          waiter.abandon();
+          throw e;
+        }
+        waiter.wakes.drainPermits();
+        waiter.attempt(); // a notification: claim at once (after a re-check, this returns at once)
+      }
+    } finally {
+      waiting.remove(id);
+    }
+    try {
+      return waiter.result.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException failure ? failure : e;
+    }
+  }
+
+  private Optional<LockHandle> notGranted(String name, long start) {
+    long waitedNanos = Math.max(0, clock.nanoTime() - start);
+    notAcquired.increment();
+    Listeners.notify(listener, "onNotAcquired", l -> l.onNotAcquired(name, waitedNanos));
+    return Optional.empty();
+  }
+
+  private LockHandle granted(Waiter waiter, long sent, FencingToken token, boolean waited) {
+    RedisLockHandle handle = new RedisLockHandle(waiter.name, waiter.lockKeys, waiter.id, waiter.lease, token, sent);
+    long waitedNanos = Math.max(0, clock.nanoTime() - waiter.start);
+    acquired.increment();
+    if (waited) {
+      handedOff.increment();
+    }
+    Listeners.notify(listener, "onAcquired", l -> l.onAcquired(waiter.name, token, waitedNanos, waited));
+    return handle;
+  }
+
+  /** Runs a lock script and announces the hand-off it made, if any. */
+  private Answer run(RedisScript script, List<byte[]> lockKeys, List<byte[]> args) {
+    Object reply = backend.eval(script, lockKeys, args);
+    if (!(reply instanceof List<?> fields) || fields.size() != 5) {
+      throw new DistkitException("Script " + script.name() + " answered " + reply + "; expected 5 fields");
+    }
+    String handedTo = text(fields.get(2));
+    if (!handedTo.isEmpty()) {
+      try {
+        pubsub.publish(text(fields.get(4)), handedTo.getBytes(StandardCharsets.UTF_8));
+      } catch (RuntimeException e) {
+        // the waiter asks again within its re-check interval
+        log.debug("Could not tell waiter {} it was handed the lock: {}", handedTo, e.toString());
+      }
+    }
+    return new Answer((Long) fields.get(0), (Long) fields.get(1) == 1);
+  }
+
+  private static String text(@Nullable Object field) {
+    if (field instanceof byte[] bytes) {
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+    return field == null ? "" : field.toString();
+  }
+
+  private static byte[] ascii(long value) {
+    return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("this lock service is closed");
+    }
+  }
+
+  /** Whether the notification channel is subscribed (tests wait for it, so that no hand-off goes unheard). */
+  boolean listening() {
+    return subscription.isLive();
+  }
+
+  @Override
+  public LockInfo inspect(String name) {
+    Require.nonBlank(name, "name");
+    Object reply = backend.eval(LockScripts.INSPECT, keysOf(name), List.of(time.argument()));
+    if (!(reply instanceof List<?> fields) || fields.size() != 4) {
+      throw new DistkitException("Script lock_inspect answered " + reply + "; expected 4 fields");
+    }
+    int waiters = Math.toIntExact((Long) fields.get(3));
+    if ((Long) fields.get(0) == 0) {
+      return new LockInfo(name, null, Duration.ZERO, false, waiters);
+    }
+    boolean renewed = held.stream().anyMatch(h -> h.name.equals(name) && h.lease.renewed());
+    return new LockInfo(name, new FencingToken((Long) fields.get(2)),
+        Duration.ofNanos(TimeUnit.MICROSECONDS.toNanos((Long) fields.get(1))), renewed, waiters);
+  }
+
+  @Override
+  public LockStats stats() {
+    return new LockStats(acquired.sum(), handedOff.sum(), notAcquired.sum(), released.sum(), lost.sum(),
+        held.size());
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    waiting.values().forEach(w -> w.wakes.release()); // each leaves the line
+    for (RedisLockHandle handle : new ArrayList<>(held)) {
+      try {
+        handle.release();
+      } catch (RuntimeException e) {
+        log.debug("Could not release {} on close; its lease runs out: {}", handle, e.toString());
+      }
+    }
+    subscription.close();
+    pubsub.close();
+    leases.close();
+  }
+
+  @Override
+  public String toString() {
+    return "RedisLockService" + stats();
+  }
+
+  /** A grant: a core lease kept and renewed by {@link RedisLeases}, released by the lock's own script. */
+  private final class RedisLockHandle implements LockHandle {
+    final String name;
+    final List<byte[]> lockKeys;
+    final LockLease lease;
+    final FencingToken token;
+    final Lease core;
+    final long grantedAtNanos;
+    /** Guarded by this handle. */
+    final List<Lease.LostListener> lostListeners = new ArrayList<>(1);
+    /** Guarded by this handle. */
+    Lease.@Nullable LostReason lostReason;
+
+    RedisLockHandle(String name, List<byte[]> lockKeys, String id, LockLease lease, FencingToken token, long sent) {
+      this.name = name;
+      this.lockKeys = lockKeys;
+      this.lease = lease;
+      this.token = token;
+      this.grantedAtNanos = sent;
+      String leaseKey = new String(lockKeys.get(0), StandardCharsets.UTF_8);
+      held.add(this);
+      this.core = leases.track(new LeaseRequest(leaseKey, id, lease.ttl(), 1, lease.renewed(), null), sent,
+          token, (l, reason) -> lostNow(reason));
+    }
+
+    /** The lease was lost: RedisLeases' check, on the scheduler. */
+    private void lostNow(Lease.LostReason reason) {
+      List<Lease.LostListener> toTell;
+      synchronized (this) {
+        lostReason = reason;
+        toTell = List.copyOf(lostListeners);
+        lostListeners.clear();
+      }
+      held.remove(this);
+      lost.increment();
+      Listeners.notify(listener, "onLost", l -> l.onLost(name, token, reason));
+      for (Lease.LostListener l : toTell) {
+        Listeners.notify(l, "onLost", x -> x.onLost(this, reason));
+      }
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public String id() {
+      return core.id();
+    }
+
+    @Override
+    public FencingToken fencingToken() {
+      return token;
+    }
+
+    @Override
+    public LockLease lease() {
+      return lease;
+    }
+
+    @Override
+    public boolean isValid() {
+      return core.isValid();
+    }
+
+    @Override
+    public long remainingNanos() {
+      return core.remainingNanos();
+    }
+
+    @Override
+    public State state() {
+      return core.state();
+    }
+
+    @Override
+    public boolean extend(Duration ttl) {
+      if (lease.renewed()) {
+        Require.positiveNanos(ttl, "ttl");
+        return core.isValid();
+      }
+      return leases.extend(core, ttl);
+    }
+
+    @Override
+    public void whenLost(Lease.LostListener l) {
+      Objects.requireNonNull(l, "listener");
+      Lease.LostReason reason;
+      synchronized (this) {
+        reason = lostReason;
+        if (reason == null) {
+          if (core.state() == State.HELD) {
+            lostListeners.add(l);
+          }
+          return;
+        }
+      }
+      scheduler.execute(() -> Listeners.notify(l, "onLost", x -> x.onLost(this, reason)));
+    }
+
+    @Override
+    public boolean release() {
+      State before = core.state();
+      if (before == State.RELEASED) {
+        return false;
+      }
+      boolean forgot = leases.forget(core);
+      held.remove(this);
+      Answer answer = run(LockScripts.RELEASE, lockKeys, List.of(time.argument(),
+          core.id().getBytes(StandardCharsets.UTF_8), tokenTtlMillis, claimMicros));
+      if (!forgot || answer.result() != 1) {
+        return false;
+      }
+      released.increment();
+      long heldNanos = clock.nanoTime() - grantedAtNanos;
+      Listeners.notify(listener, "onReleased", l -> l.onReleased(name, token, heldNanos));
+      return true;
+    }
+
+    @Override
+    public void close() {
+      release();
+    }
+
+    @Override
+    public String toString() {
+      return "LockHandle[" + name + ", " + token + ", " + state() + "]";
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package io.distkit.locks.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.distkit.core.redis.RedisBackend;
+import io.distkit.core.redis.RedisKeys;
+import io.distkit.core.redis.RedisTime;
+import io.distkit.core.redis.TimeSource;
+import io.distkit.core.testing.CommandStats;
+import io.distkit.core.testing.ContractTest;
+import io.distkit.core.testing.Deployment;
+import io.distkit.core.testing.Deployments;
+import io.distkit.core.testing.ManualClock;
+import io.distkit.core.testing.ManualScheduler;
+import io.distkit.core.testing.TestKeys;
+import io.distkit.locks.LockHandle;
+import io.distkit.locks.LockLease;
+import io.distkit.locks.LockService;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What the Redis lock service adds to the contract: its round trips, and hand-offs that survive a lost
+ * notification or a waiter that went away. Manual time (client time in Redis), one client per service.
+ */
+@Deployments({Deployment.Kind.STANDALONE, Deployment.Kind.CLUSTER})
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class RedisLockServiceTest {
+
+  private static final LockLease LEASE = LockLease.fixed(Duration.ofSeconds(30));
+  private static final Duration RECHECK = Duration.ofSeconds(1);
+  private static final Duration CLAIM = Duration.ofSeconds(2);
+
+  private final ManualClock clock = new ManualClock();
+  private final ManualScheduler scheduler = new ManualScheduler(clock);
+  private final RedisTime time = RedisTime.of(TimeSource.CLIENT, clock);
+  private final String name = TestKeys.unique("lock");
+  private final List<AutoCloseable> opened = new ArrayList<>();
+  private final ExecutorService callers = Executors.newCachedThreadPool();
+
+  @AfterEach
+  void close() throws Exception {
+    callers.shutdownNow();
+    for (AutoCloseable c : opened) {
+      c.close();
+    }
+    scheduler.close();
+  }
+
+  private LockService service(Deployment deployment) {
+    var client = deployment.newClient();
+    LockService service = RedisLockService.builder(RedisBackend.create(client)).timeSource(TimeSource.CLIENT)
+        .clock(clock).scheduler(scheduler).recheckInterval(RECHECK).claimTimeout(CLAIM).build();
+    opened.add(service);
+    opened.add(client);
+    await().atMost(Duration.ofSeconds(10)).until(((RedisLocks) service)::listening);
+    return service;
+  }
+
+  private Future<Optional<LockHandle>> waitInLine(LockService locks, LockService observer, int ahead) {
+    Future<Optional<LockHandle>> caller = callers.submit(() -> locks.tryAcquire(name, Duration.ofMinutes(1), LEASE));
+    await().atMost(Duration.ofSeconds(10)).until(() -> observer.inspect(name).waiters() == ahead + 1);
+    return caller;
+  }
+
+  @ContractTest
+  void anUncontendedCycleIsOneCommandToAcquireAndOneToRelease(Deployment deployment) {
+    LockService locks = service(deployment);
+    locks.tryAcquire(name).orElseThrow().release(); // loads the scripts
+    CommandStats before = deployment.commandStats();
+    for (int i = 0; i < 100; i++) {
+      LockHandle lock = locks.tryAcquire(name).orElseThrow();
+      assertThat(lock.release()).isTrue();
+    }
+    CommandStats spent = deployment.commandStats().minus(before);
+    assertThat(spent.calls("evalsha")).as("commands sent: " + spent).isEqualTo(200);
+    assertThat(spent.calls("publish") + spent.calls("spublish")).as("nobody waits: nobody is told").isZero();
+  }
+
+  @ContractTest
+  void aWaiterWhoseNotificationIsLostGetsTheLockAtItsNextRecheck(Deployment deployment) throws Exception {
+    LockService holder = service(deployment);
+    LockService other = service(deployment);
+    LockHandle lock = holder.tryAcquire(name).orElseThrow();
+    Future<Optional<LockHandle>> waiter = waitInLine(other, holder, 0);
+    // release as the holder's script does, but without the notification that follows it
+    CommandStats before = deployment.commandStats();
+    releaseWithoutNotifying(deployment, lock);
+    CommandStats spent = deployment.commandStats().minus(before);
+    assertThat(spent.calls("publish") + spent.calls("spublish")).as("nobody told the waiter").isZero();
+    assertThat(waiter).isNotDone();
+    scheduler.advance(RECHECK);
+    LockHandle handed = waiter.get(10, TimeUnit.SECONDS).orElseThrow();
+    assertThat(handed.fencingToken().isNewerThan(lock.fencingToken())).isTrue();
+    assertThat(handed.isValid()).isTrue();
+  }
+
+  @ContractTest
+  void aLockHandedToAWaiterThatWentAwayGoesToTheNextAfterTheClaimTimeout(Deployment deployment) throws Exception {
+    LockService holder = service(deployment);
+    LockService live = service(deployment);
+    LockHandle lock = holder.tryAcquire(name).orElseThrow();
+    // a waiter whose process died: in line (for a minute), but nobody will claim what it is handed
+    standInLineAndDie(deployment, "dead-waiter");
+    Future<Optional<LockHandle>> waiter = waitInLine(live, holder, 1);
+    assertThat(lock.release()).isTrue(); // hands the lock to the dead waiter
+    scheduler.advance(RECHECK);
+    assertThat(waiter).as("the lock is reserved for the dead waiter for the claim timeout").isNotDone();
+    scheduler.advance(CLAIM);
+    assertThat(waiter.get(10, TimeUnit.SECONDS)).isPresent();
+  }
+
+  private void releaseWithoutNotifying(Deployment deployment, LockHandle lock) {
+    RedisKeys keys = RedisKeys.of("locks");
+    List<byte[]> lockKeys = List.of(keys.keyBytes(name, "lease"), keys.keyBytes(name, "token"),
+        keys.keyBytes(name, "line"), keys.keyBytes(name, "waiters"));
+    Object reply = deployment.backend().eval(LockScripts.RELEASE, lockKeys, List.of(micros(),
+        bytes(lock.id()), bytes("86400000"), bytes("2000000")));
+    assertThat(reply).asList().hasSize(5);
+  }
+
+  private void standInLineAndDie(Deployment deployment, String id) {
+    RedisKeys keys = RedisKeys.of("locks");
+    List<byte[]> lockKeys = List.of(keys.keyBytes(name, "lease"), keys.keyBytes(name, "token"),
+        keys.keyBytes(name, "line"), keys.keyBytes(name, "waiters"));
+    deployment.backend().eval(LockScripts.ACQUIRE, lockKeys, List.of(micros(), bytes(id), bytes("30000000"),
+        bytes("86400000"), bytes("60000000"), bytes("nobody-listens"), bytes("2000000")));
+  }
+
+  /** The client time the services send: they were built before the clock moved, as this was. */
+  private byte[] micros() {
+    return time.argument();
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}
