@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param name the lock's name
  * @param holderToken the fencing token of the grant that holds it, or null when free
  * @param remainingLease how long the holder's lease lasts without renewal ({@link Duration#ZERO} when free)
- * @param renewed whether the holder's lease is renewed automatically
+ * @param renewed whether the holder's lease is renewed automatically (a Redis service knows it for its own
+ *     holders only: false for a holder in another JVM)
  * @param waiters how many callers wait for it
  */
 public record LockInfo(String name, @Nullable FencingToken holderToken, Duration remainingLease, boolean renewed,

@@ -9,6 +9,7 @@ import io.distkit.core.redis.RedisSubscriptions;
 import io.distkit.core.redis.RedisTime;
 import io.distkit.core.redis.TimeSource;
 import io.distkit.core.session.PolicySupport;
+import io.distkit.locks.LockLease;
 import io.distkit.locks.LockService;
 import io.distkit.locks.LockServiceBuilder;
 import java.time.Duration;
@@ -39,7 +40,8 @@ import java.util.Objects;
  *
  * <h2>When Redis is down</h2>
  * {@code tryAcquire} throws {@link io.distkit.core.BackendUnavailableException} (a lock is never reported granted
- * when that is not known); a held handle turns invalid at its lease's conservative local deadline and its
+ * when that is not known: a call whose reply was lost frees what it may have got if Redis can still be told, and
+ * otherwise that lock runs out at its lease's TTL, renewed by nobody); a held handle turns invalid at its lease's conservative local deadline and its
  * {@code whenLost} hears {@code EXPIRED}.
  *
  * <p>Not in this version: the read-write lock, the semaphore and leader election.
@@ -183,12 +185,17 @@ public final class RedisLockService {
 
     @Override
     public LockService build() {
+      LockLease defaultLease = configuredDefaultLease();
+      if (defaultLease.renewed() && defaultLease.ttl().compareTo(leaseCheckInterval.multipliedBy(3)) < 0) {
+        throw new IllegalArgumentException("defaultLease's ttl (" + defaultLease.ttl() + ") must be at least three "
+            + "lease check intervals (" + leaseCheckInterval.multipliedBy(3) + ") to be renewed");
+      }
       RedisLeases leases = RedisLeases.builder(backend).scheduler(configuredScheduler()).clock(configuredClock())
           .timeSource(timeSource).checkInterval(leaseCheckInterval).build();
       RedisSubscriptions.Share pubsub = RedisSubscriptions.shared(backend, configuredScheduler(), configuredClock());
       return new RedisLocks(backend, RedisKeys.of(keyPrefix, "locks"), RedisTime.of(timeSource, configuredClock()),
-          configuredDefaultLease(), configuredClock(), configuredScheduler(), configuredListener(), recheckInterval,
-          claimTimeout, leases, pubsub);
+          defaultLease, configuredClock(), configuredScheduler(), configuredListener(), recheckInterval,
+          claimTimeout, leaseCheckInterval, leases, pubsub);
     }
   }
 }

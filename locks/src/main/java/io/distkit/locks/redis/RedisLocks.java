@@ -57,6 +57,7 @@ final class RedisLocks implements LockService {
   private final Scheduler scheduler;
   private final LockListener listener;
   private final long recheckNanos;
+  private final long leaseCheckNanos;
   private final byte[] claimMicros;
   private final byte[] tokenTtlMillis = ascii(RedisFencing.DEFAULT_KEY_TTL.toMillis());
   private final RedisLeases leases;
@@ -77,8 +78,8 @@ final class RedisLocks implements LockService {
   private final LongAdder lost = new LongAdder();
 
   RedisLocks(RedisBackend backend, RedisKeys keys, RedisTime time, LockLease defaultLease, Clock clock,
-      Scheduler scheduler, LockListener listener, Duration recheck, Duration claim, RedisLeases leases,
-      RedisSubscriptions.Share pubsub) {
+      Scheduler scheduler, LockListener listener, Duration recheck, Duration claim, Duration leaseCheck,
+      RedisLeases leases, RedisSubscriptions.Share pubsub) {
     this.backend = backend;
     this.keys = keys;
     this.time = time;
@@ -87,6 +88,7 @@ final class RedisLocks implements LockService {
     this.scheduler = scheduler;
     this.listener = listener;
     this.recheckNanos = recheck.toNanos();
+    this.leaseCheckNanos = leaseCheck.toNanos();
     this.claimMicros = ascii(TimeUnit.NANOSECONDS.toMicros(claim.toNanos()));
     this.leases = leases;
     this.pubsub = pubsub;
@@ -178,7 +180,10 @@ final class RedisLocks implements LockService {
         long delay = Math.max(0, Math.min(recheckNanos, deadline - clock.nanoTime()));
         timer = scheduler.schedule(this::recheck, delay, TimeUnit.NANOSECONDS);
       } catch (RuntimeException e) {
+        // the script may have run before the reply was lost: free what it may have granted (best effort; if
+        // Redis cannot be reached, a lock granted to this call runs out at its lease's TTL, renewed by nobody)
         giveUpQuietly();
+        releaseQuietly(lockKeys, idBytes);
         result.completeExceptionally(e);
       } finally {
         step.unlock();
@@ -238,6 +243,14 @@ final class RedisLocks implements LockService {
   /** A script's answer. */
   private record Answer(long result, boolean queued) {}
 
+  private void releaseQuietly(List<byte[]> lockKeys, byte[] idBytes) {
+    try {
+      run(LockScripts.RELEASE, lockKeys, List.of(time.argument(), idBytes, tokenTtlMillis, claimMicros));
+    } catch (RuntimeException e) {
+      log.debug("Could not release after a failed call; a lock it got runs out at its TTL: {}", e.toString());
+    }
+  }
+
   @Override
   public Optional<LockHandle> tryAcquire(String name) {
     try {
@@ -253,6 +266,7 @@ final class RedisLocks implements LockService {
     Require.nonBlank(name, "name");
     Objects.requireNonNull(wait, "wait");
     Objects.requireNonNull(lease, "lease");
+    checkRenewable(lease);
     checkOpen();
     String id = leases.newId();
     Waiter waiter = new Waiter(name, id, lease, clock.nanoTime(), Math.max(0, Require.saturatedNanos(wait)));
@@ -324,6 +338,14 @@ final class RedisLocks implements LockService {
 
   private static byte[] ascii(long value) {
     return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** Refuses, before anything is sent, a renewed lease too short to renew (core's leases would refuse it after). */
+  void checkRenewable(LockLease lease) {
+    if (lease.renewed() && Require.saturatedNanos(lease.ttl()) < 3 * leaseCheckNanos) {
+      throw new IllegalArgumentException("ttl (" + lease.ttl() + ") of a renewed lock must be at least three lease "
+          + "check intervals (" + Duration.ofNanos(3 * leaseCheckNanos) + ")");
+    }
   }
 
   private void checkOpen() {

@@ -1,6 +1,7 @@
 package io.distkit.locks.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.distkit.core.redis.RedisBackend;
@@ -85,6 +86,20 @@ class RedisLockServiceTest {
     CommandStats spent = deployment.commandStats().minus(before);
     assertThat(spent.calls("evalsha")).as("commands sent: " + spent).isEqualTo(200);
     assertThat(spent.calls("publish") + spent.calls("spublish")).as("nobody waits: nobody is told").isZero();
+  }
+
+  @ContractTest
+  void aRenewedLeaseTooShortToRenewIsRefusedBeforeAnythingIsSent(Deployment deployment) throws Exception {
+    LockService locks = service(deployment);
+    CommandStats before = deployment.commandStats();
+    assertThatThrownBy(() -> locks.tryAcquire(name, Duration.ZERO, LockLease.renewed(Duration.ofMillis(1_499))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ttl (PT1.499S)")
+        .hasMessageContaining("three lease check intervals (PT1.5S)");
+    assertThat(deployment.commandStats().minus(before).calls("evalsha")).isZero();
+    assertThat(locks.tryAcquire(name, Duration.ZERO, LockLease.renewed(Duration.ofMillis(1_500)))).isPresent();
+    assertThatThrownBy(() -> RedisLockService.builder(deployment.backend())
+        .defaultLease(LockLease.renewed(Duration.ofSeconds(1))).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("defaultLease");
   }
 
   @ContractTest
