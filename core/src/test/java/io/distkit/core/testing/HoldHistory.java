@@ -1,6 +1,7 @@
 package io.distkit.core.testing;
 
 import io.distkit.core.session.FencingToken;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -62,14 +63,20 @@ public final class HoldHistory {
   public record Violation(String kind, Hold first, Hold second) {}
 
   private static final long ANCHOR_NANOS = System.nanoTime();
-  private static final long ANCHOR_MICROS = System.currentTimeMillis() * 1000;
+  /** The wall clock at the anchor, to the microsecond ({@code Instant.now()} reads it so on Linux). */
+  private static final long ANCHOR_MICROS = anchorMicros();
+
+  private static long anchorMicros() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+  }
 
   private final ReentrantLock lock = new ReentrantLock();
   private final List<Hold> holds = new ArrayList<>();
 
   /**
    * This JVM's wall-clock time in microseconds, advancing with its monotonic clock (comparable across JVMs on
-   * one machine to within the wall clock's millisecond).
+   * one machine to within a few microseconds: each anchors it to the wall clock read to the microsecond).
    *
    * @return microseconds since the epoch
    */
