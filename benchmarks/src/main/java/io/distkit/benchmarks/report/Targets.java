@@ -2,6 +2,7 @@ package io.distkit.benchmarks.report;
 
 import io.distkit.benchmarks.hashing.HashingLookupBenchmark;
 import io.distkit.benchmarks.hashing.NodeLookups;
+import io.distkit.benchmarks.locks.RedisLockBenchmark;
 import io.distkit.benchmarks.ratelimit.LocalLimiterOneKeyBenchmark;
 import io.distkit.benchmarks.ratelimit.LocalLimiters;
 import io.distkit.benchmarks.ratelimit.RedisLimiterBenchmark;
@@ -54,6 +55,12 @@ public final class Targets {
           RedisLimiterBenchmark.class, ours, RedisLimiters.BUCKET4J_JEDIS, 2.0, false,
           s -> s.equals("keys=1, 4 threads")));
     }
+    // issue 14: an uncontended lock, beside Redisson's RLock
+    targets.add(new FigureTarget("Redis lock: 2 commands per uncontended cycle (acquire, release)",
+        RedisLockBenchmark.class, Targets::ours, "distkit's lock", GroupReport::commandsSentPerOp, "commands/op",
+        c -> Math.abs(c - 2) < 0.01));
+    targets.add(new RatioTarget("Redis lock: distkit ≥ 1.5× Redisson's RLock", RedisLockBenchmark.class,
+        RedisLockBenchmark.DISTKIT, RedisLockBenchmark.REDISSON, 1.5, false, s -> true));
     targets.add(new RatioTarget("Hashing: distkit's ring ≥ 3× the TreeMap ring",
         HashingLookupBenchmark.class, NodeLookups.DISTKIT_RING, NodeLookups.TREEMAP_RING, 3.0, false, s -> true));
     // KETAMA hashes with MD5, which allocates by design (its documentation says so): not part of the claim
