@@ -13,7 +13,7 @@ import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
- * A guided tour of what distkit gives you, one section per primitive: rate limiting, consistent hashing, then
+ * A guided tour of what distkit gives you, one section per primitive: rate limiting, consistent hashing, locks, then
  * what every Redis-backed primitive does when Redis is down. With no arguments it uses only local
  * implementations and needs no server; with {@code --redis redis://host:port} it also runs the same code
  * against that Redis.
@@ -29,6 +29,7 @@ public final class Tour {
   static final List<TourSection> SECTIONS = List.of(
       new RateLimitTour(),
       new HashingTour(),
+      new LocksTour(),
       new RedisDownTour());
 
   private Tour() {}

@@ -30,6 +30,9 @@ class TourTest {
         .contains("ratelimit: five algorithms", "Y = allowed, n = denied", "SLIDING_WINDOW_COUNTER", "YYYYYnn")
         .contains("free:alice  4th request -> 429", "pro:bob     4th request -> 200")
         .contains("hashing: where does 'user:42' live?")
+        .contains("worker-1 releases -> worker-2 holds it, token grew: true",
+            "worker-2 releases -> worker-3 holds it, token grew: true")
+        .contains("the paused holder wakes, writes: accepted false (its lock is valid: false)")
         .containsPattern("FAIL_CLOSED +first call threw BackendUnavailableException after \\d+ ms")
         .containsPattern("FAIL_OPEN +first call allowed \\(FAIL_OPEN\\)")
         .containsPattern("FALLBACK_TO_LOCAL first call allowed \\(LOCAL_FALLBACK\\)")
@@ -47,6 +50,7 @@ class TourTest {
         .contains("underneath: one script, one round trip, the server's clock (Redis at 127.0.0.1:" + redis.port())
         .containsPattern("visit \\d+ at server time 20\\d\\d-")
         .contains("backend guard: UP, failures 0")
+        .contains("locks: the same line on Redis at 127.0.0.1:" + redis.port())
         .doesNotContain("Local only");
   }
 
