@@ -6,6 +6,7 @@ import io.distkit.core.Clock;
 import io.distkit.core.session.Scheduler;
 import io.distkit.core.testing.FencedRegister;
 import io.distkit.core.testing.HoldHistory;
+import io.distkit.locks.LockCycles;
 import io.distkit.locks.LockHandle;
 import io.distkit.locks.LockLease;
 import io.distkit.locks.LockService;
@@ -16,7 +17,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,24 +47,8 @@ class LocalLockHistoryTest {
   void fourThreadsOnOneLockNeverOverlapAndWriteOnlyWithTheNewestToken() throws Exception {
     HoldHistory history = new HoldHistory();
     FencedRegister<Integer> register = new FencedRegister<>();
-    List<Future<?>> threads = new ArrayList<>();
-    for (int t = 0; t < 4; t++) {
-      String holder = "thread-" + t;
-      threads.add(pool.submit(() -> {
-        for (int i = 0; i < 2_500; i++) {
-          LockHandle lock = locks.tryAcquire("hot", WAIT, LockLease.renewed(Duration.ofSeconds(1))).orElseThrow();
-          long start = HoldHistory.nowMicros();
-          register.write(lock.fencingToken(), i);
-          long end = HoldHistory.nowMicros();
-          history.record(new HoldHistory.Hold(holder, lock.fencingToken(), start, end));
-          assertThat(lock.release()).isTrue();
-        }
-        return null;
-      }));
-    }
-    for (Future<?> thread : threads) {
-      thread.get(2, TimeUnit.MINUTES);
-    }
+    LockCycles.run(pool, List.of(locks), 4, 2_500, "hot", LockLease.renewed(Duration.ofSeconds(1)), history,
+        register);
     assertThat(history.holds()).hasSize(10_000);
     assertThat(history.check()).isEmpty();
     assertThat(register.staleWrites()).isZero();

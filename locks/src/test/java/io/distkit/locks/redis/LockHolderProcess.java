@@ -3,6 +3,7 @@ package io.distkit.locks.redis;
 import io.distkit.core.redis.RedisBackend;
 import io.distkit.core.testing.ChildJvm;
 import io.distkit.core.testing.HoldHistory;
+import io.distkit.locks.LockCycles;
 import io.distkit.locks.LockHandle;
 import io.distkit.locks.LockLease;
 import io.distkit.locks.LockService;
@@ -48,7 +49,7 @@ public final class LockHolderProcess {
       LockHandle lock = locks.tryAcquire(name, Duration.ofSeconds(30), LockLease.fixed(Duration.ofSeconds(10)))
           .orElseThrow();
       long start = HoldHistory.nowMicros();
-      long end = holdFor(start, 50);
+      long end = LockCycles.holdFor(start, 50);
       System.out.println(String.join(" ",
           new HoldHistory.Hold("child", lock.fencingToken(), start, end).fields()));
       lock.release();
@@ -56,15 +57,5 @@ public final class LockHolderProcess {
     System.out.println("done");
     locks.close();
     client.close();
-  }
-
-  /** Keeps "working" with the lock for {@code micros} (a spin: a sleep is far coarser); returns the end. */
-  static long holdFor(long start, long micros) {
-    long now = HoldHistory.nowMicros();
-    while (now < start + micros) {
-      Thread.onSpinWait();
-      now = HoldHistory.nowMicros();
-    }
-    return now;
   }
 }

@@ -11,7 +11,7 @@ import io.distkit.core.testing.Deployments;
 import io.distkit.core.testing.FencedRegister;
 import io.distkit.core.testing.HoldHistory;
 import io.distkit.core.testing.TestKeys;
-import io.distkit.locks.LockHandle;
+import io.distkit.locks.LockCycles;
 import io.distkit.locks.LockLease;
 import io.distkit.locks.LockService;
 import io.distkit.locks.LockStats;
@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
@@ -62,26 +61,7 @@ class RedisLockHistoryTest {
     List<LockService> services = List.of(service(deployment), service(deployment));
     HoldHistory history = new HoldHistory();
     FencedRegister<Integer> register = new FencedRegister<>();
-    List<Future<?>> running = new ArrayList<>();
-    for (int t = 0; t < 4; t++) {
-      LockService locks = services.get(t % 2);
-      String holder = "thread-" + t;
-      running.add(threads.submit(() -> {
-        for (int i = 0; i < 150; i++) {
-          LockHandle lock = locks.tryAcquire(name, Duration.ofSeconds(30), LockLease.fixed(Duration.ofSeconds(10)))
-              .orElseThrow();
-          long start = HoldHistory.nowMicros();
-          register.write(lock.fencingToken(), i);
-          long end = HoldHistory.nowMicros();
-          history.record(new HoldHistory.Hold(holder, lock.fencingToken(), start, end));
-          assertThat(lock.release()).isTrue();
-        }
-        return null;
-      }));
-    }
-    for (Future<?> thread : running) {
-      thread.get(2, TimeUnit.MINUTES);
-    }
+    LockCycles.run(threads, services, 4, 150, name, LockLease.fixed(Duration.ofSeconds(10)), history, register);
     assertThat(history.holds()).hasSize(600);
     assertThat(history.check()).isEmpty();
     assertThat(register.staleWrites()).isZero();

@@ -11,6 +11,7 @@ import io.distkit.core.testing.HoldHistory;
 import io.distkit.core.testing.RedisServerProcess;
 import io.distkit.core.testing.RedisServers;
 import io.distkit.core.testing.TestKeys;
+import io.distkit.locks.LockCycles;
 import io.distkit.locks.LockHandle;
 import io.distkit.locks.LockLease;
 import io.distkit.locks.LockService;
@@ -20,7 +21,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -95,24 +95,8 @@ class RedisLockProcessTest {
     try (ChildJvm child = child("cycles", "300");
         RedisClient client = redis.newClient();
         LockService locks = service(client)) {
-      List<Future<?>> running = new ArrayList<>();
-      for (int t = 0; t < 2; t++) {
-        String holder = "parent-" + t;
-        running.add(threads.submit(() -> {
-          for (int i = 0; i < 300; i++) {
-            LockHandle lock = locks.tryAcquire(name, Duration.ofSeconds(30), LockLease.fixed(Duration.ofSeconds(10)))
-                .orElseThrow();
-            long start = HoldHistory.nowMicros();
-            long end = LockHolderProcess.holdFor(start, 50);
-            history.record(new HoldHistory.Hold(holder, lock.fencingToken(), start, end));
-            lock.release();
-          }
-          return null;
-        }));
-      }
-      for (Future<?> thread : running) {
-        thread.get(2, TimeUnit.MINUTES);
-      }
+      LockCycles.run(threads, List.of(locks), 2, 300, name, LockLease.fixed(Duration.ofSeconds(10)), history,
+          new FencedRegister<>());
       child.awaitLine("done"::equals, Duration.ofMinutes(2));
       for (String line : child.output()) {
         if (line.startsWith("hold ")) {
