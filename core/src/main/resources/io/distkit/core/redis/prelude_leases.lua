@@ -7,6 +7,15 @@ local function distkit_lease_purge(key, now)
   return redis.call('ZREMRANGEBYSCORE', key, '-inf', distkit_int(now))
 end
 
+-- adds (or extends) lease id for ttl_us without looking at the other holders: for a script that has checked
+-- there is room itself; returns the expiry
+local function distkit_lease_grant(key, id, now, ttl_us)
+  local expiry = now + ttl_us
+  redis.call('ZADD', key, distkit_int(expiry), id)
+  distkit_keep_for(key, math.ceil(ttl_us / 1000) + 1000)
+  return expiry
+end
+
 -- takes (or renews) lease id for ttl_us if fewer than max_holders other live leases exist; returns the expiry,
 -- or 0 when the set is full
 local function distkit_lease_acquire(key, id, now, ttl_us, max_holders)
@@ -14,10 +23,7 @@ local function distkit_lease_acquire(key, id, now, ttl_us, max_holders)
   if not redis.call('ZSCORE', key, id) and redis.call('ZCARD', key) >= max_holders then
     return 0
   end
-  local expiry = now + ttl_us
-  redis.call('ZADD', key, distkit_int(expiry), id)
-  distkit_keep_for(key, math.ceil(ttl_us / 1000) + 1000)
-  return expiry
+  return distkit_lease_grant(key, id, now, ttl_us)
 end
 
 -- extends a live lease to now + ttl_us; returns the new expiry, or 0 when the lease is gone (expired,

@@ -48,7 +48,7 @@ final class LockScripts {
         end
         redis.call('LPOP', KEYS[3])
         local channel = string.match(redis.call('HGET', KEYS[4], w), '^%d+ (.*)$')
-        distkit_lease_acquire(KEYS[1], w, now, claim_us, 1)
+        distkit_lease_grant(KEYS[1], w, now, claim_us)
         local token = distkit_next_token(KEYS[2], now, token_ttl_ms)
         redis.call('HSET', KEYS[4], w, 'granted ' .. distkit_int(token))
         return {w, token, channel}
@@ -79,8 +79,9 @@ final class LockScripts {
   /**
    * Takes the lock, claims it when it was handed to the caller, or puts the caller in line. ARGV: 3 the lease's
    * TTL in µs, 4 the token key's TTL in ms, 5 how long the caller may wait in µs (0: do not queue), 6 the
-   * caller's notification channel, 7 the claim lease in µs. {@code result} is the token when granted, else 0;
-   * {@code queued} is 1 when the caller waits in line.
+   * caller's notification channel, 7 the claim lease in µs, 8 {@code 1} when the caller asked before (it may have
+   * been handed the lock, or stand in line), {@code 0} for its first attempt (it cannot: one command saved).
+   * {@code result} is the token when granted, else 0; {@code queued} is 1 when the caller waits in line.
    */
   static final RedisScript ACQUIRE = script("lock_acquire", """
       local now = distkit_now_us(ARGV[1])
@@ -88,8 +89,9 @@ final class LockScripts {
       local ttl = tonumber(ARGV[3])
       local token_ttl = tonumber(ARGV[4])
       local claim = tonumber(ARGV[7])
+      local again = ARGV[8] == '1'
       distkit_lease_purge(KEYS[1], now)
-      local mine = redis.call('HGET', KEYS[4], id)
+      local mine = again and redis.call('HGET', KEYS[4], id)
       if mine and string.sub(mine, 1, 8) == 'granted ' then
         redis.call('HDEL', KEYS[4], id)
         if distkit_lease_renew(KEYS[1], id, now, ttl) > 0 then
@@ -104,7 +106,7 @@ final class LockScripts {
             redis.call('LPOP', KEYS[3])
             redis.call('HDEL', KEYS[4], id)
           end
-          distkit_lease_acquire(KEYS[1], id, now, ttl, 1)
+          distkit_lease_grant(KEYS[1], id, now, ttl)
           return distkit_lock_answer(distkit_next_token(KEYS[2], now, token_ttl), 0, nil)
         end
         handed = distkit_lock_hand_off(now, claim, token_ttl)
@@ -113,7 +115,7 @@ final class LockScripts {
       if wait <= 0 then
         return distkit_lock_answer(0, 0, handed)
       end
-      if redis.call('HEXISTS', KEYS[4], id) == 0 then
+      if not again or redis.call('HEXISTS', KEYS[4], id) == 0 then
         redis.call('RPUSH', KEYS[3], id)
       end
       redis.call('HSET', KEYS[4], id, distkit_int(now + wait) .. ' ' .. ARGV[6])
@@ -129,7 +131,13 @@ final class LockScripts {
   static final RedisScript RELEASE = script("lock_release", """
       local now = distkit_now_us(ARGV[1])
       local held = distkit_lease_release(KEYS[1], ARGV[2], now)
-      return distkit_lock_answer(held, 0, distkit_lock_hand_off_if_free(now, tonumber(ARGV[4]), tonumber(ARGV[3])))""");
+      local claim = tonumber(ARGV[4])
+      local token_ttl = tonumber(ARGV[3])
+      if held == 1 then
+        -- the caller was the one live holder (a grant needs an empty set): the lock is free now
+        return distkit_lock_answer(held, 0, distkit_lock_hand_off(now, claim, token_ttl))
+      end
+      return distkit_lock_answer(held, 0, distkit_lock_hand_off_if_free(now, claim, token_ttl))""");
 
   /**
    * Takes the caller out of line; a lock handed to it meanwhile goes to the next waiter. ARGV as

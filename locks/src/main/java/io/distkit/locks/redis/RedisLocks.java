@@ -166,7 +166,7 @@ final class RedisLocks implements LockService {
         // in line, a waiter's entry outlives its wait by two re-checks, so that it is not dropped while it asks
         long queueFor = remaining > 0 ? TimeUnit.NANOSECONDS.toMicros(remaining + 2 * recheckNanos) : 0;
         Answer answer = run(LockScripts.ACQUIRE, lockKeys, List.of(time.argument(), idBytes, ttlMicros,
-            tokenTtlMillis, ascii(queueFor), channelBytes, claimMicros));
+            tokenTtlMillis, ascii(queueFor), channelBytes, claimMicros, attempts > 0 ? AGAIN : FIRST));
         if (answer.result() > 0) {
           finish(Optional.of(granted(this, sent, new FencingToken(answer.result()), attempts++ > 0)));
           return;
@@ -242,6 +242,10 @@ final class RedisLocks implements LockService {
 
   /** A script's answer. */
   private record Answer(long result, boolean queued) {}
+
+  /** ACQUIRE's last argument: the caller's first attempt, or a later one. */
+  private static final byte[] FIRST = {'0'};
+  private static final byte[] AGAIN = {'1'};
 
   private void releaseQuietly(List<byte[]> lockKeys, byte[] idBytes) {
     try {

@@ -174,7 +174,7 @@ class RedisLockServiceTest {
     List<byte[]> lockKeys = List.of(keys.keyBytes(name, "lease"), keys.keyBytes(name, "token"),
         keys.keyBytes(name, "line"), keys.keyBytes(name, "waiters"));
     deployment.backend().eval(LockScripts.ACQUIRE, lockKeys, List.of(micros(), bytes(id), bytes("30000000"),
-        bytes("86400000"), bytes("60000000"), bytes("nobody-listens"), bytes("2000000")));
+        bytes("86400000"), bytes("60000000"), bytes("nobody-listens"), bytes("2000000"), bytes("0")));
   }
 
   /** The client time the services send: they were built before the clock moved, as this was. */
