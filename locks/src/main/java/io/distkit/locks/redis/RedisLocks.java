@@ -165,18 +165,21 @@ final class RedisLocks implements LockService {
         long remaining = deadline - sent;
         // in line, a waiter's entry outlives its wait by two re-checks, so that it is not dropped while it asks
         long queueFor = remaining > 0 ? TimeUnit.NANOSECONDS.toMicros(remaining + 2 * recheckNanos) : 0;
+        if (queueFor > 0) {
+          queued = true; // until the answer says otherwise: a script whose reply is lost may have queued the caller
+        }
         Answer answer = run(LockScripts.ACQUIRE, lockKeys, List.of(time.argument(), idBytes, ttlMicros,
             tokenTtlMillis, ascii(queueFor), channelBytes, claimMicros, attempts > 0 ? AGAIN : FIRST));
         if (answer.result() > 0) {
+          queued = false; // a grant takes the caller out of line
           finish(Optional.of(granted(this, sent, new FencingToken(answer.result()), attempts++ > 0)));
           return;
         }
         attempts++;
         if (!answer.queued()) {
-          giveUp();
+          giveUp(); // leaves the line it stood in, if any
           return;
         }
-        queued = true;
         long delay = Math.max(0, Math.min(recheckNanos, deadline - clock.nanoTime()));
         timer = scheduler.schedule(this::recheck, delay, TimeUnit.NANOSECONDS);
       } catch (RuntimeException e) {
