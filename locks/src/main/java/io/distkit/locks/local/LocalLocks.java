@@ -12,6 +12,7 @@ import io.distkit.locks.LockLease;
 import io.distkit.locks.LockListener;
 import io.distkit.locks.LockService;
 import io.distkit.locks.LockStats;
+import io.distkit.locks.internal.LockEvents;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,7 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -34,7 +34,7 @@ final class LocalLocks implements LockService {
   private final LockLease defaultLease;
   private final Clock clock;
   private final Scheduler scheduler;
-  private final LockListener listener;
+  private final LockEvents events;
   private final String idPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":";
 
   private final ReentrantLock mutex = new ReentrantLock();
@@ -49,17 +49,12 @@ final class LocalLocks implements LockService {
   /** Guarded by {@link #mutex}. */
   private boolean closed;
 
-  private final LongAdder acquired = new LongAdder();
-  private final LongAdder handedOff = new LongAdder();
-  private final LongAdder notAcquired = new LongAdder();
-  private final LongAdder released = new LongAdder();
-  private final LongAdder lost = new LongAdder();
 
   LocalLocks(LockLease defaultLease, Clock clock, Scheduler scheduler, LockListener listener) {
     this.defaultLease = defaultLease;
     this.clock = clock;
     this.scheduler = scheduler;
-    this.listener = listener;
+    this.events = new LockEvents(listener);
   }
 
   /** A lock that is held or waited for. */
@@ -132,15 +127,10 @@ final class LocalLocks implements LockService {
   private Optional<LockHandle> outcome(String name, @Nullable Grant grant, long start, boolean waited) {
     long waitedNanos = Math.max(0, clock.nanoTime() - start);
     if (grant == null) {
-      notAcquired.increment();
-      Listeners.notify(listener, "onNotAcquired", l -> l.onNotAcquired(name, waitedNanos));
+      events.notAcquired(name, waitedNanos);
       return Optional.empty();
     }
-    acquired.increment();
-    if (waited) {
-      handedOff.increment();
-    }
-    Listeners.notify(listener, "onAcquired", l -> l.onAcquired(name, grant.token, waitedNanos, waited));
+    events.acquired(name, grant.token, waitedNanos, waited);
     return Optional.of(grant);
   }
 
@@ -198,9 +188,8 @@ final class LocalLocks implements LockService {
     } finally {
       mutex.unlock();
     }
-    if (grant != null) {
-      acquired.increment();
-      handedOff.increment();
+    if (grant != null) { // it was granted, then given straight back
+      events.acquired(name, grant.token, 0, true);
       grant.release();
     }
   }
@@ -275,7 +264,7 @@ final class LocalLocks implements LockService {
     } finally {
       mutex.unlock();
     }
-    return new LockStats(acquired.sum(), handedOff.sum(), notAcquired.sum(), released.sum(), lost.sum(), heldNow);
+    return events.stats(heldNow);
   }
 
   @Override
@@ -374,12 +363,11 @@ final class LocalLocks implements LockService {
     /** Loses the lock and tells whoever listens, on the scheduler. Under the mutex. */
     void lose(Lease.LostReason reason) {
       end(State.LOST, reason);
-      lost.increment();
       for (Lease.LostListener l : lostListeners) {
         notifyLost(l, reason);
       }
       lostListeners.clear();
-      scheduler.execute(() -> Listeners.notify(listener, "onLost", l -> l.onLost(name, token, reason)));
+      scheduler.execute(() -> events.lost(name, token, reason));
     }
 
     /** Under the mutex. */
@@ -514,8 +502,7 @@ final class LocalLocks implements LockService {
       } finally {
         mutex.unlock();
       }
-      released.increment();
-      Listeners.notify(listener, "onReleased", l -> l.onReleased(name, token, heldNanos));
+      events.released(name, token, heldNanos);
       return true;
     }
 

@@ -23,6 +23,7 @@ import io.distkit.locks.LockLease;
 import io.distkit.locks.LockListener;
 import io.distkit.locks.LockService;
 import io.distkit.locks.LockStats;
+import io.distkit.locks.internal.LockEvents;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +39,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -55,7 +55,7 @@ final class RedisLocks implements LockService {
   private final LockLease defaultLease;
   private final Clock clock;
   private final Scheduler scheduler;
-  private final LockListener listener;
+  private final LockEvents events;
   private final long recheckNanos;
   private final long leaseCheckNanos;
   private final byte[] claimMicros;
@@ -71,11 +71,6 @@ final class RedisLocks implements LockService {
   private final Set<RedisLockHandle> held = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private final LongAdder acquired = new LongAdder();
-  private final LongAdder handedOff = new LongAdder();
-  private final LongAdder notAcquired = new LongAdder();
-  private final LongAdder released = new LongAdder();
-  private final LongAdder lost = new LongAdder();
 
   RedisLocks(RedisBackend backend, RedisKeys keys, RedisTime time, LockLease defaultLease, Clock clock,
       Scheduler scheduler, LockListener listener, Duration recheck, Duration claim, Duration leaseCheck,
@@ -86,7 +81,7 @@ final class RedisLocks implements LockService {
     this.defaultLease = defaultLease;
     this.clock = clock;
     this.scheduler = scheduler;
-    this.listener = listener;
+    this.events = new LockEvents(listener);
     this.recheckNanos = recheck.toNanos();
     this.leaseCheckNanos = leaseCheck.toNanos();
     this.claimMicros = ascii(TimeUnit.NANOSECONDS.toMicros(claim.toNanos()));
@@ -301,20 +296,13 @@ final class RedisLocks implements LockService {
   }
 
   private Optional<LockHandle> notGranted(String name, long start) {
-    long waitedNanos = Math.max(0, clock.nanoTime() - start);
-    notAcquired.increment();
-    Listeners.notify(listener, "onNotAcquired", l -> l.onNotAcquired(name, waitedNanos));
+    events.notAcquired(name, Math.max(0, clock.nanoTime() - start));
     return Optional.empty();
   }
 
   private LockHandle granted(Waiter waiter, long sent, FencingToken token, boolean waited) {
-    RedisLockHandle handle = new RedisLockHandle(waiter.name, waiter.lockKeys, waiter.id, waiter.lease, token, sent);
-    long waitedNanos = Math.max(0, clock.nanoTime() - waiter.start);
-    acquired.increment();
-    if (waited) {
-      handedOff.increment();
-    }
-    Listeners.notify(listener, "onAcquired", l -> l.onAcquired(waiter.name, token, waitedNanos, waited));
+    RedisLockHandle handle = new RedisLockHandle(waiter, token, sent);
+    events.acquired(waiter.name, token, Math.max(0, clock.nanoTime() - waiter.start), waited);
     return handle;
   }
 
@@ -384,8 +372,7 @@ final class RedisLocks implements LockService {
 
   @Override
   public LockStats stats() {
-    return new LockStats(acquired.sum(), handedOff.sum(), notAcquired.sum(), released.sum(), lost.sum(),
-        held.size());
+    return events.stats(held.size());
   }
 
   @Override
@@ -415,6 +402,7 @@ final class RedisLocks implements LockService {
   private final class RedisLockHandle implements LockHandle {
     final String name;
     final List<byte[]> lockKeys;
+    final byte[] idBytes;
     final LockLease lease;
     final FencingToken token;
     final Lease core;
@@ -424,15 +412,16 @@ final class RedisLocks implements LockService {
     /** Guarded by this handle. */
     Lease.@Nullable LostReason lostReason;
 
-    RedisLockHandle(String name, List<byte[]> lockKeys, String id, LockLease lease, FencingToken token, long sent) {
-      this.name = name;
-      this.lockKeys = lockKeys;
-      this.lease = lease;
+    RedisLockHandle(Waiter waiter, FencingToken token, long sent) {
+      this.name = waiter.name;
+      this.lockKeys = waiter.lockKeys;
+      this.idBytes = waiter.idBytes;
+      this.lease = waiter.lease;
       this.token = token;
       this.grantedAtNanos = sent;
       String leaseKey = new String(lockKeys.get(0), StandardCharsets.UTF_8);
       held.add(this);
-      this.core = leases.track(new LeaseRequest(leaseKey, id, lease.ttl(), 1, lease.renewed(), null), sent,
+      this.core = leases.track(new LeaseRequest(leaseKey, waiter.id, lease.ttl(), 1, lease.renewed(), null), sent,
           token, (l, reason) -> lostNow(reason));
     }
 
@@ -445,8 +434,7 @@ final class RedisLocks implements LockService {
         lostListeners.clear();
       }
       held.remove(this);
-      lost.increment();
-      Listeners.notify(listener, "onLost", l -> l.onLost(name, token, reason));
+      events.lost(name, token, reason);
       for (Lease.LostListener l : toTell) {
         Listeners.notify(l, "onLost", x -> x.onLost(this, reason));
       }
@@ -520,14 +508,12 @@ final class RedisLocks implements LockService {
       }
       boolean forgot = leases.forget(core);
       held.remove(this);
-      Answer answer = run(LockScripts.RELEASE, lockKeys, List.of(time.argument(),
-          core.id().getBytes(StandardCharsets.UTF_8), tokenTtlMillis, claimMicros));
+      Answer answer = run(LockScripts.RELEASE, lockKeys, List.of(time.argument(), idBytes, tokenTtlMillis,
+          claimMicros));
       if (!forgot || answer.result() != 1) {
         return false;
       }
-      released.increment();
-      long heldNanos = clock.nanoTime() - grantedAtNanos;
-      Listeners.notify(listener, "onReleased", l -> l.onReleased(name, token, heldNanos));
+      events.released(name, token, clock.nanoTime() - grantedAtNanos);
       return true;
     }
 
