@@ -6,20 +6,34 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A lock as {@link LockService#inspect(String)} found it.
+ * A lock, semaphore or read-write lock as {@code inspect} found it.
  *
- * @param name the lock's name
- * @param holderToken the fencing token of the grant that holds it, or null when free
- * @param remainingLease how long the holder's lease lasts without renewal ({@link Duration#ZERO} when free)
- * @param renewed whether the holder's lease is renewed automatically (a Redis service knows it for its own
- *     holders only: false for a holder in another JVM)
- * @param waiters how many callers wait for it
+ * @param name the name
+ * @param holderToken the newest fencing token granted to a holder that still holds, or null when nobody holds
+ * @param remainingLease how long the lease that ends first lasts without renewal ({@link Duration#ZERO} when
+ *     nobody holds)
+ * @param renewed whether that lease is renewed automatically (a Redis service knows it for its own holders only:
+ *     false for a holder in another JVM)
+ * @param waiters how many callers wait
+ * @param holders how many hold it now (a semaphore's permits taken, a read-write lock's readers; a lock: 0 or 1)
+ * @param exclusive whether the one holder holds alone (a lock, a writer, a leader)
  */
 public record LockInfo(String name, @Nullable FencingToken holderToken, Duration remainingLease, boolean renewed,
-    int waiters) {
+    int waiters, int holders, boolean exclusive) {
 
   /**
-   * Whether someone holds the lock.
+   * A name nobody holds.
+   *
+   * @param name the name
+   * @param waiters how many wait for it
+   * @return the info
+   */
+  public static LockInfo free(String name, int waiters) {
+    return new LockInfo(name, null, Duration.ZERO, false, waiters, 0, false);
+  }
+
+  /**
+   * Whether someone holds it.
    *
    * @return true when held
    */
@@ -28,7 +42,7 @@ public record LockInfo(String name, @Nullable FencingToken holderToken, Duration
   }
 
   /**
-   * The holder's token, if the lock is held.
+   * The newest holder's token, if held.
    *
    * @return the token, or empty when free
    */

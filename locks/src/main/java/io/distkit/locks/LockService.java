@@ -5,8 +5,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Hands out named, exclusive locks with fencing tokens. A grant is a {@link LockHandle}: ownership is by handle,
- * never by thread, and a denial is a value ({@link Optional#empty()}), not an exception.
+ * Hands out named, exclusive locks with fencing tokens, and semaphores ({@link #semaphore}), read-write locks
+ * ({@link #readWriteLock}) and leader elections ({@link #election}) built on the same state machine. A grant is a
+ * {@link LockHandle}: ownership is by handle, never by thread, and a denial is a value ({@link Optional#empty()}),
+ * not an exception.
  *
  * <pre>{@code
  * LockService locks = LocalLockService.builder().build();
@@ -72,6 +74,42 @@ public interface LockService extends AutoCloseable {
       return lock.isValid() ? LockOutcome.COMPLETED : LockOutcome.LEASE_LOST;
     }
   }
+
+  /**
+   * A named lock, as an object: the same lock as {@link #tryAcquire(String, Duration, LockLease)} with that name.
+   *
+   * @param name non-blank
+   * @return the lock (it holds nothing until acquired)
+   */
+  FencedLock lock(String name);
+
+  /**
+   * A named semaphore of {@code permits} permits, each a lease with a fencing token. Semaphores' names are apart
+   * from locks': a semaphore and a lock of the same name are unrelated.
+   *
+   * @param name non-blank
+   * @param permits how many holders at most: at least 1
+   * @return the semaphore (it holds nothing until acquired)
+   * @throws IllegalArgumentException when {@code permits} is below 1, naming it
+   */
+  FencedSemaphore semaphore(String name, int permits);
+
+  /**
+   * A named read-write lock, whose readers cannot starve a writer. Its names are apart from locks'.
+   *
+   * @param name non-blank
+   * @return the read-write lock (it holds nothing until acquired)
+   */
+  FencedReadWriteLock readWriteLock(String name);
+
+  /**
+   * A named leader election, whose term is the fencing token of the leader's grant. Its names are apart from
+   * locks'.
+   *
+   * @param name non-blank
+   * @return the election
+   */
+  LeaderElection election(String name);
 
   /**
    * The lock as it is now: holder, token, remaining lease and waiters. Cheap; for diagnostics, not for

@@ -6,17 +6,26 @@ import io.distkit.core.internal.Require;
 import io.distkit.core.session.FencingToken;
 import io.distkit.core.session.Lease;
 import io.distkit.core.session.Scheduler;
+import io.distkit.locks.FencedLock;
+import io.distkit.locks.FencedReadWriteLock;
+import io.distkit.locks.FencedSemaphore;
+import io.distkit.locks.LeaderElection;
 import io.distkit.locks.LockHandle;
 import io.distkit.locks.LockInfo;
 import io.distkit.locks.LockLease;
 import io.distkit.locks.LockListener;
 import io.distkit.locks.LockService;
 import io.distkit.locks.LockStats;
+import io.distkit.locks.internal.LockEngine;
 import io.distkit.locks.internal.LockEvents;
+import io.distkit.locks.internal.LockKind;
+import io.distkit.locks.internal.NamedLocks;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,7 +38,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /** {@link LocalLockService}'s service: see there. */
-final class LocalLocks implements LockService {
+final class LocalLocks implements LockService, LockEngine {
 
   private final LockLease defaultLease;
   private final Clock clock;
@@ -38,8 +47,8 @@ final class LocalLocks implements LockService {
   private final String idPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":";
 
   private final ReentrantLock mutex = new ReentrantLock();
-  /** Every lock that is held or waited for. Guarded by {@link #mutex}. */
-  private final Map<String, Entry> locks = new HashMap<>();
+  /** Every name that is held or waited for. Guarded by {@link #mutex}. */
+  private final Map<Named, Entry> locks = new HashMap<>();
   /** The last token granted, by any lock. Guarded by {@link #mutex}. */
   private @Nullable FencingToken lastToken;
   /** Guarded by {@link #mutex}. */
@@ -57,54 +66,100 @@ final class LocalLocks implements LockService {
     this.events = new LockEvents(listener);
   }
 
-  /** A lock that is held or waited for. */
+  /** A name in its kind's namespace. */
+  private record Named(String namespace, String name) {
+    static Named of(LockKind kind, String name) {
+      return new Named(kind.namespace(), name);
+    }
+  }
+
+  /** A name that is held or waited for. */
   private static final class Entry {
-    @Nullable Grant holder;
+    /** In grant order; an exclusive holder is alone. */
+    final LinkedHashSet<Grant> holders = new LinkedHashSet<>();
     final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+
+    boolean fits(LockKind kind) {
+      return kind.fits(holders.size(), !holders.isEmpty() && holders.iterator().next().kind.exclusive());
+    }
   }
 
   /** A caller waiting in line: completed with its grant, or with null when it gives up. */
   private static final class Waiter {
+    final LockKind kind;
     final LockLease lease;
+    final @Nullable String candidate;
     final CompletableFuture<@Nullable Grant> outcome = new CompletableFuture<>();
     Scheduler.@Nullable Task timeout;
 
-    Waiter(LockLease lease) {
+    Waiter(LockKind kind, LockLease lease, @Nullable String candidate) {
+      this.kind = kind;
       this.lease = lease;
+      this.candidate = candidate;
     }
   }
 
   @Override
   public Optional<LockHandle> tryAcquire(String name) {
-    Require.nonBlank(name, "name");
-    long start = clock.nanoTime();
-    Grant grant;
-    mutex.lock();
-    try {
-      grant = grantIfFree(name, defaultLease, start);
-    } finally {
-      mutex.unlock();
-    }
-    return outcome(name, grant, start, false);
+    return lock(name).tryAcquire();
   }
 
   @Override
   public Optional<LockHandle> tryAcquire(String name, Duration wait, LockLease lease) throws InterruptedException {
-    Require.nonBlank(name, "name");
-    Objects.requireNonNull(wait, "wait");
-    Objects.requireNonNull(lease, "lease");
+    return lock(name).tryAcquire(wait, lease);
+  }
+
+  @Override
+  public FencedLock lock(String name) {
+    return NamedLocks.lock(this, name);
+  }
+
+  @Override
+  public FencedSemaphore semaphore(String name, int permits) {
+    return NamedLocks.semaphore(this, name, permits);
+  }
+
+  @Override
+  public FencedReadWriteLock readWriteLock(String name) {
+    return NamedLocks.readWriteLock(this, name);
+  }
+
+  @Override
+  public LeaderElection election(String name) {
+    return NamedLocks.election(this, name);
+  }
+
+  @Override
+  public LockLease defaultLease() {
+    return defaultLease;
+  }
+
+  @Override
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  @Override
+  public Optional<LockHandle> acquire(LockKind kind, String name, Duration wait, LockLease lease,
+      @Nullable String candidate) throws InterruptedException {
+    Named named = Named.of(kind, name);
     long start = clock.nanoTime();
     long waitNanos = Require.saturatedNanos(wait);
     Waiter waiter = null;
     Grant grant;
     mutex.lock();
     try {
-      grant = grantIfFree(name, lease, start);
+      checkOpen();
+      Entry entry = locks.computeIfAbsent(named, n -> new Entry());
+      expireIfDue(named, entry, start);
+      grant = entry.waiters.isEmpty() && entry.fits(kind) ? grant(named, entry, kind, lease, candidate, start) : null;
       if (grant == null && waitNanos > 0) {
-        Waiter line = new Waiter(lease);
-        locks.get(name).waiters.add(line);
-        line.timeout = scheduler.schedule(() -> giveUp(name, line), waitNanos, TimeUnit.NANOSECONDS);
+        Waiter line = new Waiter(kind, lease, candidate);
+        entry.waiters.add(line);
+        line.timeout = scheduler.schedule(() -> giveUp(named, line), waitNanos, TimeUnit.NANOSECONDS);
         waiter = line;
+      } else if (grant == null) {
+        dropIfUnused(named, entry);
       }
     } finally {
       mutex.unlock();
@@ -115,7 +170,7 @@ final class LocalLocks implements LockService {
     try {
       grant = waiter.outcome.get();
     } catch (InterruptedException e) {
-      abandon(name, waiter);
+      abandon(named, waiter);
       throw e;
     } catch (ExecutionException e) {
       throw new IllegalStateException("a waiter's outcome failed", e.getCause()); // never completed exceptionally
@@ -134,23 +189,13 @@ final class LocalLocks implements LockService {
     return Optional.of(grant);
   }
 
-  /** Grants the lock if nobody holds it or waits for it; keeps an entry either way. Under the mutex. */
-  private @Nullable Grant grantIfFree(String name, LockLease lease, long now) {
-    checkOpen();
-    Entry entry = locks.computeIfAbsent(name, n -> new Entry());
-    expireIfDue(name, entry, now);
-    if (entry.holder == null && entry.waiters.isEmpty()) {
-      return grant(name, entry, lease, now);
-    }
-    return null;
-  }
-
   /** Under the mutex. */
-  private Grant grant(String name, Entry entry, LockLease lease, long now) {
+  private Grant grant(Named named, Entry entry, LockKind kind, LockLease lease, @Nullable String candidate,
+      long now) {
     FencingToken token = FencingToken.next(lastToken, Math.multiplyExact(clock.epochMillis(), 1000L));
     lastToken = token;
-    Grant grant = new Grant(name, idPrefix + ++grants, token, lease, now);
-    entry.holder = grant;
+    Grant grant = new Grant(named, kind, idPrefix + ++grants, token, lease, candidate, now);
+    entry.holders.add(grant);
     held++;
     if (!lease.renewed()) {
       grant.scheduleExpiry(now);
@@ -159,13 +204,13 @@ final class LocalLocks implements LockService {
   }
 
   /** The scheduler's timeout of a waiter: it leaves the line unless it was served first. */
-  private void giveUp(String name, Waiter waiter) {
+  private void giveUp(Named named, Waiter waiter) {
     mutex.lock();
     try {
-      Entry entry = locks.get(name);
+      Entry entry = locks.get(named);
       if (entry != null && entry.waiters.remove(waiter)) {
         waiter.outcome.complete(null);
-        dropIfUnused(name, entry);
+        handOff(named, entry, clock.nanoTime()); // those behind it may fit now (readers behind a writer)
       }
     } finally {
       mutex.unlock();
@@ -173,15 +218,15 @@ final class LocalLocks implements LockService {
   }
 
   /** An interrupted waiter leaves the line; a grant that reached it meanwhile goes to the next in line. */
-  private void abandon(String name, Waiter waiter) {
+  private void abandon(Named named, Waiter waiter) {
     Grant grant = null;
     mutex.lock();
     try {
-      Entry entry = locks.get(name);
+      Entry entry = locks.get(named);
       if (entry != null && entry.waiters.remove(waiter)) {
         cancel(waiter.timeout);
         waiter.outcome.complete(null);
-        dropIfUnused(name, entry);
+        handOff(named, entry, clock.nanoTime());
       } else {
         grant = waiter.outcome.getNow(null);
       }
@@ -189,35 +234,48 @@ final class LocalLocks implements LockService {
       mutex.unlock();
     }
     if (grant != null) { // it was granted, then given straight back
-      events.acquired(name, grant.token, 0, true);
+      events.acquired(named.name(), grant.token, 0, true);
       grant.release();
     }
   }
 
-  /** The holder's fixed lease has run out: it loses the lock, and the next waiter gets it. Under the mutex. */
-  private void expireIfDue(String name, Entry entry, long now) {
-    Grant holder = entry.holder;
-    if (holder != null && holder.expiredAt(now)) {
-      holder.lose(Lease.LostReason.EXPIRED);
-      handOff(name, entry, now);
+  /** Holders whose fixed leases have run out lose their grants, and waiters that fit get them. Under the mutex. */
+  private void expireIfDue(Named named, Entry entry, long now) {
+    List<Grant> expired = null;
+    for (Grant holder : entry.holders) {
+      if (holder.expiredAt(now)) {
+        expired = expired == null ? new ArrayList<>(1) : expired;
+        expired.add(holder);
+      }
+    }
+    if (expired != null) {
+      expired.forEach(holder -> holder.lose(Lease.LostReason.EXPIRED));
+      handOff(named, entry, now);
     }
   }
 
-  /** Gives a free lock to the first waiter still waiting, or drops its entry. Under the mutex. */
-  private void handOff(String name, Entry entry, long now) {
-    for (Waiter next = entry.waiters.poll(); next != null; next = entry.waiters.poll()) {
-      if (!next.outcome.isDone()) {
+  /**
+   * Gives the name to the waiters at the head of the line while they fit (one writer, or every reader up to the
+   * next writer), or drops the entry when nobody holds or waits. Under the mutex.
+   */
+  private void handOff(Named named, Entry entry, long now) {
+    for (Waiter next = entry.waiters.peek(); next != null; next = entry.waiters.peek()) {
+      if (next.outcome.isDone()) {
+        entry.waiters.poll();
+      } else if (entry.fits(next.kind)) {
+        entry.waiters.poll();
         cancel(next.timeout);
-        next.outcome.complete(grant(name, entry, next.lease, now));
+        next.outcome.complete(grant(named, entry, next.kind, next.lease, next.candidate, now));
+      } else {
         return;
       }
     }
-    dropIfUnused(name, entry);
+    dropIfUnused(named, entry);
   }
 
-  private void dropIfUnused(String name, Entry entry) {
-    if (entry.holder == null && entry.waiters.isEmpty()) {
-      locks.remove(name, entry);
+  private void dropIfUnused(Named named, Entry entry) {
+    if (entry.holders.isEmpty() && entry.waiters.isEmpty()) {
+      locks.remove(named, entry);
     }
   }
 
@@ -235,21 +293,30 @@ final class LocalLocks implements LockService {
 
   @Override
   public LockInfo inspect(String name) {
-    Require.nonBlank(name, "name");
+    return lock(name).inspect();
+  }
+
+  @Override
+  public Inspection inspect(LockKind kind, String name) {
     mutex.lock();
     try {
-      Entry entry = locks.get(name);
+      Named named = Named.of(kind, name);
+      Entry entry = locks.get(named);
       if (entry == null) {
-        return new LockInfo(name, null, Duration.ZERO, false, 0);
+        return new Inspection(LockInfo.free(name, 0), null);
       }
       long now = clock.nanoTime();
-      expireIfDue(name, entry, now);
-      Grant holder = entry.holder;
+      expireIfDue(named, entry, now);
       int waiting = (int) entry.waiters.stream().filter(w -> !w.outcome.isDone()).count();
-      return holder == null ? new LockInfo(name, null, Duration.ZERO, false, waiting)
-          : new LockInfo(name, holder.token, Duration.ofNanos(holder.lease.renewed()
-              ? Require.saturatedNanos(holder.lease.ttl()) : Math.max(0, holder.deadlineNanos - now)),
-              holder.lease.renewed(), waiting);
+      if (entry.holders.isEmpty()) {
+        return new Inspection(LockInfo.free(name, waiting), null);
+      }
+      Grant newest = entry.holders.stream().max(Comparator.comparing(g -> g.token)).orElseThrow();
+      Grant first = entry.holders.stream().min(Comparator.comparingLong(g -> g.remainingLeaseNanos(now)))
+          .orElseThrow();
+      boolean exclusive = newest.kind.exclusive();
+      return new Inspection(new LockInfo(name, newest.token, Duration.ofNanos(first.remainingLeaseNanos(now)),
+          first.lease.renewed(), waiting, entry.holders.size(), exclusive), exclusive ? newest.candidate : null);
     } finally {
       mutex.unlock();
     }
@@ -280,8 +347,8 @@ final class LocalLocks implements LockService {
           cancel(waiter.timeout);
           waiter.outcome.complete(null);
         }
-        if (entry.holder != null) {
-          entry.holder.end(Lease.State.RELEASED, null);
+        for (Grant holder : new ArrayList<>(entry.holders)) {
+          holder.end(Lease.State.RELEASED, null);
         }
       }
       locks.clear();
@@ -297,7 +364,10 @@ final class LocalLocks implements LockService {
 
   /** One grant: the handle its holder gets. */
   private final class Grant implements LockHandle {
+    final Named named;
     final String name;
+    final LockKind kind;
+    final @Nullable String candidate;
     final String id;
     final FencingToken token;
     final LockLease lease;
@@ -312,8 +382,12 @@ final class LocalLocks implements LockService {
     Scheduler.@Nullable Task expiry;
     final List<Lease.LostListener> lostListeners = new ArrayList<>(1);
 
-    Grant(String name, String id, FencingToken token, LockLease lease, long now) {
-      this.name = name;
+    Grant(Named named, LockKind kind, String id, FencingToken token, LockLease lease, @Nullable String candidate,
+        long now) {
+      this.named = named;
+      this.name = named.name();
+      this.kind = kind;
+      this.candidate = candidate;
       this.id = id;
       this.token = token;
       this.lease = lease;
@@ -342,10 +416,10 @@ final class LocalLocks implements LockService {
         }
         long now = clock.nanoTime();
         if (expiredAt(now)) {
-          Entry entry = locks.get(name);
+          Entry entry = locks.get(named);
           lose(Lease.LostReason.EXPIRED);
           if (entry != null) {
-            handOff(name, entry, now);
+            handOff(named, entry, now);
           }
         } else {
           scheduleExpiry(now); // the scheduler ran early by the clock, or the lease was extended
@@ -353,6 +427,11 @@ final class LocalLocks implements LockService {
       } finally {
         mutex.unlock();
       }
+    }
+
+    /** How long the lease lasts without renewal, at {@code now}. Under the mutex. */
+    long remainingLeaseNanos(long now) {
+      return lease.renewed() ? Require.saturatedNanos(lease.ttl()) : Math.max(0, deadlineNanos - now);
     }
 
     /** Under the mutex. */
@@ -376,9 +455,9 @@ final class LocalLocks implements LockService {
       lostReason = reason;
       cancel(expiry);
       held--;
-      Entry entry = locks.get(name);
-      if (entry != null && entry.holder == this) {
-        entry.holder = null;
+      Entry entry = locks.get(named);
+      if (entry != null) {
+        entry.holders.remove(this);
       }
     }
 
@@ -449,9 +528,9 @@ final class LocalLocks implements LockService {
       mutex.lock();
       try {
         long now = clock.nanoTime();
-        Entry entry = locks.get(name);
+        Entry entry = locks.get(named);
         if (entry != null) {
-          expireIfDue(name, entry, now);
+          expireIfDue(named, entry, now);
         }
         if (state != State.HELD) {
           return false;
@@ -487,9 +566,9 @@ final class LocalLocks implements LockService {
       mutex.lock();
       try {
         long now = clock.nanoTime();
-        Entry entry = locks.get(name);
+        Entry entry = locks.get(named);
         if (entry != null) {
-          expireIfDue(name, entry, now); // a lease that ran out is lost, not released
+          expireIfDue(named, entry, now); // a lease that ran out is lost, not released
         }
         if (state != State.HELD) {
           return false;
@@ -497,7 +576,7 @@ final class LocalLocks implements LockService {
         end(State.RELEASED, null);
         heldNanos = now - grantedAtNanos;
         if (entry != null) {
-          handOff(name, entry, now);
+          handOff(named, entry, now);
         }
       } finally {
         mutex.unlock();

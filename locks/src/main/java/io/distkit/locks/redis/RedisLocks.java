@@ -17,13 +17,20 @@ import io.distkit.core.session.LeaseRequest;
 import io.distkit.core.session.Scheduler;
 import io.distkit.core.session.Subscriber;
 import io.distkit.core.session.Subscription;
+import io.distkit.locks.FencedLock;
+import io.distkit.locks.FencedReadWriteLock;
+import io.distkit.locks.FencedSemaphore;
+import io.distkit.locks.LeaderElection;
 import io.distkit.locks.LockHandle;
 import io.distkit.locks.LockInfo;
 import io.distkit.locks.LockLease;
 import io.distkit.locks.LockListener;
 import io.distkit.locks.LockService;
 import io.distkit.locks.LockStats;
+import io.distkit.locks.internal.LockEngine;
 import io.distkit.locks.internal.LockEvents;
+import io.distkit.locks.internal.LockKind;
+import io.distkit.locks.internal.NamedLocks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,12 +52,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** {@link RedisLockService}'s service: see there. */
-final class RedisLocks implements LockService {
+final class RedisLocks implements LockService, LockEngine {
 
   private static final Logger log = LoggerFactory.getLogger(RedisLocks.class);
 
   private final RedisBackend backend;
   private final RedisKeys keys;
+  /** The keys of each kind's namespace ({@code locks}, {@code semaphores}, ...), same prefix as {@link #keys}. */
+  private final Map<String, RedisKeys> namespaces = new ConcurrentHashMap<>();
   private final RedisTime time;
   private final LockLease defaultLease;
   private final Clock clock;
@@ -105,10 +114,11 @@ final class RedisLocks implements LockService {
     });
   }
 
-  /** The four keys of one lock, in the scripts' order. */
-  private List<byte[]> keysOf(String name) {
-    return List.of(keys.keyBytes(name, "lease"), keys.keyBytes(name, "token"), keys.keyBytes(name, "line"),
-        keys.keyBytes(name, "waiters"));
+  /** The four keys of one name of a kind, in the scripts' order. */
+  private List<byte[]> keysOf(LockKind kind, String name) {
+    RedisKeys space = namespaces.computeIfAbsent(kind.namespace(), n -> RedisKeys.of(keys.prefix(), n));
+    return List.of(space.keyBytes(name, "lease"), space.keyBytes(name, "token"), space.keyBytes(name, "line"),
+        space.keyBytes(name, "waiters"));
   }
 
   /**
@@ -117,6 +127,8 @@ final class RedisLocks implements LockService {
    */
   private final class Waiter {
     final String name;
+    final LockKind kind;
+    final byte[] limit;
     final List<byte[]> lockKeys;
     final String id;
     final byte[] idBytes;
@@ -134,9 +146,11 @@ final class RedisLocks implements LockService {
     Scheduler.@Nullable Task timer;
     int attempts;
 
-    Waiter(String name, String id, LockLease lease, long start, long wait) {
+    Waiter(LockKind kind, String name, String id, LockLease lease, long start, long wait) {
       this.name = name;
-      this.lockKeys = keysOf(name);
+      this.kind = kind;
+      this.limit = ascii(kind.limit());
+      this.lockKeys = keysOf(kind, name);
       this.id = id;
       this.idBytes = id.getBytes(StandardCharsets.UTF_8);
       this.lease = lease;
@@ -164,7 +178,7 @@ final class RedisLocks implements LockService {
           queued = true; // until the answer says otherwise: a script whose reply is lost may have queued the caller
         }
         Answer answer = run(LockScripts.ACQUIRE, lockKeys, List.of(time.argument(), idBytes, ttlMicros,
-            tokenTtlMillis, ascii(queueFor), channelBytes, claimMicros, attempts > 0 ? AGAIN : FIRST));
+            tokenTtlMillis, ascii(queueFor), channelBytes, claimMicros, attempts > 0 ? AGAIN : FIRST, limit));
         if (answer.result() > 0) {
           queued = false; // a grant takes the caller out of line
           finish(Optional.of(granted(this, sent, new FencingToken(answer.result()), attempts++ > 0)));
@@ -255,23 +269,60 @@ final class RedisLocks implements LockService {
 
   @Override
   public Optional<LockHandle> tryAcquire(String name) {
-    try {
-      return tryAcquire(name, Duration.ZERO, defaultLease);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // cannot happen without a wait; keep the flag if it did
-      return Optional.empty();
-    }
+    return lock(name).tryAcquire();
   }
 
   @Override
   public Optional<LockHandle> tryAcquire(String name, Duration wait, LockLease lease) throws InterruptedException {
-    Require.nonBlank(name, "name");
-    Objects.requireNonNull(wait, "wait");
-    Objects.requireNonNull(lease, "lease");
+    return lock(name).tryAcquire(wait, lease);
+  }
+
+  @Override
+  public FencedLock lock(String name) {
+    return NamedLocks.lock(this, name);
+  }
+
+  @Override
+  public FencedSemaphore semaphore(String name, int permits) {
+    return NamedLocks.semaphore(this, name, permits);
+  }
+
+  @Override
+  public FencedReadWriteLock readWriteLock(String name) {
+    return NamedLocks.readWriteLock(this, name);
+  }
+
+  @Override
+  public LeaderElection election(String name) {
+    return NamedLocks.election(this, name);
+  }
+
+  @Override
+  public LockLease defaultLease() {
+    return defaultLease;
+  }
+
+  @Override
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  /**
+   * A new holder's id: its mode first ({@code x} exclusive, {@code s} shared, as the scripts read it), then a lease
+   * id unique to this JVM, then the candidate of an election after a space.
+   */
+  private String newId(LockKind kind, @Nullable String candidate) {
+    String id = (kind.exclusive() ? "x" : "s") + leases.newId();
+    return candidate == null ? id : id + " " + candidate;
+  }
+
+  @Override
+  public Optional<LockHandle> acquire(LockKind kind, String name, Duration wait, LockLease lease,
+      @Nullable String candidate) throws InterruptedException {
     checkRenewable(lease);
     checkOpen();
-    String id = leases.newId();
-    Waiter waiter = new Waiter(name, id, lease, clock.nanoTime(), Math.max(0, Require.saturatedNanos(wait)));
+    String id = newId(kind, candidate);
+    Waiter waiter = new Waiter(kind, name, id, lease, clock.nanoTime(), Math.max(0, Require.saturatedNanos(wait)));
     waiting.put(id, waiter);
     try {
       waiter.attempt();
@@ -306,16 +357,17 @@ final class RedisLocks implements LockService {
     return handle;
   }
 
-  /** Runs a lock script and announces the hand-off it made, if any. */
+  /** Runs a lock script and announces the hand-offs it made, if any. */
   private Answer run(RedisScript script, List<byte[]> lockKeys, List<byte[]> args) {
     Object reply = backend.eval(script, lockKeys, args);
-    if (!(reply instanceof List<?> fields) || fields.size() != 5) {
-      throw new DistkitException("Script " + script.name() + " answered " + reply + "; expected 5 fields");
+    if (!(reply instanceof List<?> fields) || fields.size() < 2 || fields.size() % 2 != 0) {
+      throw new DistkitException("Script " + script.name() + " answered " + reply
+          + "; expected a result, whether queued, and pairs of waiter and channel");
     }
-    String handedTo = text(fields.get(2));
-    if (!handedTo.isEmpty()) {
+    for (int i = 2; i < fields.size(); i += 2) {
+      String handedTo = text(fields.get(i));
       try {
-        pubsub.publish(text(fields.get(4)), handedTo.getBytes(StandardCharsets.UTF_8));
+        pubsub.publish(text(fields.get(i + 1)), handedTo.getBytes(StandardCharsets.UTF_8));
       } catch (RuntimeException e) {
         // the waiter asks again within its re-check interval
         log.debug("Could not tell waiter {} it was handed the lock: {}", handedTo, e.toString());
@@ -356,18 +408,28 @@ final class RedisLocks implements LockService {
 
   @Override
   public LockInfo inspect(String name) {
-    Require.nonBlank(name, "name");
-    Object reply = backend.eval(LockScripts.INSPECT, keysOf(name), List.of(time.argument()));
-    if (!(reply instanceof List<?> fields) || fields.size() != 4) {
-      throw new DistkitException("Script lock_inspect answered " + reply + "; expected 4 fields");
+    return lock(name).inspect();
+  }
+
+  @Override
+  public Inspection inspect(LockKind kind, String name) {
+    Object reply = backend.eval(LockScripts.INSPECT, keysOf(kind, name), List.of(time.argument()));
+    if (!(reply instanceof List<?> fields) || fields.size() != 5) {
+      throw new DistkitException("Script lock_inspect answered " + reply + "; expected 5 fields");
     }
     int waiters = Math.toIntExact((Long) fields.get(3));
-    if ((Long) fields.get(0) == 0) {
-      return new LockInfo(name, null, Duration.ZERO, false, waiters);
+    int holders = Math.toIntExact((Long) fields.get(0));
+    if (holders == 0) {
+      return new Inspection(LockInfo.free(name, waiters), null);
     }
-    boolean renewed = held.stream().anyMatch(h -> h.name.equals(name) && h.lease.renewed());
-    return new LockInfo(name, new FencingToken((Long) fields.get(2)),
-        Duration.ofNanos(TimeUnit.MICROSECONDS.toNanos((Long) fields.get(1))), renewed, waiters);
+    String first = text(fields.get(4));
+    boolean exclusive = first.startsWith("x");
+    int space = first.indexOf(' ');
+    String candidate = exclusive && space > 0 ? first.substring(space + 1) : null;
+    boolean renewed = held.stream().anyMatch(h -> h.id().equals(first) && h.lease.renewed());
+    return new Inspection(new LockInfo(name, new FencingToken((Long) fields.get(2)),
+        Duration.ofNanos(TimeUnit.MICROSECONDS.toNanos((Long) fields.get(1))), renewed, waiters, holders, exclusive),
+        candidate);
   }
 
   @Override
