@@ -45,6 +45,13 @@ public interface LeaderElection {
   Optional<Leader> leader();
 
   /**
+   * The election's leader and waiting candidates as they are now, for diagnostics.
+   *
+   * @return what the service knows of it
+   */
+  LockInfo inspect();
+
+  /**
    * Reads the leader every {@code every} on the service's scheduler, and tells {@code observer} the first reading
    * and each change of term after it (a change is heard within {@code every} and one reading).
    *

@@ -8,85 +8,31 @@ import io.distkit.core.session.FencingToken;
 import io.distkit.core.session.Lease;
 import io.distkit.core.testing.ManualClock;
 import io.distkit.core.testing.ManualScheduler;
-import io.distkit.core.testing.TestKeys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * What every {@link LockService} promises: run by {@code LocalLockServiceTest} (and, once it exists, by the Redis
- * service's tests). Time is a {@link ManualClock} with a {@link ManualScheduler} on it: leases, waits and
- * expiries move only when a test advances it. Callers that wait run on threads of their own.
+ * What every {@link LockService} promises of its locks: run by {@code LocalLockServiceTest} and the Redis services'
+ * tests. Time is a {@link ManualClock} with a {@link ManualScheduler} on it: leases, waits and expiries move only
+ * when a test advances it. Callers that wait run on threads of their own.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-public abstract class LockServiceContractTest {
+public abstract class LockServiceContractTest extends LockServiceHarness {
 
   private static final Duration MINUTE = Duration.ofMinutes(1);
   private static final LockLease TEN_SECONDS = LockLease.fixed(Duration.ofSeconds(10));
 
-  protected final ManualClock clock = new ManualClock();
-  protected final ManualScheduler scheduler = new ManualScheduler(clock);
-  protected final String name = TestKeys.unique("lock");
-  private final List<LockService> opened = new ArrayList<>();
-  private final ExecutorService callers = Executors.newCachedThreadPool();
-
-  /**
-   * A builder of the service under test, with nothing set: the test sets the clock and scheduler.
-   *
-   * @return a builder
-   */
-  protected abstract LockServiceBuilder<?> newBuilder();
-
-  protected LockService open(LockServiceBuilder<?> builder) {
-    LockService service = builder.clock(clock).scheduler(scheduler).build();
-    opened.add(service);
-    ready(service);
-    return service;
-  }
-
-  /**
-   * Waits until a new service is ready to hear hand-offs (a Redis service's notification channel is subscribed).
-   *
-   * @param service the service just built
-   */
-  protected void ready(LockService service) {}
-
-  protected LockService open() {
-    return open(newBuilder());
-  }
-
-  @AfterEach
-  void closeAll() {
-    callers.shutdownNow();
-    opened.forEach(LockService::close);
-    scheduler.close();
-  }
-
-  private static LockHandle held(Optional<LockHandle> granted) {
-    assertThat(granted).as("granted").isPresent();
-    return granted.orElseThrow();
-  }
-
   /** Starts a caller that waits for the lock, and returns once it stands in line. */
   private Future<Optional<LockHandle>> waitInLine(LockService locks, Duration wait, LockLease lease) {
-    int before = locks.inspect(name).waiters();
-    Future<Optional<LockHandle>> caller = callers.submit(() -> locks.tryAcquire(name, wait, lease));
-    await().atMost(Duration.ofSeconds(10)).until(() -> locks.inspect(name).waiters() == before + 1);
-    return caller;
-  }
-
-  private static <T> T done(Future<T> future) throws Exception {
-    return future.get(10, TimeUnit.SECONDS);
+    return waitInLine(() -> locks.inspect(name).waiters(), () -> locks.tryAcquire(name, wait, lease));
   }
 
   @Test

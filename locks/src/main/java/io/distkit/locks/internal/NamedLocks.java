@@ -166,6 +166,11 @@ public final class NamedLocks {
     }
 
     @Override
+    public LockInfo inspect() {
+      return engine.inspect(LockKind.ELECTION, name).info();
+    }
+
+    @Override
     public Observation observe(Duration every, LeaderObserver observer) {
       long everyNanos = Require.positiveNanos(every, "every");
       if (everyNanos < 1_000_000L) {
