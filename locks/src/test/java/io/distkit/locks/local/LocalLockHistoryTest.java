@@ -6,10 +6,13 @@ import io.distkit.core.Clock;
 import io.distkit.core.session.Scheduler;
 import io.distkit.core.testing.FencedRegister;
 import io.distkit.core.testing.HoldHistory;
+import io.distkit.locks.FencedReadWriteLock;
+import io.distkit.locks.KindCycles;
 import io.distkit.locks.LockCycles;
 import io.distkit.locks.LockHandle;
 import io.distkit.locks.LockLease;
 import io.distkit.locks.LockService;
+import io.distkit.locks.SharedHoldHistory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,5 +89,27 @@ class LocalLockHistoryTest {
       assertThat(history.check()).isEmpty();
     }
     assertThat(locks.stats().released()).isEqualTo(100_000);
+  }
+
+  @Test
+  void semaphoreHoldersNeverExceedThePermits() throws Exception {
+    SharedHoldHistory history = new SharedHoldHistory();
+    KindCycles.run(pool, List.of(locks), 4, 500, service -> draw -> new KindCycles.Pick(service.semaphore("db", 3),
+        false), history);
+    assertThat(history.entries()).hasSize(2_000);
+    assertThat(history.check(3)).isEmpty();
+    assertThat(history.peak()).as("three permits were used at once").isEqualTo(3);
+  }
+
+  @Test
+  void aWriterNeverHoldsBesideAnyoneAndReadersShare() throws Exception {
+    SharedHoldHistory history = new SharedHoldHistory();
+    KindCycles.run(pool, List.of(locks), 4, 500, service -> {
+      FencedReadWriteLock rw = service.readWriteLock("catalog");
+      return draw -> draw < 0.25 ? new KindCycles.Pick(rw.write(), true) : new KindCycles.Pick(rw.read(), false);
+    }, history);
+    assertThat(history.entries()).hasSize(2_000);
+    assertThat(history.check(Integer.MAX_VALUE)).isEmpty();
+    assertThat(history.peak()).as("readers held together").isGreaterThan(1);
   }
 }

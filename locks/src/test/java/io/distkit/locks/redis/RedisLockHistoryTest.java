@@ -11,10 +11,13 @@ import io.distkit.core.testing.Deployments;
 import io.distkit.core.testing.FencedRegister;
 import io.distkit.core.testing.HoldHistory;
 import io.distkit.core.testing.TestKeys;
+import io.distkit.locks.FencedReadWriteLock;
+import io.distkit.locks.KindCycles;
 import io.distkit.locks.LockCycles;
 import io.distkit.locks.LockLease;
 import io.distkit.locks.LockService;
 import io.distkit.locks.LockStats;
+import io.distkit.locks.SharedHoldHistory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,5 +73,29 @@ class RedisLockHistoryTest {
     assertThat(a.acquired() + b.acquired()).isEqualTo(600);
     assertThat(a.released() + b.released()).isEqualTo(600);
     assertThat(a.held() + b.held()).isZero();
+  }
+
+  @ContractTest
+  void semaphoreHoldersOfTwoServicesNeverExceedThePermits(Deployment deployment) throws Exception {
+    String name = TestKeys.unique("permits");
+    SharedHoldHistory history = new SharedHoldHistory();
+    KindCycles.run(threads, List.of(service(deployment), service(deployment)), 4, 100,
+        locks -> draw -> new KindCycles.Pick(locks.semaphore(name, 2), false), history);
+    assertThat(history.entries()).hasSize(400);
+    assertThat(history.check(2)).isEmpty();
+    assertThat(history.peak()).as("two permits were used at once").isEqualTo(2);
+  }
+
+  @ContractTest
+  void aWriterOfTwoServicesNeverHoldsBesideAnyoneAndReadersShare(Deployment deployment) throws Exception {
+    String name = TestKeys.unique("rw");
+    SharedHoldHistory history = new SharedHoldHistory();
+    KindCycles.run(threads, List.of(service(deployment), service(deployment)), 4, 100, locks -> {
+      FencedReadWriteLock rw = locks.readWriteLock(name);
+      return draw -> draw < 0.25 ? new KindCycles.Pick(rw.write(), true) : new KindCycles.Pick(rw.read(), false);
+    }, history);
+    assertThat(history.entries()).hasSize(400);
+    assertThat(history.check(Integer.MAX_VALUE)).isEmpty();
+    assertThat(history.peak()).as("readers held together").isGreaterThan(1);
   }
 }
