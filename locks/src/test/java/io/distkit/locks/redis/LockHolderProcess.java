@@ -20,7 +20,8 @@ import redis.clients.jedis.RedisClient;
  * holder paused between its check and its write would) and prints {@code write <token>} each time, and
  * {@code lost <reason>} when it learns it lost the lock. Or {@code host port lockName cycles <n>}: takes and
  * releases the lock n times, printing each hold as {@code hold <holder> <token> <startMicros> <endMicros>}
- * ({@link HoldHistory.Hold#fields()}), then {@code done}.
+ * ({@link HoldHistory.Hold#fields()}), then {@code done}. Or {@code host port semaphoreName permit <permits> <ttlMillis>}:
+ * takes a permit with a renewed lease of that TTL, prints {@code holding <token>} and keeps it until killed.
  */
 public final class LockHolderProcess {
 
@@ -43,6 +44,13 @@ public final class LockHolderProcess {
         System.out.println("write " + token);
         Thread.sleep(50);
       }
+    }
+    if (args[3].equals("permit")) {
+      LockHandle permit = locks.semaphore(name, Integer.parseInt(args[4]))
+          .tryAcquire(Duration.ofSeconds(30), LockLease.renewed(Duration.ofMillis(Long.parseLong(args[5]))))
+          .orElseThrow();
+      System.out.println("holding " + permit.fencingToken().value());
+      Thread.sleep(Long.MAX_VALUE);
     }
     int cycles = Integer.parseInt(args[4]);
     for (int i = 0; i < cycles; i++) {

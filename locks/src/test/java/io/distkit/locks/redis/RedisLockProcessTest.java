@@ -11,6 +11,7 @@ import io.distkit.core.testing.HoldHistory;
 import io.distkit.core.testing.RedisServerProcess;
 import io.distkit.core.testing.RedisServers;
 import io.distkit.core.testing.TestKeys;
+import io.distkit.locks.FencedSemaphore;
 import io.distkit.locks.LockCycles;
 import io.distkit.locks.LockHandle;
 import io.distkit.locks.LockLease;
@@ -87,6 +88,32 @@ class RedisLockProcessTest {
       assertThat(register.staleWrites()).isEqualTo(late.size());
       assertThat(register.value()).isEqualTo("parent");
       assertThat(lock.isValid()).isTrue();
+    }
+  }
+
+  @Test
+  void aPermitOfAHolderKilledWithSigkillComesBackWithinItsLeaseAndOneRecheck() throws Exception {
+    Duration lease = Duration.ofSeconds(2);
+    try (ChildJvm child = child("permit", "1", Long.toString(lease.toMillis()));
+        RedisClient client = redis.newClient();
+        // the default re-check interval (1 s): the bound the README states is the lease and one re-check
+        LockService locks = RedisLockService.builder(RedisBackend.create(client)).build()) {
+      await().atMost(Duration.ofSeconds(10)).until(((RedisLocks) locks)::listening);
+      long childToken = Long.parseLong(child.awaitLine(l -> l.startsWith("holding "), Duration.ofSeconds(60))
+          .substring("holding ".length()));
+      FencedSemaphore semaphore = locks.semaphore(name, 1);
+      assertThat(semaphore.tryAcquire()).as("the child holds the only permit").isEmpty();
+
+      long killedAt = System.nanoTime();
+      child.kill();
+      LockHandle permit = semaphore.tryAcquire(Duration.ofSeconds(20), LockLease.fixed(Duration.ofSeconds(30)))
+          .orElseThrow();
+      Duration back = Duration.ofNanos(System.nanoTime() - killedAt);
+      // the child renewed its 2 s lease every ~0.7 s: at least ~1.3 s of it was left at the kill
+      assertThat(back).as("not while the killed holder's lease ran").isGreaterThan(Duration.ofSeconds(1));
+      // lease (2 s) + one re-check (1 s), and 500 ms for a loaded machine's scheduling and round trips
+      assertThat(back).as("back within the lease and one re-check").isLessThan(Duration.ofMillis(3_500));
+      assertThat(permit.fencingToken().value()).isGreaterThan(childToken);
     }
   }
 
