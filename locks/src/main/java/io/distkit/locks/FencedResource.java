@@ -1,5 +1,6 @@
 package io.distkit.locks;
 
+import io.distkit.core.internal.Listeners;
 import io.distkit.core.session.FencingToken;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
@@ -27,8 +28,24 @@ import org.jspecify.annotations.Nullable;
 public final class FencedResource {
 
   private final ReentrantLock lock = new ReentrantLock();
+  private final LockListener listener;
   private final LongAdder rejected = new LongAdder();
   private @Nullable FencingToken newest;
+
+  /** A resource that tells nobody of its refusals (count them with {@link #rejected()}). */
+  public FencedResource() {
+    this(LockListener.NONE);
+  }
+
+  /**
+   * A resource that tells {@code listener} of each refused write ({@link LockListener#onFencingRejected}), on the
+   * refused writer's thread.
+   *
+   * @param listener what to tell
+   */
+  public FencedResource(LockListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
+  }
 
   /**
    * Runs {@code write} if {@code token} is at least the newest token seen, and remembers it.
@@ -40,18 +57,21 @@ public final class FencedResource {
   public boolean write(FencingToken token, Runnable write) {
     Objects.requireNonNull(token, "token");
     Objects.requireNonNull(write, "write");
+    FencingToken refusedBy;
     lock.lock();
     try {
-      if (newest != null && newest.isNewerThan(token)) {
-        rejected.increment();
-        return false;
+      refusedBy = newest;
+      if (refusedBy == null || !refusedBy.isNewerThan(token)) {
+        newest = token;
+        write.run();
+        return true;
       }
-      newest = token;
-      write.run();
-      return true;
+      rejected.increment();
     } finally {
       lock.unlock();
     }
+    Listeners.notify(listener, "onFencingRejected", l -> l.onFencingRejected(token, refusedBy));
+    return false;
   }
 
   /**

@@ -10,5 +10,9 @@ package io.distkit.locks;
  * @param released grants given up by their holders while still held
  * @param lost grants lost while held: the lease ran out, or the lock was taken
  * @param held grants held right now
+ * @param renewals renewals of renewed leases confirmed by the backend (0 in one JVM, where nothing needs renewing)
+ * @param renewalFailures renewal rounds that could not reach the backend (a lease survives them until its local
+ *     deadline)
  */
-public record LockStats(long acquired, long handedOff, long notAcquired, long released, long lost, long held) {}
+public record LockStats(long acquired, long handedOff, long notAcquired, long released, long lost, long held,
+    long renewals, long renewalFailures) {}

@@ -39,6 +39,20 @@ class FencedResourceTest {
   }
 
   @Test
+  void aListenerHearsEachRefusalWithTheTokenThatWon() {
+    List<String> heard = new ArrayList<>();
+    FencedResource told = new FencedResource(new LockListener() {
+      @Override
+      public void onFencingRejected(FencingToken rejected, FencingToken newest) {
+        heard.add(rejected.value() + " < " + newest.value());
+      }
+    });
+    assertThat(told.write(new FencingToken(9), () -> {})).isTrue();
+    assertThat(told.write(new FencingToken(4), () -> {})).isFalse();
+    assertThat(heard).containsExactly("4 < 9");
+  }
+
+  @Test
   void nullsAreNamed() {
     assertThatThrownBy(() -> resource.write(null, () -> {})).hasMessageContaining("token");
     assertThatThrownBy(() -> resource.write(new FencingToken(1), null)).hasMessageContaining("write");

@@ -1,5 +1,6 @@
 package io.distkit.locks.internal;
 
+import io.distkit.core.BackendUnavailableException;
 import io.distkit.core.internal.Listeners;
 import io.distkit.core.session.FencingToken;
 import io.distkit.core.session.Lease;
@@ -35,14 +36,28 @@ public final class LockEvents {
    * @param name the lock
    * @param token the grant's token
    * @param waitedNanos how long the caller waited
-   * @param handedOff whether the caller waited in line and was handed it
+   * @param handOffNanos when a release or an expiry handed it to the caller waiting in line, how long from the
+   *     hand-off to the caller holding it; negative when the caller was not handed it
    */
-  public void acquired(String name, FencingToken token, long waitedNanos, boolean handedOff) {
+  public void acquired(String name, FencingToken token, long waitedNanos, long handOffNanos) {
     acquired.increment();
-    if (handedOff) {
-      this.handedOff.increment();
+    boolean handed = handOffNanos >= 0;
+    if (handed) {
+      handedOff.increment();
     }
-    Listeners.notify(listener, "onAcquired", l -> l.onAcquired(name, token, waitedNanos, handedOff));
+    Listeners.notify(listener, "onAcquired", l -> l.onAcquired(name, token, waitedNanos, handed));
+    if (handed) {
+      Listeners.notify(listener, "onHandOff", l -> l.onHandOff(name, token, handOffNanos));
+    }
+  }
+
+  /**
+   * A round of renewals could not reach the backend.
+   *
+   * @param failure why
+   */
+  public void renewalFailed(BackendUnavailableException failure) {
+    Listeners.notify(listener, "onRenewalFailed", l -> l.onRenewalFailed(failure));
   }
 
   /**
@@ -81,12 +96,15 @@ public final class LockEvents {
   }
 
   /**
-   * The counts, with the service's own count of held grants.
+   * The counts, with the service's own counts of held grants and renewals.
    *
    * @param held grants held right now
+   * @param renewals renewals confirmed
+   * @param renewalFailures renewal rounds that failed
    * @return a snapshot
    */
-  public LockStats stats(long held) {
-    return new LockStats(acquired.sum(), handedOff.sum(), notAcquired.sum(), released.sum(), lost.sum(), held);
+  public LockStats stats(long held, long renewals, long renewalFailures) {
+    return new LockStats(acquired.sum(), handedOff.sum(), notAcquired.sum(), released.sum(), lost.sum(), held,
+        renewals, renewalFailures);
   }
 }

@@ -180,12 +180,14 @@ final class LocalLocks implements LockService, LockEngine {
 
   /** Counts and reports a caller's outcome, outside the mutex. */
   private Optional<LockHandle> outcome(String name, @Nullable Grant grant, long start, boolean waited) {
-    long waitedNanos = Math.max(0, clock.nanoTime() - start);
+    long now = clock.nanoTime();
+    long waitedNanos = Math.max(0, now - start);
     if (grant == null) {
       events.notAcquired(name, waitedNanos);
       return Optional.empty();
     }
-    events.acquired(name, grant.token, waitedNanos, waited);
+    // a waiter's grant was made by the hand-off (a release or an expiry) that completed its wait
+    events.acquired(name, grant.token, waitedNanos, waited ? Math.max(0, now - grant.grantedAtNanos) : -1);
     return Optional.of(grant);
   }
 
@@ -234,7 +236,7 @@ final class LocalLocks implements LockService, LockEngine {
       mutex.unlock();
     }
     if (grant != null) { // it was granted, then given straight back
-      events.acquired(named.name(), grant.token, 0, true);
+      events.acquired(named.name(), grant.token, 0, Math.max(0, clock.nanoTime() - grant.grantedAtNanos));
       grant.release();
     }
   }
@@ -331,7 +333,7 @@ final class LocalLocks implements LockService, LockEngine {
     } finally {
       mutex.unlock();
     }
-    return events.stats(heldNow);
+    return events.stats(heldNow, 0, 0);
   }
 
   @Override

@@ -10,11 +10,12 @@ import java.util.List;
  * {@code s}) up to a limit of holders. Keys, always in this order and under the name's hash tag: {@code KEYS[1]}
  * the lease set (core's: every holder and every waiter handed the name and not yet claiming it), {@code KEYS[2]}
  * the fencing token, {@code KEYS[3]} the line of waiter ids (a list, first come first), {@code KEYS[4]} the waiters
- * (a hash: id → {@code "<wait deadline µs> <x|s><limit> <channel>"} while waiting, or {@code "granted <token>"} once
- * handed the name and not yet claimed). {@code ARGV[1]} is the time argument, {@code ARGV[2]} the caller's id.
+ * (a hash: id → {@code "<wait deadline µs> <x|s><limit> <channel>"} while waiting, or
+ * {@code "granted <token> <hand-off µs>"} once handed the name and not yet claimed). {@code ARGV[1]} is the time argument, {@code ARGV[2]} the caller's id.
  *
- * <p>Every script answers {@code {result, queued, id, channel, id, channel, ...}}: the waiters it handed the name
- * to, each for the caller to announce by publishing the id on the channel, after the script (a script cannot
+ * <p>Every script answers {@code {result, queued, claimed after, id, channel, id, channel, ...}}: {@code claimed
+ * after} is how long (µs) the hand-off the caller claimed had waited for its claim (-1: none), then the waiters it
+ * handed the name to, each for the caller to announce by publishing the id on the channel, after the script (a script cannot
  * publish on a sharded channel in another slot than its keys).
  */
 final class LockScripts {
@@ -60,7 +61,7 @@ final class LockScripts {
             end
             distkit_lease_grant(KEYS[1], w, now, claim_us)
             local token = distkit_next_token(KEYS[2], now, token_ttl_ms)
-            redis.call('HSET', KEYS[4], w, 'granted ' .. distkit_int(token))
+            redis.call('HSET', KEYS[4], w, 'granted ' .. distkit_int(token) .. ' ' .. distkit_int(now))
             handed[#handed + 1] = w
             handed[#handed + 1] = channel
           elseif until_us then
@@ -70,22 +71,27 @@ final class LockScripts {
         end
       end
 
-      -- the answer, with the hand-offs for the caller to announce
-      local function distkit_lock_answer(result, queued, handed)
-        local answer = {result, queued}
+      -- the answer, with the hand-offs for the caller to announce; claimed_after is how long (µs) a claimed
+      -- hand-off waited for its claim, -1 when the caller claimed nothing
+      local function distkit_lock_answer(result, queued, handed, claimed_after)
+        local answer = {result, queued, claimed_after or -1}
         for i = 1, #handed do
-          answer[i + 2] = handed[i]
+          answer[i + 3] = handed[i]
         end
         return answer
       end
 
-      -- claims the name for the caller if it was handed it: the token, or nil
+      -- claims the name for the caller if it was handed it: the token and µs since the hand-off, or nil
       local function distkit_lock_claim(id, now, ttl)
         local mine = redis.call('HGET', KEYS[4], id)
-        if mine and string.sub(mine, 1, 8) == 'granted ' then
+        local token, at = nil, nil
+        if mine then
+          token, at = string.match(mine, '^granted (%d+) (%d+)$')
+        end
+        if token then
           redis.call('HDEL', KEYS[4], id)
           if distkit_lease_renew(KEYS[1], id, now, ttl) > 0 then
-            return tonumber(string.sub(mine, 9))
+            return tonumber(token), math.max(0, now - tonumber(at))
           end
         end
         return nil
@@ -113,9 +119,9 @@ final class LockScripts {
       local limit = tonumber(ARGV[9])
       local handed = {}
       if again then
-        local token = distkit_lock_claim(id, now, ttl)
+        local token, after = distkit_lock_claim(id, now, ttl)
         if token then
-          return distkit_lock_answer(token, 0, handed)
+          return distkit_lock_answer(token, 0, handed, after)
         end
       end
       local waiting = distkit_lock_hand_off(now, claim, token_ttl, handed)
@@ -125,7 +131,8 @@ final class LockScripts {
             -- the hand-off reached the caller itself: it claims at once, and nobody needs to tell it
             table.remove(handed, i)
             table.remove(handed, i)
-            return distkit_lock_answer(distkit_lock_claim(id, now, ttl), 0, handed)
+            local token, after = distkit_lock_claim(id, now, ttl)
+            return distkit_lock_answer(token, 0, handed, after)
           end
         end
       end

@@ -1,5 +1,7 @@
 package io.distkit.locks.redis;
 
+import io.distkit.core.BackendListener;
+import io.distkit.core.BackendUnavailableException;
 import io.distkit.core.FailurePolicy;
 import io.distkit.core.internal.Require;
 import io.distkit.core.redis.RedisBackend;
@@ -12,6 +14,7 @@ import io.distkit.core.session.PolicySupport;
 import io.distkit.locks.LockLease;
 import io.distkit.locks.LockService;
 import io.distkit.locks.LockServiceBuilder;
+import io.distkit.locks.internal.LockEvents;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -190,11 +193,17 @@ public final class RedisLockService {
         throw new IllegalArgumentException("defaultLease's ttl (" + defaultLease.ttl() + ") must be at least three "
             + "lease check intervals (" + leaseCheckInterval.multipliedBy(3) + ") to be renewed");
       }
+      LockEvents events = new LockEvents(configuredListener());
       RedisLeases leases = RedisLeases.builder(backend).scheduler(configuredScheduler()).clock(configuredClock())
-          .timeSource(timeSource).checkInterval(leaseCheckInterval).build();
+          .timeSource(timeSource).checkInterval(leaseCheckInterval).listener(new BackendListener() {
+            @Override
+            public void onError(String source, BackendUnavailableException error) {
+              events.renewalFailed(error); // RedisLeases reports only failed renewal rounds here
+            }
+          }).build();
       RedisSubscriptions.Share pubsub = RedisSubscriptions.shared(backend, configuredScheduler(), configuredClock());
       return new RedisLocks(backend, RedisKeys.of(keyPrefix, "locks"), RedisTime.of(timeSource, configuredClock()),
-          defaultLease, configuredClock(), configuredScheduler(), configuredListener(), recheckInterval,
+          defaultLease, configuredClock(), configuredScheduler(), events, recheckInterval,
           claimTimeout, leaseCheckInterval, leases, pubsub);
     }
   }

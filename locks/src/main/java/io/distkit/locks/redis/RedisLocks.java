@@ -24,7 +24,6 @@ import io.distkit.locks.LeaderElection;
 import io.distkit.locks.LockHandle;
 import io.distkit.locks.LockInfo;
 import io.distkit.locks.LockLease;
-import io.distkit.locks.LockListener;
 import io.distkit.locks.LockService;
 import io.distkit.locks.LockStats;
 import io.distkit.locks.internal.LockEngine;
@@ -82,7 +81,7 @@ final class RedisLocks implements LockService, LockEngine {
 
 
   RedisLocks(RedisBackend backend, RedisKeys keys, RedisTime time, LockLease defaultLease, Clock clock,
-      Scheduler scheduler, LockListener listener, Duration recheck, Duration claim, Duration leaseCheck,
+      Scheduler scheduler, LockEvents events, Duration recheck, Duration claim, Duration leaseCheck,
       RedisLeases leases, RedisSubscriptions.Share pubsub) {
     this.backend = backend;
     this.keys = keys;
@@ -90,7 +89,7 @@ final class RedisLocks implements LockService, LockEngine {
     this.defaultLease = defaultLease;
     this.clock = clock;
     this.scheduler = scheduler;
-    this.events = new LockEvents(listener);
+    this.events = events;
     this.recheckNanos = recheck.toNanos();
     this.leaseCheckNanos = leaseCheck.toNanos();
     this.claimMicros = ascii(TimeUnit.NANOSECONDS.toMicros(claim.toNanos()));
@@ -179,12 +178,12 @@ final class RedisLocks implements LockService, LockEngine {
         }
         Answer answer = run(LockScripts.ACQUIRE, lockKeys, List.of(time.argument(), idBytes, ttlMicros,
             tokenTtlMillis, ascii(queueFor), channelBytes, claimMicros, attempts > 0 ? AGAIN : FIRST, limit));
+        attempts++;
         if (answer.result() > 0) {
           queued = false; // a grant takes the caller out of line
-          finish(Optional.of(granted(this, sent, new FencingToken(answer.result()), attempts++ > 0)));
+          finish(Optional.of(granted(this, sent, new FencingToken(answer.result()), answer.claimedAfterMicros())));
           return;
         }
-        attempts++;
         if (!answer.queued()) {
           giveUp(); // leaves the line it stood in, if any
           return;
@@ -252,8 +251,14 @@ final class RedisLocks implements LockService, LockEngine {
     }
   }
 
-  /** A script's answer. */
-  private record Answer(long result, boolean queued) {}
+  /**
+   * A script's answer.
+   *
+   * @param result the script's result (a token for a grant)
+   * @param queued whether the caller stands in line
+   * @param claimedAfterMicros how long the hand-off the caller claimed waited for the claim; -1 when none
+   */
+  private record Answer(long result, boolean queued, long claimedAfterMicros) {}
 
   /** ACQUIRE's last argument: the caller's first attempt, or a later one. */
   private static final byte[] FIRST = {'0'};
@@ -351,20 +356,21 @@ final class RedisLocks implements LockService, LockEngine {
     return Optional.empty();
   }
 
-  private LockHandle granted(Waiter waiter, long sent, FencingToken token, boolean waited) {
+  private LockHandle granted(Waiter waiter, long sent, FencingToken token, long claimedAfterMicros) {
     RedisLockHandle handle = new RedisLockHandle(waiter, token, sent);
-    events.acquired(waiter.name, token, Math.max(0, clock.nanoTime() - waiter.start), waited);
+    events.acquired(waiter.name, token, Math.max(0, clock.nanoTime() - waiter.start),
+        claimedAfterMicros < 0 ? -1 : TimeUnit.MICROSECONDS.toNanos(claimedAfterMicros));
     return handle;
   }
 
   /** Runs a lock script and announces the hand-offs it made, if any. */
   private Answer run(RedisScript script, List<byte[]> lockKeys, List<byte[]> args) {
     Object reply = backend.eval(script, lockKeys, args);
-    if (!(reply instanceof List<?> fields) || fields.size() < 2 || fields.size() % 2 != 0) {
+    if (!(reply instanceof List<?> fields) || fields.size() < 3 || fields.size() % 2 != 1) {
       throw new DistkitException("Script " + script.name() + " answered " + reply
-          + "; expected a result, whether queued, and pairs of waiter and channel");
+          + "; expected a result, whether queued, a claim's wait, and pairs of waiter and channel");
     }
-    for (int i = 2; i < fields.size(); i += 2) {
+    for (int i = 3; i < fields.size(); i += 2) {
       String handedTo = text(fields.get(i));
       try {
         pubsub.publish(text(fields.get(i + 1)), handedTo.getBytes(StandardCharsets.UTF_8));
@@ -373,7 +379,7 @@ final class RedisLocks implements LockService, LockEngine {
         log.debug("Could not tell waiter {} it was handed the lock: {}", handedTo, e.toString());
       }
     }
-    return new Answer((Long) fields.get(0), (Long) fields.get(1) == 1);
+    return new Answer((Long) fields.get(0), (Long) fields.get(1) == 1, (Long) fields.get(2));
   }
 
   private static String text(@Nullable Object field) {
@@ -434,7 +440,8 @@ final class RedisLocks implements LockService, LockEngine {
 
   @Override
   public LockStats stats() {
-    return events.stats(held.size());
+    RedisLeases.Stats renewals = leases.stats();
+    return events.stats(held.size(), renewals.renewals(), renewals.renewalFailures());
   }
 
   @Override

@@ -17,6 +17,7 @@ import io.distkit.core.testing.RedisServers;
 import io.distkit.core.testing.TestKeys;
 import io.distkit.locks.LockHandle;
 import io.distkit.locks.LockLease;
+import io.distkit.locks.LockListener;
 import io.distkit.locks.LockService;
 import java.time.Duration;
 import java.util.List;
@@ -40,6 +41,7 @@ class RedisLockFaultsTest {
   private FaultProxy proxy;
   private RedisClient client;
   private LockService locks;
+  private final List<BackendUnavailableException> renewalFailures = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start() {
@@ -50,7 +52,12 @@ class RedisLockFaultsTest {
         .build();
     BackendGuard guard = BackendGuard.builder().clock(clock).retryInterval(Duration.ofSeconds(1)).build();
     locks = RedisLockService.builder(RedisBackend.create(client, guard)).timeSource(TimeSource.CLIENT).clock(clock)
-        .scheduler(scheduler).leaseCheckInterval(Duration.ofMillis(100)).build();
+        .scheduler(scheduler).leaseCheckInterval(Duration.ofMillis(100)).listener(new LockListener() {
+          @Override
+          public void onRenewalFailed(BackendUnavailableException failure) {
+            renewalFailures.add(failure);
+          }
+        }).build();
   }
 
   @AfterEach
@@ -81,6 +88,8 @@ class RedisLockFaultsTest {
     scheduler.advance(Duration.ofMillis(100));
     assertThat(held.isValid()).isFalse();
     assertThat(lost).containsExactly(Lease.LostReason.EXPIRED);
+    assertThat(renewalFailures).as("the listener heard the failed renewal rounds").isNotEmpty();
+    assertThat(locks.stats().renewalFailures()).isEqualTo(renewalFailures.size());
   }
 
   @Test
