@@ -12,8 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param holderToken the newest fencing token granted to a holder that still holds, or null when nobody holds
  * @param remainingLease how long the lease that ends first lasts without renewal ({@link Duration#ZERO} when
  *     nobody holds)
- * @param renewed whether that lease is renewed automatically (a Redis service knows it for its own holders only:
- *     false for a holder in another JVM)
+ * @param renewed whether that lease is renewed automatically while held (known for holders in any JVM)
  * @param waiters how many callers wait
  * @param holders how many hold it now (a semaphore's permits taken, a read-write lock's readers; a lock: 0 or 1)
  * @param exclusive whether the one holder holds alone (a lock, a writer, a leader)

@@ -313,11 +313,12 @@ final class RedisLocks implements LockService, LockEngine {
   }
 
   /**
-   * A new holder's id: its mode first ({@code x} exclusive, {@code s} shared, as the scripts read it), then a lease
-   * id unique to this JVM, then the candidate of an election after a space.
+   * A new holder's id: its mode first ({@code x} exclusive, {@code s} shared, as the scripts read it), then its
+   * lease's kind ({@code r} renewed, {@code f} fixed, so that any JVM's {@code inspect} can tell), then a lease id
+   * unique to this JVM, then the candidate of an election after a space.
    */
-  private String newId(LockKind kind, @Nullable String candidate) {
-    String id = (kind.exclusive() ? "x" : "s") + leases.newId();
+  private String newId(LockKind kind, LockLease lease, @Nullable String candidate) {
+    String id = (kind.exclusive() ? "x" : "s") + (lease.renewed() ? "r" : "f") + leases.newId();
     return candidate == null ? id : id + " " + candidate;
   }
 
@@ -326,7 +327,7 @@ final class RedisLocks implements LockService, LockEngine {
       @Nullable String candidate) throws InterruptedException {
     checkRenewable(lease);
     checkOpen();
-    String id = newId(kind, candidate);
+    String id = newId(kind, lease, candidate);
     Waiter waiter = new Waiter(kind, name, id, lease, clock.nanoTime(), Math.max(0, Require.saturatedNanos(wait)));
     waiting.put(id, waiter);
     try {
@@ -432,7 +433,7 @@ final class RedisLocks implements LockService, LockEngine {
     boolean exclusive = first.startsWith("x");
     int space = first.indexOf(' ');
     String candidate = exclusive && space > 0 ? first.substring(space + 1) : null;
-    boolean renewed = held.stream().anyMatch(h -> h.id().equals(first) && h.lease.renewed());
+    boolean renewed = first.length() > 1 && first.charAt(1) == 'r';
     return new Inspection(new LockInfo(name, new FencingToken((Long) fields.get(2)),
         Duration.ofNanos(TimeUnit.MICROSECONDS.toNanos((Long) fields.get(1))), renewed, waiters, holders, exclusive),
         candidate);

@@ -15,6 +15,7 @@ import io.distkit.core.testing.Deployments;
 import io.distkit.core.testing.ManualClock;
 import io.distkit.core.testing.ManualScheduler;
 import io.distkit.core.testing.TestKeys;
+import io.distkit.locks.Leader;
 import io.distkit.locks.LockHandle;
 import io.distkit.locks.LockLease;
 import io.distkit.locks.LockService;
@@ -89,6 +90,20 @@ class RedisLockServiceTest {
     CommandStats spent = deployment.commandStats().minus(before);
     assertThat(spent.calls("evalsha")).as("commands sent: " + spent).isEqualTo(200);
     assertThat(spent.calls("publish") + spent.calls("spublish")).as("nobody waits: nobody is told").isZero();
+  }
+
+  @ContractTest
+  void anotherServiceSeesTheHoldersLeaseKindAndAnElectionsCandidate(Deployment deployment) throws Exception {
+    LockService holder = service(deployment);
+    LockService other = service(deployment);
+    LockHandle renewed = holder.tryAcquire(name, Duration.ZERO, LockLease.renewed(Duration.ofSeconds(10)))
+        .orElseThrow();
+    assertThat(other.inspect(name).renewed()).isTrue();
+    renewed.release();
+    holder.tryAcquire(name, Duration.ZERO, LockLease.fixed(Duration.ofSeconds(10))).orElseThrow();
+    assertThat(other.inspect(name).renewed()).isFalse();
+    holder.election(name).campaign("node 1", Duration.ZERO, LockLease.fixed(Duration.ofSeconds(10))).orElseThrow();
+    assertThat(other.election(name).leader()).map(Leader::candidate).contains("node 1");
   }
 
   @ContractTest
