@@ -1,6 +1,7 @@
 /**
- * distkit-locks: named locks with fencing tokens behind one {@link io.distkit.locks.LockService} interface, in this
- * JVM ({@code io.distkit.locks.local}) or in Redis ({@code io.distkit.locks.redis}).
+ * distkit-locks: named locks, semaphores, read-write locks and leader elections with fencing tokens behind one
+ * {@link io.distkit.locks.LockService} interface, in this JVM ({@code io.distkit.locks.local}) or in Redis
+ * ({@code io.distkit.locks.redis}).
  */
 module io.distkit.locks {
   requires transitive io.distkit.core;

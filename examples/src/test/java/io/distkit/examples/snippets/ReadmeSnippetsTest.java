@@ -123,6 +123,20 @@ class ReadmeSnippetsTest {
 
   @Test
   @ResourceLock(Resources.SYSTEM_OUT)
+  void theLockKindsQuickStartUsesASemaphoreAReadWriteLockAndAnElection() {
+    String out = printed(() -> {
+      try {
+        LockKindsQuickStart.main(new String[0]);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assertThat(out).isEqualTo("permits: true true false\na writer while reading: false\nleader: node-1\n"
+        + "after resigning: nobody\n");
+  }
+
+  @Test
+  @ResourceLock(Resources.SYSTEM_OUT)
   void theRedisLockQuickStartTakesTheLockOnRedis(RedisServerProcess redis) {
     String out = printed(() -> {
       try {

@@ -4,9 +4,9 @@ import io.distkit.locks.LockService;
 import io.distkit.locks.LockServiceBuilder;
 
 /**
- * Locks in this JVM: the same state machine as the Redis service (fencing tokens, leases on the injected clock,
- * first-come-first-served hand-off), so one contract suite runs on both and tests drive time with a
- * {@code ManualClock} instead of sleeping.
+ * Locks, semaphores, read-write locks and elections in this JVM: the same state machine as the Redis service
+ * (fencing tokens, leases on the injected clock, first-come-first-served hand-off), so one contract suite runs on
+ * both and tests drive time with a {@code ManualClock} instead of sleeping.
  *
  * <pre>{@code
  * LockService locks = LocalLockService.builder().build();

@@ -19,8 +19,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Locks in Redis (standalone, Sentinel or Cluster), shared by every JVM on it, with the contract of
- * {@link LockService}: fencing tokens that only grow, first come first served, leases on the server's clock.
+ * Locks, semaphores, read-write locks and elections in Redis (standalone, Sentinel or Cluster), shared by every JVM
+ * on it, with the contract of {@link LockService}: fencing tokens that only grow, first come first served, leases on the server's clock.
  *
  * <pre>{@code
  * LockService locks = RedisLockService.builder(RedisBackend.create(jedis)).build();
@@ -47,7 +47,10 @@ import java.util.Objects;
  * otherwise that lock runs out at its lease's TTL, renewed by nobody); a held handle turns invalid at its lease's conservative local deadline and its
  * {@code whenLost} hears {@code EXPIRED}.
  *
- * <p>Not in this version: the read-write lock, the semaphore and leader election.
+ * <h2>Semaphores, read-write locks, elections</h2>
+ * The same scripts and four keys per name, under {@code <prefix>:semaphores:}, {@code <prefix>:rwlocks:} and
+ * {@code <prefix>:elections:}: a holder holds alone (a lock, a writer, a leader) or shared up to a limit (a
+ * semaphore's permits, readers); a release hands the name to every waiter at the head of the line that fits.
  */
 public final class RedisLockService {
 
