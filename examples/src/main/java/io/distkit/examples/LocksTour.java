@@ -3,7 +3,11 @@ package io.distkit.examples;
 import static io.distkit.examples.TourSection.heading;
 
 import io.distkit.core.redis.RedisBackend;
+import io.distkit.locks.FencedReadWriteLock;
 import io.distkit.locks.FencedResource;
+import io.distkit.locks.FencedSemaphore;
+import io.distkit.locks.Leader;
+import io.distkit.locks.LeaderElection;
 import io.distkit.locks.LockHandle;
 import io.distkit.locks.LockLease;
 import io.distkit.locks.LockService;
@@ -22,7 +26,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** The Tour's locks section: first come first served with fencing tokens, and a paused holder fenced off. */
+/**
+ * The Tour's locks section: first come first served with fencing tokens, a paused holder fenced off, and a
+ * semaphore, a read-write lock and an election.
+ */
 final class LocksTour implements TourSection {
 
   private static final LockLease THIRTY_SECONDS = LockLease.fixed(Duration.ofSeconds(30));
@@ -33,6 +40,7 @@ final class LocksTour implements TourSection {
       heading(out, "locks: three workers, one lock, served first come first served");
       line(out, locks, "invoice:42");
       fencedOff(out, locks);
+      kinds(out, locks, "tour");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
@@ -60,6 +68,53 @@ final class LocksTour implements TourSection {
       line(out, locks, "tour-" + UUID.randomUUID());
       out.println("underneath: one EVALSHA to acquire (the token included), one to release; a release hands the "
           + "lock to the next waiter and wakes only it");
+      kinds(out, locks, "tour-" + UUID.randomUUID());
+    }
+  }
+
+  /** A semaphore of two permits, a read-write lock with a writer waiting, and an election with a resignation. */
+  private static void kinds(PrintStream out, LockService locks, String prefix) {
+    heading(out, "locks: a semaphore, a read-write lock, a leader election");
+    ExecutorService workers = Executors.newSingleThreadExecutor();
+    try {
+      FencedSemaphore exports = locks.semaphore(prefix + ":exports", 2);
+      LockHandle a = exports.tryAcquire().orElseThrow();
+      LockHandle b = exports.tryAcquire().orElseThrow();
+      out.println("semaphore of 2: two permits taken, a third -> " + exports.tryAcquire().isPresent());
+      a.release();
+      b.release();
+
+      FencedReadWriteLock catalog = locks.readWriteLock(prefix + ":catalog");
+      LockHandle reader = catalog.read().tryAcquire().orElseThrow();
+      Future<Optional<LockHandle>> writer =
+          workers.submit(() -> catalog.write().tryAcquire(Duration.ofSeconds(10), THIRTY_SECONDS));
+      while (catalog.inspect().waiters() == 0) {
+        pause(Duration.ofMillis(1)); // until the writer stands in line
+      }
+      out.println("read-write: a reader holds, a writer waits; a second reader -> "
+          + catalog.read().tryAcquire().isPresent() + " (readers cannot starve a writer)");
+      reader.release();
+      LockHandle written = writer.get(10, TimeUnit.SECONDS).orElseThrow();
+      out.println("read-write: the reader releases -> the writer holds it alone: " + catalog.inspect().exclusive());
+      written.release();
+
+      LeaderElection election = locks.election(prefix + ":scheduler");
+      LockHandle term = election.campaign("node-1", Duration.ZERO, THIRTY_SECONDS).orElseThrow();
+      out.println("election: node-1 leads; node-2 campaigns -> "
+          + election.campaign("node-2", Duration.ZERO, THIRTY_SECONDS).isPresent());
+      term.release();
+      LockHandle next = election.campaign("node-2", Duration.ZERO, THIRTY_SECONDS).orElseThrow();
+      out.println("election: node-1 resigns; node-2 leads, newer term: "
+          + next.fencingToken().isNewerThan(term.fencingToken()) + ", leader() says "
+          + election.leader().map(Leader::candidate).orElse("nobody"));
+      next.release();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("the writer did not get the lock", e);
+    } finally {
+      workers.shutdownNow();
     }
   }
 

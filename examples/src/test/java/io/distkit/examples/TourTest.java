@@ -33,6 +33,10 @@ class TourTest {
         .contains("worker-1 releases -> worker-2 holds it, token grew: true",
             "worker-2 releases -> worker-3 holds it, token grew: true")
         .contains("the paused holder wakes, writes: accepted false (its lock is valid: false)")
+        .contains("semaphore of 2: two permits taken, a third -> false",
+            "a second reader -> false (readers cannot starve a writer)",
+            "the reader releases -> the writer holds it alone: true",
+            "node-2 leads, newer term: true, leader() says node-2")
         .containsPattern("FAIL_CLOSED +first call threw BackendUnavailableException after \\d+ ms")
         .containsPattern("FAIL_OPEN +first call allowed \\(FAIL_OPEN\\)")
         .containsPattern("FALLBACK_TO_LOCAL first call allowed \\(LOCAL_FALLBACK\\)")
@@ -51,6 +55,8 @@ class TourTest {
         .containsPattern("visit \\d+ at server time 20\\d\\d-")
         .contains("backend guard: UP, failures 0")
         .contains("locks: the same line on Redis at 127.0.0.1:" + redis.port())
+        .contains("semaphore of 2: two permits taken, a third -> false",
+            "the reader releases -> the writer holds it alone: true", "leader() says node-2")
         .doesNotContain("Local only");
   }
 
