@@ -1,0 +1,88 @@
+package io.distkit.cache.internal;
+
+import io.distkit.cache.CacheLoadException;
+import io.distkit.cache.CacheLoader;
+import io.distkit.cache.CacheStats;
+import io.distkit.core.Clock;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What every cache counts for {@link CacheStats}, in one place, and the one way a loader is run (timed, counted, a
+ * checked failure wrapped). Thread-safe; a count costs one {@link LongAdder} increment.
+ */
+public final class CacheCounters {
+
+  private final Clock clock;
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
+  private final LongAdder loads = new LongAdder();
+  private final LongAdder loadFailures = new LongAdder();
+  private final LongAdder loadNanos = new LongAdder();
+  private final LongAdder evictions = new LongAdder();
+
+  /**
+   * Counters timing loads by {@code clock}.
+   *
+   * @param clock the cache's clock
+   */
+  public CacheCounters(Clock clock) {
+    this.clock = clock;
+  }
+
+  /**
+   * Counts reads.
+   *
+   * @param hit reads that found something cached
+   * @param missed reads that found nothing
+   */
+  public void read(int hit, int missed) {
+    if (hit > 0) {
+      hits.add(hit);
+    }
+    if (missed > 0) {
+      misses.add(missed);
+    }
+  }
+
+  /** Counts one entry evicted for the size bound. */
+  public void evicted() {
+    evictions.increment();
+  }
+
+  /**
+   * Runs {@code loader} for {@code key}, timed and counted.
+   *
+   * @param cache the cache's name, for the failure's message
+   * @param key the key
+   * @param loader the loader
+   * @return what it returned (null: not found)
+   * @throws CacheLoadException wrapping what it threw
+   */
+  public <K, V> @Nullable V load(String cache, K key, CacheLoader<? super K, ? extends V> loader) {
+    long start = clock.nanoTime();
+    try {
+      V value = loader.load(key);
+      loads.increment();
+      return value;
+    } catch (Exception e) {
+      loadFailures.increment();
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new CacheLoadException("Loading " + key + " into cache " + cache + " failed: " + e, e);
+    } finally {
+      loadNanos.add(Math.max(0, clock.nanoTime() - start));
+    }
+  }
+
+  /**
+   * The counts.
+   *
+   * @return a snapshot
+   */
+  public CacheStats stats() {
+    return new CacheStats(hits.sum(), misses.sum(), loads.sum(), loadFailures.sum(), loadNanos.sum(),
+        evictions.sum());
+  }
+}

@@ -1,0 +1,290 @@
+package io.distkit.cache.redis;
+
+import io.distkit.cache.Cache;
+import io.distkit.cache.CacheBuilder;
+import io.distkit.cache.CacheLoader;
+import io.distkit.cache.CacheStats;
+import io.distkit.cache.internal.CacheCounters;
+import io.distkit.cache.internal.SingleFlight;
+import io.distkit.core.BackendUnavailableException;
+import io.distkit.core.Clock;
+import io.distkit.core.codec.Codec;
+import io.distkit.core.codec.CodecException;
+import io.distkit.core.internal.Require;
+import io.distkit.core.redis.RedisBackend;
+import io.distkit.core.redis.RedisBatch;
+import io.distkit.core.redis.RedisKeys;
+import io.distkit.core.session.FailurePolicyHandler;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.params.SetParams;
+
+/** {@link RedisCache}'s cache: see there. */
+final class RedisBackedCache<K, V> implements Cache<K, V> {
+
+  /** What a read found: nothing (a miss), a remembered absence, or a value. */
+  private record Found<V>(boolean hit, @Nullable V value) {
+    static final Found<?> MISS = new Found<>(false, null);
+
+    @SuppressWarnings("unchecked")
+    static <V> Found<V> miss() {
+      return (Found<V>) MISS;
+    }
+  }
+
+  private final String name;
+  private final RedisBackend backend;
+  private final RedisKeys keys;
+  private final Codec<V> values;
+  private final Function<? super K, String> keyText;
+  private final long defaultTtlMillis;
+  private final long negativeTtlMillis;
+  private final CacheCounters counters;
+  private final FailurePolicyHandler policy;
+  private final CacheEpochs epochs;
+  private final SingleFlight<K, Optional<V>> flights = new SingleFlight<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  RedisBackedCache(String name, RedisBackend backend, RedisKeys keys, Codec<V> values,
+      Function<? super K, String> keyText, Duration defaultTtl, Duration negativeTtl, Clock clock,
+      FailurePolicyHandler policy, CacheEpochs epochs) {
+    this.name = name;
+    this.backend = backend;
+    this.keys = keys;
+    this.values = values;
+    this.keyText = keyText;
+    this.defaultTtlMillis = defaultTtl.toMillis();
+    this.negativeTtlMillis = negativeTtl.toMillis();
+    this.counters = new CacheCounters(clock);
+    this.policy = policy;
+    this.epochs = epochs;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /** The Redis key of {@code key}'s entry. */
+  private byte[] keyOf(K key) {
+    Objects.requireNonNull(key, "key");
+    String text = keyText.apply(key);
+    return keys.keyBytes(RedisKeys.checkName(Objects.requireNonNull(text, "keyText(key)"), "key"), name);
+  }
+
+  /** Reads what is stored: a miss for nothing, or for an entry of an epoch before the one known. */
+  private Found<V> decode(byte @Nullable [] stored, byte[] key) {
+    if (stored == null) {
+      return Found.miss();
+    }
+    CacheFrame frame = CacheFrame.read(stored, new String(key, StandardCharsets.UTF_8));
+    if (frame.epoch() < epochs.known()) {
+      return Found.miss(); // written before an invalidateAll: gone as far as readers are concerned
+    }
+    if (frame.absent()) {
+      return new Found<>(true, null);
+    }
+    try {
+      return new Found<>(true, values.decode(frame.payload()));
+    } catch (CodecException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new CodecException("The value codec could not read cache entry "
+          + new String(key, StandardCharsets.UTF_8) + ": " + e, e);
+    }
+  }
+
+  private Found<V> read(byte[] key) {
+    return decode(backend.execute(jedis -> jedis.get(key)), key);
+  }
+
+  @Override
+  public Optional<V> getIfPresent(K key) {
+    byte[] redisKey = keyOf(key);
+    checkOpen();
+    Found<V> found;
+    try {
+      found = read(redisKey);
+    } catch (BackendUnavailableException e) {
+      found = policy.onUnavailable(e, Found::miss, Found::miss);
+    }
+    counters.read(found.hit() ? 1 : 0, found.hit() ? 0 : 1);
+    return Optional.ofNullable(found.value());
+  }
+
+  @Override
+  public Optional<V> get(K key, CacheLoader<? super K, ? extends V> loader) {
+    byte[] redisKey = keyOf(key);
+    Objects.requireNonNull(loader, "loader");
+    checkOpen();
+    Found<V> found;
+    try {
+      found = read(redisKey);
+    } catch (BackendUnavailableException e) {
+      // FAIL_OPEN: the source answers, uncached; FAIL_CLOSED: rethrown
+      policy.onUnavailable(e, Found::miss, Found::miss);
+      counters.read(0, 1);
+      return Optional.ofNullable(counters.load(name, key, loader));
+    }
+    if (found.hit()) {
+      counters.read(1, 0);
+      return Optional.ofNullable(found.value());
+    }
+    counters.read(0, 1);
+    return flights.run(key, () -> loadAndStore(key, redisKey, loader));
+  }
+
+  /** The first miss in this JVM: looks once more (another JVM may have filled it), then loads and writes. */
+  private Optional<V> loadAndStore(K key, byte[] redisKey, CacheLoader<? super K, ? extends V> loader) {
+    Found<V> again = read(redisKey);
+    if (again.hit()) {
+      return Optional.ofNullable(again.value());
+    }
+    long epoch = epochs.known();
+    V value = counters.load(name, key, loader);
+    if (value != null) {
+      write(redisKey, CacheFrame.value(epoch, encode(value)), defaultTtlMillis);
+    } else if (negativeTtlMillis > 0) {
+      write(redisKey, CacheFrame.absence(epoch), negativeTtlMillis);
+    }
+    return Optional.ofNullable(value);
+  }
+
+  private byte[] encode(V value) {
+    return values.encode(Objects.requireNonNull(value, "value"));
+  }
+
+  private void write(byte[] redisKey, byte[] stored, long ttlMillis) {
+    backend.execute(jedis -> jedis.set(redisKey, stored, SetParams.setParams().px(ttlMillis)));
+  }
+
+  @Override
+  public Map<K, V> getAll(Collection<? extends K> keysWanted) {
+    Objects.requireNonNull(keysWanted, "keys");
+    checkOpen();
+    List<K> unique = new ArrayList<>(new LinkedHashSet<>(keysWanted));
+    Map<K, V> found = new HashMap<>(unique.size() * 2);
+    if (unique.isEmpty()) {
+      return found;
+    }
+    List<byte[]> redisKeys = new ArrayList<>(unique.size());
+    RedisBatch batch = RedisBatch.on(backend);
+    for (K key : unique) {
+      byte[] redisKey = keyOf(key);
+      redisKeys.add(redisKey);
+      batch.command(redisKey, pipeline -> pipeline.get(redisKey));
+    }
+    List<RedisBatch.Reply> replies;
+    try {
+      replies = batch.execute();
+    } catch (BackendUnavailableException e) {
+      policy.onUnavailable(e, Found::miss, Found::miss);
+      counters.read(0, unique.size());
+      return found;
+    }
+    int hits = 0;
+    for (int i = 0; i < unique.size(); i++) {
+      Found<V> entry = decode((byte[]) replies.get(i).get(), redisKeys.get(i));
+      if (entry.hit()) {
+        hits++;
+        if (entry.value() != null) {
+          found.put(unique.get(i), entry.value());
+        }
+      }
+    }
+    counters.read(hits, unique.size() - hits);
+    return found;
+  }
+
+  @Override
+  public void put(K key, V value) {
+    store(key, value, defaultTtlMillis);
+  }
+
+  @Override
+  public void put(K key, V value, Duration ttl) {
+    CacheBuilder.atLeastOneMilli(ttl, "ttl");
+    if (ttl.compareTo(RedisCache.MAX_TTL) > 0) {
+      throw new IllegalArgumentException("ttl (" + ttl + ") must be at most " + RedisCache.MAX_TTL);
+    }
+    store(key, value, Require.saturatedNanos(ttl) / 1_000_000L);
+  }
+
+  private void store(K key, V value, long ttlMillis) {
+    byte[] redisKey = keyOf(key);
+    byte[] stored = CacheFrame.value(epochs.known(), encode(value));
+    checkOpen();
+    write(redisKey, stored, ttlMillis);
+  }
+
+  @Override
+  public void putAll(Map<? extends K, ? extends V> entries) {
+    Objects.requireNonNull(entries, "entries");
+    checkOpen();
+    if (entries.isEmpty()) {
+      return;
+    }
+    long epoch = epochs.known();
+    RedisBatch batch = RedisBatch.on(backend);
+    entries.forEach((key, value) -> {
+      byte[] redisKey = keyOf(key);
+      byte[] stored = CacheFrame.value(epoch, encode(value));
+      batch.command(redisKey, pipeline -> pipeline.set(redisKey, stored, SetParams.setParams().px(defaultTtlMillis)));
+    });
+    for (RedisBatch.Reply reply : batch.execute()) {
+      reply.get(); // throws the first error: a partial write is reported, never ignored
+    }
+  }
+
+  @Override
+  public void invalidate(K key) {
+    byte[] redisKey = keyOf(key);
+    checkOpen();
+    backend.execute(jedis -> jedis.del(redisKey));
+  }
+
+  @Override
+  public void invalidateAll() {
+    checkOpen();
+    epochs.advance();
+  }
+
+  @Override
+  public CacheStats stats() {
+    return counters.stats();
+  }
+
+  /** Whether the invalidation channel is subscribed (tests wait for it). */
+  boolean listening() {
+    return epochs.listening();
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("cache " + name + " is closed");
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      epochs.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RedisCache[" + name + ", " + stats() + "]";
+  }
+}

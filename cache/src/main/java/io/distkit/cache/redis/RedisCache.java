@@ -1,0 +1,212 @@
+package io.distkit.cache.redis;
+
+import io.distkit.cache.Cache;
+import io.distkit.cache.CacheBuilder;
+import io.distkit.core.FailurePolicy;
+import io.distkit.core.codec.Codec;
+import io.distkit.core.redis.RedisBackend;
+import io.distkit.core.redis.RedisKeys;
+import io.distkit.core.redis.RedisSubscriptions;
+import io.distkit.core.redis.RedisTime;
+import io.distkit.core.redis.TimeSource;
+import io.distkit.core.session.FailurePolicyHandler;
+import io.distkit.core.session.PolicySupport;
+import io.distkit.core.session.Scheduler;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * A cache in Redis (standalone, Sentinel or Cluster), shared by every JVM on it, with the contract of
+ * {@link Cache}.
+ *
+ * <pre>{@code
+ * Cache<String, String> names = RedisCache.builder("names", RedisBackend.create(jedis), Codec.utf8().versioned(1))
+ *     .defaultTtl(Duration.ofMinutes(5)).build();
+ * }</pre>
+ *
+ * <h2>In Redis</h2>
+ * One string key per entry, {@code <prefix>:cache:{<key>}:<name>} (the key's text in the hash tag, so entries
+ * spread over a Cluster's slots), with the entry's time to live ({@code PX}), holding a format byte, whether it is a
+ * value or a remembered absence, the cache epoch it was written in, and the value codec's bytes. What else is found
+ * under such a key is refused with a {@link io.distkit.core.codec.CodecException}, never handed to the value codec:
+ * distkit never uses Java serialization. One more key per cache, {@code <prefix>:cache:{<name>}:epoch}, is the epoch
+ * {@link Cache#invalidateAll()} advances (one command) instead of deleting entries: entries of earlier epochs read
+ * as misses and expire on their own.
+ *
+ * <h2>Round trips</h2>
+ * {@code getIfPresent}, {@code put}, {@code invalidate}: one command each ({@code GET}, {@code SET PX},
+ * {@code DEL}). {@code get} with a loader: one {@code GET}; on a miss, the first caller in this JVM reads once more
+ * (another JVM, or a caller that just finished, may have filled it), loads, and writes with one {@code SET}, while
+ * concurrent callers of that key in this JVM wait for its outcome. {@code getAll} and {@code putAll}: one pipeline
+ * per Redis node, the keys grouped by slot. {@code invalidateAll}: one {@code EVALSHA} and one publish.
+ *
+ * <h2>Coherence</h2>
+ * Redis is the only copy: a write or an invalidation is seen by every JVM's next read. {@code invalidateAll} from
+ * another JVM is seen when its message arrives (core's shared pub/sub), or at the next
+ * {@linkplain Builder#epochCheckInterval epoch check} if the message was lost; a write racing it from a JVM that has
+ * not heard it yet is dropped (read as a miss), never served after the invalidation was heard.
+ *
+ * <h2>When Redis is down</h2>
+ * Reads follow the failure policy: {@link FailurePolicy#FAIL_CLOSED} (the default) throws
+ * {@link io.distkit.core.BackendUnavailableException}; {@link FailurePolicy#FAIL_OPEN} reads as a miss, so
+ * {@code get} with a loader loads from the source (uncached). Writes and invalidations always throw: an
+ * invalidation dropped in silence would let stale values be read once Redis is back.
+ */
+public final class RedisCache {
+
+  /** The longest time to live an entry may have: 30 days (the epoch key outlives every entry). */
+  public static final Duration MAX_TTL = Duration.ofDays(30);
+
+  /** The default {@linkplain Builder#epochCheckInterval epoch check interval}: 1 second. */
+  public static final Duration DEFAULT_EPOCH_CHECK_INTERVAL = Duration.ofSeconds(1);
+
+  /** What a Redis cache does when Redis is unavailable. */
+  static final PolicySupport POLICIES = PolicySupport.of("cache")
+      .supports(FailurePolicy.FAIL_CLOSED, FailurePolicy.FAIL_OPEN)
+      .refuses(FailurePolicy.FALLBACK_TO_LOCAL, "a JVM-local copy would serve values other JVMs changed or "
+          + "invalidated; a near cache (to come) is the coherent way to keep one");
+
+  private RedisCache() {}
+
+  /**
+   * Starts configuring a Redis cache.
+   *
+   * @param name the cache's name, part of every key: non-blank, at most 1,024 bytes of UTF-8
+   * @param backend the Redis to keep it in
+   * @param values how values are stored: give it a format version ({@link Codec#versioned(int)})
+   * @param <K> the type of keys
+   * @param <V> the type of values
+   * @return a builder with every other setting at its default
+   */
+  public static <K, V> Builder<K, V> builder(String name, RedisBackend backend, Codec<V> values) {
+    return new Builder<>(RedisKeys.checkName(name, "name"), Objects.requireNonNull(backend, "backend"),
+        Objects.requireNonNull(values, "values"));
+  }
+
+  /**
+   * Configures a {@link RedisCache}: the settings of {@link CacheBuilder} and these.
+   *
+   * <table>
+   *   <caption>Redis settings</caption>
+   *   <tr><th>setting</th><th>default</th><th>meaning</th></tr>
+   *   <tr><td>{@link #keyText}</td><td>{@code String.valueOf}</td><td>a key's text in its Redis key</td></tr>
+   *   <tr><td>{@link #keyPrefix}</td><td>{@value RedisKeys#DEFAULT_PREFIX}</td><td>the keys' prefix</td></tr>
+   *   <tr><td>{@link #failurePolicy}</td><td>{@link FailurePolicy#FAIL_CLOSED}</td><td>what reads do when Redis is
+   *       down</td></tr>
+   *   <tr><td>{@link #epochCheckInterval}</td><td>{@link #DEFAULT_EPOCH_CHECK_INTERVAL}</td><td>how often the
+   *       epoch is read again, in case an {@code invalidateAll} message was lost</td></tr>
+   *   <tr><td>{@link #timeSource}</td><td>{@link TimeSource#SERVER}</td><td>whose clock epochs run on</td></tr>
+   *   <tr><td>{@link #scheduler}</td><td>{@link Scheduler#shared()}</td><td>where epoch checks run</td></tr>
+   * </table>
+   *
+   * @param <K> the type of keys
+   * @param <V> the type of values
+   */
+  public static final class Builder<K, V> extends CacheBuilder<K, V, Builder<K, V>> {
+    private final RedisBackend backend;
+    private final Codec<V> values;
+    private Function<? super K, String> keyText = String::valueOf;
+    private String keyPrefix = RedisKeys.DEFAULT_PREFIX;
+    private FailurePolicy failurePolicy = FailurePolicy.FAIL_CLOSED;
+    private Duration epochCheckInterval = DEFAULT_EPOCH_CHECK_INTERVAL;
+    private TimeSource timeSource = TimeSource.SERVER;
+    private Scheduler scheduler = Scheduler.shared();
+
+    private Builder(String name, RedisBackend backend, Codec<V> values) {
+      super(name);
+      this.backend = backend;
+      this.values = values;
+    }
+
+    /**
+     * A key's text in its Redis key. It must tell keys apart: two keys with the same text are one entry.
+     *
+     * @param keyText default {@code String.valueOf} (right for strings, numbers, UUIDs)
+     * @return this builder
+     */
+    public Builder<K, V> keyText(Function<? super K, String> keyText) {
+      this.keyText = Objects.requireNonNull(keyText, "keyText");
+      return this;
+    }
+
+    /**
+     * The prefix of the cache's keys.
+     *
+     * @param keyPrefix see {@link RedisKeys#of(String, String)}; default {@value RedisKeys#DEFAULT_PREFIX}
+     * @return this builder
+     */
+    public Builder<K, V> keyPrefix(String keyPrefix) {
+      RedisKeys.of(keyPrefix, "cache"); // checks it
+      this.keyPrefix = keyPrefix;
+      return this;
+    }
+
+    /**
+     * What reads do when Redis is unavailable: {@link FailurePolicy#FAIL_CLOSED} throws,
+     * {@link FailurePolicy#FAIL_OPEN} reads as a miss (a loader then loads from the source, uncached).
+     * {@link FailurePolicy#FALLBACK_TO_LOCAL} is refused: a JVM-local copy would serve what other JVMs changed.
+     *
+     * @param policy default {@link FailurePolicy#FAIL_CLOSED}
+     * @return this builder
+     * @throws IllegalArgumentException for {@code FALLBACK_TO_LOCAL}, saying why
+     */
+    public Builder<K, V> failurePolicy(FailurePolicy policy) {
+      this.failurePolicy = POLICIES.check(Objects.requireNonNull(policy, "policy"));
+      return this;
+    }
+
+    /**
+     * How often the cache's epoch is read again, which bounds how long another JVM's {@code invalidateAll} goes
+     * unseen when its message is lost.
+     *
+     * @param interval at least 1 ms; default {@link #DEFAULT_EPOCH_CHECK_INTERVAL}
+     * @return this builder
+     */
+    public Builder<K, V> epochCheckInterval(Duration interval) {
+      this.epochCheckInterval = atLeastOneMilli(interval, "epochCheckInterval");
+      return this;
+    }
+
+    /**
+     * Whose clock epochs run on: the server's, or the builder's clock (for tests on a manual clock).
+     *
+     * @param timeSource default {@link TimeSource#SERVER}
+     * @return this builder
+     */
+    public Builder<K, V> timeSource(TimeSource timeSource) {
+      this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
+      return this;
+    }
+
+    /**
+     * Where epoch checks run.
+     *
+     * @param scheduler default {@link Scheduler#shared()}; a {@code ManualScheduler} in tests
+     * @return this builder
+     */
+    public Builder<K, V> scheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    @Override
+    public Cache<K, V> build() {
+      if (configuredDefaultTtl().compareTo(MAX_TTL) > 0) {
+        throw new IllegalArgumentException("defaultTtl (" + configuredDefaultTtl() + ") must be at most " + MAX_TTL);
+      }
+      if (configuredNegativeTtl().compareTo(MAX_TTL) > 0) {
+        throw new IllegalArgumentException("negativeTtl (" + configuredNegativeTtl() + ") must be at most "
+            + MAX_TTL);
+      }
+      String name = configuredName();
+      RedisKeys keys = RedisKeys.of(keyPrefix, "cache");
+      FailurePolicyHandler policy = FailurePolicyHandler.builder("cache:" + name, POLICIES, failurePolicy).build();
+      RedisSubscriptions.Share pubsub = RedisSubscriptions.shared(backend, scheduler, configuredClock());
+      CacheEpochs epochs = new CacheEpochs(backend, keys.key(name, "epoch"), keys.key(name, "invalidations"),
+          RedisTime.of(timeSource, configuredClock()), pubsub, scheduler, epochCheckInterval);
+      return new RedisBackedCache<>(name, backend, keys, values, keyText, configuredDefaultTtl(),
+          configuredNegativeTtl(), configuredClock(), policy, epochs);
+    }
+  }
+}
