@@ -147,16 +147,27 @@ final class RedisBackedCache<K, V> implements Cache<K, V> {
 
   /** The first miss in this JVM: looks once more (another JVM may have filled it), then loads and writes. */
   private Optional<V> loadAndStore(K key, byte[] redisKey, CacheLoader<? super K, ? extends V> loader) {
-    Found<V> again = read(redisKey);
-    if (again.hit()) {
-      return Optional.ofNullable(again.value());
+    boolean reachable = true;
+    try {
+      Found<V> again = read(redisKey);
+      if (again.hit()) {
+        return Optional.ofNullable(again.value());
+      }
+    } catch (BackendUnavailableException e) {
+      reachable = policy.onUnavailable(e, () -> false, () -> false); // FAIL_OPEN: load, do not write
     }
     long epoch = epochs.known();
     V value = counters.load(name, key, loader);
-    if (value != null) {
-      write(redisKey, CacheFrame.value(epoch, encode(value)), defaultTtlMillis);
-    } else if (negativeTtlMillis > 0) {
-      write(redisKey, CacheFrame.absence(epoch), negativeTtlMillis);
+    if (reachable) {
+      try {
+        if (value != null) {
+          write(redisKey, CacheFrame.value(epoch, encode(value)), defaultTtlMillis);
+        } else if (negativeTtlMillis > 0) {
+          write(redisKey, CacheFrame.absence(epoch), negativeTtlMillis);
+        }
+      } catch (BackendUnavailableException e) {
+        policy.onUnavailable(e, () -> false, () -> false); // FAIL_OPEN: the loaded value, uncached
+      }
     }
     return Optional.ofNullable(value);
   }
