@@ -1,6 +1,8 @@
 /**
- * Caches: a local LRU/TTL cache (Caffeine), a Redis cache and a two-level near cache, behind one interface.
- * (Under construction: see the project README.)
+ * Caches behind one {@link io.distkit.cache.Cache} interface: in this JVM on Caffeine
+ * ({@link io.distkit.cache.local.LocalCache}) or in Redis ({@link io.distkit.cache.redis.RedisCache}), with
+ * single-flight loading, negative caching and per-entry TTLs. Work in progress: the two-level near cache is to come,
+ * and the module is not published yet.
  */
 @NullMarked
 package io.distkit.cache;

@@ -30,6 +30,7 @@ public final class Tour {
       new RateLimitTour(),
       new HashingTour(),
       new LocksTour(),
+      new CacheTour(),
       new RedisDownTour());
 
   private Tour() {}

@@ -37,6 +37,7 @@ class TourTest {
             "a second reader -> false (readers cannot starve a writer)",
             "the reader releases -> the writer holds it alone: true",
             "node-2 leads, newer term: true, leader() says node-2")
+        .contains("10 callers got \"42 orders\"; the loader ran 1 time(s)", "after invalidateAll: cached -> false")
         .containsPattern("FAIL_CLOSED +first call threw BackendUnavailableException after \\d+ ms")
         .containsPattern("FAIL_OPEN +first call allowed \\(FAIL_OPEN\\)")
         .containsPattern("FALLBACK_TO_LOCAL first call allowed \\(LOCAL_FALLBACK\\)")
@@ -57,6 +58,7 @@ class TourTest {
         .contains("locks: the same line on Redis at 127.0.0.1:" + redis.port())
         .contains("semaphore of 2: two permits taken, a third -> false",
             "the reader releases -> the writer holds it alone: true", "leader() says node-2")
+        .contains("cache: the same on Redis at 127.0.0.1:" + redis.port(), "the loader ran 1 time(s)")
         .doesNotContain("Local only");
   }
 

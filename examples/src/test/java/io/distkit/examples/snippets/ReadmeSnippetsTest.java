@@ -41,7 +41,7 @@ class ReadmeSnippetsTest {
 
   /** The Markdown files whose Java blocks are checked. */
   private static final List<String> DOCUMENTS = List.of("README.md", "ratelimit/README.md", "hashing/README.md",
-      "locks/README.md", "benchmarks/README.md", "CONTRIBUTING.md");
+      "locks/README.md", "cache/README.md", "benchmarks/README.md", "CONTRIBUTING.md");
 
   private static final Pattern MARKER = Pattern.compile("<!-- snippet: ([A-Za-z0-9]+\\.java)(?:#([a-z0-9-]+))? -->");
   private static final boolean UPDATE = Boolean.getBoolean("distkit.snippets.update");
@@ -146,6 +146,20 @@ class ReadmeSnippetsTest {
       }
     });
     assertThat(out).matches("running the report with FencingToken\\[\\d+\\]\n");
+  }
+
+  @Test
+  @ResourceLock(Resources.SYSTEM_OUT)
+  void theCacheQuickStartLoadsRemembersAnAbsenceAndCountsHits() {
+    String out = printed(() -> CacheQuickStart.main(new String[0]));
+    assertThat(out).isEqualTo("Alice, false\nBob, hit rate 0.3333333333333333\n");
+  }
+
+  @Test
+  @ResourceLock(Resources.SYSTEM_OUT)
+  void theRedisCacheQuickStartLoadsOnceAndInvalidatesEverything(RedisServerProcess redis) {
+    String out = printed(() -> RedisCacheQuickStart.main(new String[] {redis.hostAndPort().toString()}));
+    assertThat(out).isEqualTo("<h1>rendered once for every JVM</h1>\nafter invalidateAll: false\n");
   }
 
   @Test
