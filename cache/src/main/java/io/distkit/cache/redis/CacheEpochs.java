@@ -41,6 +41,7 @@ final class CacheEpochs implements AutoCloseable {
   private final Subscription subscription;
   private final Scheduler.Task checks;
   private final AtomicLong known = new AtomicLong();
+  private volatile Runnable onAdvance = () -> { };
 
   CacheEpochs(RedisBackend backend, String key, String channel, RedisTime time, RedisSubscriptions.Share pubsub,
       Scheduler scheduler, Duration checkInterval) {
@@ -53,7 +54,12 @@ final class CacheEpochs implements AutoCloseable {
     this.subscription = pubsub.subscribe(channel, new Subscriber() {
       @Override
       public void onMessage(String from, byte[] message) {
-        advanceTo(Long.parseLong(new String(message, StandardCharsets.US_ASCII)));
+        try {
+          advanceTo(Long.parseLong(new String(message, StandardCharsets.US_ASCII)));
+        } catch (NumberFormatException e) {
+          log.debug("Ignored a message on {} that is not an epoch; reading the epoch instead", from);
+          scheduler.execute(CacheEpochs.this::refreshQuietly);
+        }
       }
 
       @Override
@@ -70,8 +76,19 @@ final class CacheEpochs implements AutoCloseable {
     return known.get();
   }
 
+  /**
+   * Runs {@code action} each time this JVM learns a newer epoch (a near cache drops its copies then).
+   *
+   * @param action what to run, on the thread that learnt it
+   */
+  void whenAdvanced(Runnable action) {
+    this.onAdvance = action;
+  }
+
   private void advanceTo(long epoch) {
-    known.accumulateAndGet(epoch, Math::max);
+    if (epoch > known.getAndAccumulate(epoch, Math::max)) {
+      onAdvance.run();
+    }
   }
 
   /** Reads the epoch from Redis. */

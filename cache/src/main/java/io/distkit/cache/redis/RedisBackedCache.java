@@ -14,6 +14,7 @@ import io.distkit.core.internal.Require;
 import io.distkit.core.redis.RedisBackend;
 import io.distkit.core.redis.RedisBatch;
 import io.distkit.core.redis.RedisKeys;
+import io.distkit.core.redis.RedisScript;
 import io.distkit.core.session.FailurePolicyHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -42,6 +43,40 @@ final class RedisBackedCache<K, V> implements Cache<K, V> {
       return (Found<V>) MISS;
     }
   }
+
+  /** Reads an entry and its remaining time to live in one round trip: {@code {value or false, PTTL}}. */
+  private static final RedisScript READ_WITH_TTL = RedisScript.of("cache_read_with_ttl",
+      "return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}");
+
+  /**
+   * A loader's fill: writes the entry ({@code ARGV[1]}, for {@code ARGV[3]} ms) unless the key holds an entry of
+   * epoch {@code ARGV[2]} or later (bytes 3 to 10 of the frame, {@link CacheFrame}): a write that landed while
+   * the loader ran is newer than what it loaded. Whatever else is there (nothing, an entry of an earlier epoch,
+   * foreign bytes) is replaced.
+   */
+  private static final RedisScript FILL = RedisScript.of("cache_fill", """
+      local raw = redis.call('GET', KEYS[1])
+      if raw and #raw >= 10 and string.byte(raw, 1) == 1 then
+        local epoch = 0
+        for i = 3, 10 do
+          epoch = epoch * 256 + string.byte(raw, i)
+        end
+        if epoch >= tonumber(ARGV[2]) then
+          return 0
+        end
+      end
+      redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+      return 1""");
+
+  /**
+   * A read for a near cache's copy: whether it hit, the value (null for a remembered absence or a miss), and how
+   * long the entry has left in Redis.
+   *
+   * @param hit whether something was cached
+   * @param value the value, or null
+   * @param ttlMillis the entry's remaining time to live, from before the read was sent; 0 on a miss
+   */
+  record TimedRead<V>(boolean hit, @Nullable V value, long ttlMillis) {}
 
   private final String name;
   private final RedisBackend backend;
@@ -109,6 +144,38 @@ final class RedisBackedCache<K, V> implements Cache<K, V> {
     return decode(backend.execute(jedis -> jedis.get(key)), key);
   }
 
+  /**
+   * Reads {@code key} with its remaining time to live (one {@code EVALSHA}), for a near cache's copy; counted as a
+   * read. Under {@code FAIL_OPEN} an unreachable Redis reads as a miss.
+   */
+  TimedRead<V> readWithTtl(K key) {
+    byte[] redisKey = keyOf(key);
+    checkOpen();
+    try {
+      Object reply = backend.eval(READ_WITH_TTL, List.of(redisKey), List.of());
+      List<?> fields = (List<?>) reply;
+      Object stored = fields.get(0);
+      Found<V> found = decode(stored instanceof byte[] bytes ? bytes : null, redisKey);
+      counters.read(found.hit() ? 1 : 0, found.hit() ? 0 : 1);
+      long ttl = (Long) fields.get(1);
+      return new TimedRead<>(found.hit(), found.value(), found.hit() ? Math.max(0, ttl) : 0);
+    } catch (BackendUnavailableException e) {
+      policy.onUnavailable(e, Found::miss, Found::miss);
+      counters.read(0, 1);
+      return new TimedRead<>(false, null, 0);
+    }
+  }
+
+  /** The default time to live in milliseconds (a near cache bounds a loaded copy's life by it). */
+  long defaultTtlMillis() {
+    return defaultTtlMillis;
+  }
+
+  /** The negative time to live in milliseconds, 0 when absences are not remembered. */
+  long negativeTtlMillis() {
+    return negativeTtlMillis;
+  }
+
   @Override
   public Optional<V> getIfPresent(K key) {
     byte[] redisKey = keyOf(key);
@@ -145,6 +212,17 @@ final class RedisBackedCache<K, V> implements Cache<K, V> {
     return flights.run(key, () -> loadAndStore(key, redisKey, loader));
   }
 
+  /**
+   * {@link #get(Object, CacheLoader)} after a miss the caller has counted already (a near cache's
+   * {@link #readWithTtl}): the single-flight load, without a first read.
+   */
+  Optional<V> loadAfterMiss(K key, CacheLoader<? super K, ? extends V> loader) {
+    byte[] redisKey = keyOf(key);
+    Objects.requireNonNull(loader, "loader");
+    checkOpen();
+    return flights.run(key, () -> loadAndStore(key, redisKey, loader));
+  }
+
   /** The first miss in this JVM: looks once more (another JVM may have filled it), then loads and writes. */
   private Optional<V> loadAndStore(K key, byte[] redisKey, CacheLoader<? super K, ? extends V> loader) {
     boolean reachable = true;
@@ -160,10 +238,12 @@ final class RedisBackedCache<K, V> implements Cache<K, V> {
     V value = counters.load(name, key, loader);
     if (reachable) {
       try {
+        // not over an entry of this epoch or a later one: a write (or another JVM's fill) that landed during the
+        // load is newer than what was loaded
         if (value != null) {
-          write(redisKey, CacheFrame.value(epoch, encode(value)), defaultTtlMillis);
+          fill(redisKey, epoch, CacheFrame.value(epoch, encode(value)), defaultTtlMillis);
         } else if (negativeTtlMillis > 0) {
-          write(redisKey, CacheFrame.absence(epoch), negativeTtlMillis);
+          fill(redisKey, epoch, CacheFrame.absence(epoch), negativeTtlMillis);
         }
       } catch (BackendUnavailableException e) {
         policy.onUnavailable(e, () -> false, () -> false); // FAIL_OPEN: the loaded value, uncached
@@ -174,6 +254,14 @@ final class RedisBackedCache<K, V> implements Cache<K, V> {
 
   private byte[] encode(V value) {
     return values.encode(Objects.requireNonNull(value, "value"));
+  }
+
+  private void fill(byte[] redisKey, long epoch, byte[] stored, long ttlMillis) {
+    backend.eval(FILL, List.of(redisKey), List.of(stored, ascii(epoch), ascii(ttlMillis)));
+  }
+
+  private static byte[] ascii(long value) {
+    return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
   }
 
   private void write(byte[] redisKey, byte[] stored, long ttlMillis) {

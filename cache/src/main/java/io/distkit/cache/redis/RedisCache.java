@@ -61,6 +61,12 @@ public final class RedisCache {
   /** The default {@linkplain Builder#epochCheckInterval epoch check interval}: 1 second. */
   public static final Duration DEFAULT_EPOCH_CHECK_INTERVAL = Duration.ofSeconds(1);
 
+  /** The default {@linkplain Builder#near near cache} time to live of a copy: 30 seconds. */
+  public static final Duration DEFAULT_NEAR_TTL = Duration.ofSeconds(30);
+
+  /** The default {@linkplain Builder#reconcileInterval reconciliation interval}: 1 second. */
+  public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofSeconds(1);
+
   /** What a Redis cache does when Redis is unavailable. */
   static final PolicySupport POLICIES = PolicySupport.of("cache")
       .supports(FailurePolicy.FAIL_CLOSED, FailurePolicy.FAIL_OPEN)
@@ -98,6 +104,9 @@ public final class RedisCache {
    *       epoch is read again, in case an {@code invalidateAll} message was lost</td></tr>
    *   <tr><td>{@link #timeSource}</td><td>{@link TimeSource#SERVER}</td><td>whose clock epochs run on</td></tr>
    *   <tr><td>{@link #scheduler}</td><td>{@link Scheduler#shared()}</td><td>where epoch checks run</td></tr>
+   *   <tr><td>{@link #near}</td><td>off</td><td>a coherent copy of entries in this JVM</td></tr>
+   *   <tr><td>{@link #reconcileInterval}</td><td>{@link #DEFAULT_RECONCILE_INTERVAL}</td><td>how soon a near
+   *       cache finds an invalidation message it lost</td></tr>
    * </table>
    *
    * @param <K> the type of keys
@@ -112,6 +121,9 @@ public final class RedisCache {
     private Duration epochCheckInterval = DEFAULT_EPOCH_CHECK_INTERVAL;
     private TimeSource timeSource = TimeSource.SERVER;
     private Scheduler scheduler = Scheduler.shared();
+    private long nearMaximumSize;
+    private Duration nearTtl = DEFAULT_NEAR_TTL;
+    private Duration reconcileInterval = DEFAULT_RECONCILE_INTERVAL;
 
     private Builder(String name, RedisBackend backend, Codec<V> values) {
       super(name);
@@ -190,6 +202,42 @@ public final class RedisCache {
       return this;
     }
 
+    /**
+     * Keeps a near copy of entries in this JVM (L1, Caffeine) over Redis (L2): a hit on a copy costs no round trip.
+     * Copies stay coherent with every JVM's writes through a near cache of the same name: each write or invalidation
+     * publishes the key, and the other JVMs drop their copy when the message arrives (and void a fill of it racing
+     * the message, so a fill never installs a value older than an invalidation it raced). A lost message is found
+     * within two {@linkplain #reconcileInterval reconciliation intervals} and every copy dropped; while the
+     * subscription is down copies are not used (reads go to Redis), and every copy is dropped when it is back. A
+     * copy lives at most {@code ttl} (it does not know its entry's remaining time in Redis). Writes cost one publish
+     * more than without a near cache. Writes to the same Redis keys by a cache without {@code near} are not
+     * announced: every JVM writing a name should use a near cache, or accept copies up to {@code ttl} old.
+     *
+     * @param maximumSize copies kept at most: at least 1
+     * @param ttl how long a copy lives: at least 1 ms; {@link #DEFAULT_NEAR_TTL} is a sound start
+     * @return this builder
+     */
+    public Builder<K, V> near(long maximumSize, Duration ttl) {
+      if (maximumSize < 1) {
+        throw new IllegalArgumentException("maximumSize (" + maximumSize + ") of a near cache must be at least 1");
+      }
+      this.nearTtl = atLeastOneMilli(ttl, "ttl");
+      this.nearMaximumSize = maximumSize;
+      return this;
+    }
+
+    /**
+     * How often a near cache records its last invalidation message's sequence in Redis and compares the other JVMs'
+     * with those it received: a lost message is found within two intervals.
+     *
+     * @param interval at least 1 ms; default {@link #DEFAULT_RECONCILE_INTERVAL}
+     * @return this builder
+     */
+    public Builder<K, V> reconcileInterval(Duration interval) {
+      this.reconcileInterval = atLeastOneMilli(interval, "reconcileInterval");
+      return this;
+    }
+
     @Override
     public Cache<K, V> build() {
       if (configuredDefaultTtl().compareTo(MAX_TTL) > 0) {
@@ -205,8 +253,14 @@ public final class RedisCache {
       RedisSubscriptions.Share pubsub = RedisSubscriptions.shared(backend, scheduler, configuredClock());
       CacheEpochs epochs = new CacheEpochs(backend, keys.key(name, "epoch"), keys.key(name, "invalidations"),
           RedisTime.of(timeSource, configuredClock()), pubsub, scheduler, epochCheckInterval);
-      return new RedisBackedCache<>(name, backend, keys, values, keyText, configuredDefaultTtl(),
-          configuredNegativeTtl(), configuredClock(), policy, epochs);
+      RedisBackedCache<K, V> redis = new RedisBackedCache<>(name, backend, keys, values, keyText,
+          configuredDefaultTtl(), configuredNegativeTtl(), configuredClock(), policy, epochs);
+      if (nearMaximumSize == 0) {
+        return redis;
+      }
+      return new NearCache<>(redis, keyText, !configuredNegativeTtl().isZero(), nearMaximumSize, nearTtl,
+          configuredClock(), backend, RedisSubscriptions.shared(backend, scheduler, configuredClock()),
+          keys.key(name, "near"), keys.key(name, "sources"), scheduler, reconcileInterval, epochs);
     }
   }
 }

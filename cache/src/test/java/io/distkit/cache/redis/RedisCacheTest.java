@@ -29,6 +29,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -77,6 +82,7 @@ class RedisCacheTest {
 
   @ContractTest
   void eachSingleKeyCallIsOneCommandAndAMissThatLoadsIsThree(Deployment deployment) {
+    cache(deployment).get("warm-up", key -> "loads the fill script");
     Cache<String, String> cache = cache(deployment);
     CommandStats before = deployment.commandStats();
     cache.put("k", "v");
@@ -89,8 +95,10 @@ class RedisCacheTest {
     before = deployment.commandStats();
     cache.get("k", key -> "loaded");
     spent = deployment.commandStats().minus(before);
-    assertThat(spent.calls("get")).as("a miss, and the first caller's second look").isEqualTo(2);
-    assertThat(spent.calls("set")).as("the loaded value written").isEqualTo(1);
+    // commandstats counts commands run inside scripts too: the fill script reads the key before it writes
+    assertThat(spent.calls("get")).as("a miss, the first caller's second look, the fill's check").isEqualTo(3);
+    assertThat(spent.calls("set")).as("the fill's write").isEqualTo(1);
+    assertThat(spent.calls("evalsha")).as("the loaded value filled in, unless something newer landed").isEqualTo(1);
     before = deployment.commandStats();
     cache.get("k", key -> "loaded again");
     spent = deployment.commandStats().minus(before);
@@ -166,6 +174,34 @@ class RedisCacheTest {
     assertThat(cache.getIfPresent("k")).as("not heard yet").contains("v");
     scheduler.advance(RedisCache.DEFAULT_EPOCH_CHECK_INTERVAL);
     assertThat(cache.getIfPresent("k")).as("read at the check").isEmpty();
+  }
+
+  @ContractTest
+  void aLoadDoesNotOverwriteAWriteThatLandedWhileItRan(Deployment deployment) throws Exception {
+    Cache<String, String> loading = cache(deployment);
+    Cache<String, String> writing = cache(deployment);
+    CountDownLatch loaderStarted = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    try {
+      Future<Optional<String>> slow = caller.submit(() -> loading.get("k", key -> {
+        loaderStarted.countDown();
+        release.await();
+        return "loaded from a stale read";
+      }));
+      assertThat(loaderStarted.await(10, TimeUnit.SECONDS)).isTrue();
+      writing.put("k", "written during the load");
+      release.countDown();
+      assertThat(slow.get(10, TimeUnit.SECONDS)).as("the loader's caller gets what it loaded")
+          .contains("loaded from a stale read");
+      assertThat(writing.getIfPresent("k")).as("Redis keeps the newer write").contains("written during the load");
+    } finally {
+      caller.shutdownNow();
+    }
+    loading.invalidateAll();
+    assertThat(loading.get("k", key -> "after the invalidation")).as("an entry of an earlier epoch is replaced")
+        .contains("after the invalidation");
+    assertThat(writing.getIfPresent("k")).contains("after the invalidation");
   }
 
   @ContractTest

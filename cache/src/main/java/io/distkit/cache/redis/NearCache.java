@@ -1,0 +1,430 @@
+package io.distkit.cache.redis;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.distkit.cache.Cache;
+import io.distkit.cache.CacheLoader;
+import io.distkit.cache.CacheStats;
+import io.distkit.core.Clock;
+import io.distkit.core.redis.RedisBackend;
+import io.distkit.core.redis.RedisSubscriptions;
+import io.distkit.core.session.Scheduler;
+import io.distkit.core.session.Subscriber;
+import io.distkit.core.session.Subscription;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link RedisCache}'s near cache: a copy in this JVM (L1, Caffeine) over the Redis cache (L2), kept coherent by
+ * invalidation messages. See {@link RedisCache.Builder#near} for the guarantees; how they are kept:
+ *
+ * <ul>
+ *   <li>Every write or invalidation through any near cache of the name publishes the key on the cache's
+ *       near channel, with the writer's source id and its next sequence number. A receiver drops its copy of the
+ *       key (and voids any fill of it under way); a receiver that sees a source's sequence jump drops every copy.
+ *   <li>A fill (an L1 miss read from L2 or loaded) takes a reservation first and installs its value only if no
+ *       invalidation of the key arrived meanwhile: a fill never installs a value older than an invalidation it
+ *       raced.
+ *   <li>While the subscription is not live, L1 is bypassed (reads go to Redis); when it is live again (core
+ *       reports that messages may have been missed) every copy is dropped.
+ *   <li>Every reconciliation interval each source writes its last sequence to a hash in Redis and every receiver
+ *       reads the hash: a source whose sequence is past the last one received means messages were lost, and every
+ *       copy is dropped.
+ *   <li>An {@code invalidateAll} anywhere (the epoch advancing) drops every copy.
+ * </ul>
+ */
+final class NearCache<K, V> implements Cache<K, V> {
+
+  private static final Logger log = LoggerFactory.getLogger(NearCache.class);
+  private static final int MESSAGE_FORMAT = 1;
+
+  /** A copy: a value, or (value null) a remembered absence, until a deadline on the clock's nanoTime. */
+  private record Copy<V>(@Nullable V value, long deadlineNanos) {}
+
+  private final RedisBackedCache<K, V> l2;
+  private final Function<? super K, String> keyText;
+  private final boolean rememberAbsence;
+  private final Clock clock;
+  private final long nearTtlNanos;
+  private final com.github.benmanes.caffeine.cache.Cache<String, Copy<V>> l1;
+  /** Fills under way, by key text: a fill installs only if its token is still here. */
+  private final Map<String, Object> fills = new ConcurrentHashMap<>();
+  private final String source = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+  private final RedisBackend backend;
+  private final RedisSubscriptions.Share pubsub;
+  private final String channel;
+  private final byte[] sourcesKey;
+  private final Subscription subscription;
+  private final Scheduler.Task reconciliation;
+  private final ReentrantLock publishing = new ReentrantLock();
+  /** Guarded by {@link #publishing}. */
+  private long sequence;
+  private volatile long sequenceInRedis;
+  /** The last sequence received from each other source. */
+  private final Map<String, Long> received = new ConcurrentHashMap<>();
+  private final LongAdder nearHits = new LongAdder();
+  private final LongAdder flushes = new LongAdder();
+  private final LongAdder invalidationsReceived = new LongAdder();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  NearCache(RedisBackedCache<K, V> l2, Function<? super K, String> keyText, boolean rememberAbsence,
+      long maximumSize, Duration nearTtl,
+      Clock clock, RedisBackend backend, RedisSubscriptions.Share pubsub, String channel, String sourcesKey,
+      Scheduler scheduler, Duration reconcileInterval, CacheEpochs epochs) {
+    this.l2 = l2;
+    this.keyText = keyText;
+    this.rememberAbsence = rememberAbsence;
+    this.clock = clock;
+    this.nearTtlNanos = nearTtl.toNanos();
+    this.l1 = Caffeine.newBuilder().ticker(clock::nanoTime).executor(Runnable::run).maximumSize(maximumSize)
+        .expireAfter(new Expiry<String, Copy<V>>() {
+          @Override
+          public long expireAfterCreate(String key, Copy<V> copy, long now) {
+            return Math.max(0, copy.deadlineNanos() - now);
+          }
+
+          @Override
+          public long expireAfterUpdate(String key, Copy<V> copy, long now, long remaining) {
+            return Math.max(0, copy.deadlineNanos() - now);
+          }
+
+          @Override
+          public long expireAfterRead(String key, Copy<V> copy, long now, long remaining) {
+            return remaining;
+          }
+        }).build();
+    this.backend = backend;
+    this.pubsub = pubsub;
+    this.channel = channel;
+    this.sourcesKey = sourcesKey.getBytes(StandardCharsets.UTF_8);
+    epochs.whenAdvanced(this::dropEveryCopy);
+    readSourcesQuietly(true);
+    this.subscription = pubsub.subscribe(channel, new Subscriber() {
+      @Override
+      public void onMessage(String from, byte[] message) {
+        received(message);
+      }
+
+      @Override
+      public void onMissedMessages(String from) {
+        dropEveryCopy();
+      }
+    });
+    this.reconciliation = scheduler.scheduleWithFixedDelay(this::reconcile, reconcileInterval, reconcileInterval);
+  }
+
+  @Override
+  public String name() {
+    return l2.name();
+  }
+
+  private String textOf(K key) {
+    return Objects.requireNonNull(keyText.apply(Objects.requireNonNull(key, "key")), "keyText(key)");
+  }
+
+  /** Whether L1 may be used: only while every invalidation is being heard. */
+  private boolean nearUsable() {
+    return subscription.isLive();
+  }
+
+  @Override
+  public Optional<V> getIfPresent(K key) {
+    checkOpen();
+    String text = textOf(key);
+    if (nearUsable()) {
+      Copy<V> copy = l1.getIfPresent(text);
+      if (copy != null) {
+        nearHits.increment();
+        return Optional.ofNullable(copy.value());
+      }
+    }
+    Object token = reserve(text);
+    long sent = clock.nanoTime();
+    RedisBackedCache.TimedRead<V> read = l2.readWithTtl(key);
+    installOrEnd(text, token, read.hit(), read.value(), sent, read.ttlMillis());
+    return Optional.ofNullable(read.value());
+  }
+
+  @Override
+  public Optional<V> get(K key, CacheLoader<? super K, ? extends V> loader) {
+    checkOpen();
+    String text = textOf(key);
+    if (nearUsable()) {
+      Copy<V> copy = l1.getIfPresent(text);
+      if (copy != null) {
+        nearHits.increment();
+        return Optional.ofNullable(copy.value());
+      }
+    }
+    Object token = reserve(text);
+    long sent = clock.nanoTime();
+    RedisBackedCache.TimedRead<V> read = l2.readWithTtl(key);
+    if (read.hit()) {
+      installOrEnd(text, token, true, read.value(), sent, read.ttlMillis());
+      return Optional.ofNullable(read.value());
+    }
+    Optional<V> found = l2.loadAfterMiss(key, loader); // single flight in this JVM; fills Redis
+    long ttlMillis = found.isPresent() ? l2.defaultTtlMillis() : l2.negativeTtlMillis();
+    installOrEnd(text, token, found.isPresent() || rememberAbsence, found.orElse(null), sent, ttlMillis);
+    return found;
+  }
+
+  /** Ends a fill: installs a copy of what was found (unless voided), for what is left of its entry's life. */
+  private void installOrEnd(String text, Object token, boolean hit, @Nullable V value, long sent, long ttlMillis) {
+    if (!hit || ttlMillis <= 0) {
+      fills.remove(text, token);
+      return;
+    }
+    long life = Math.min(nearTtlNanos, TimeUnit.MILLISECONDS.toNanos(ttlMillis));
+    install(text, token, new Copy<>(value, sent + life));
+  }
+
+  @Override
+  public Map<K, V> getAll(Collection<? extends K> keys) {
+    checkOpen();
+    Objects.requireNonNull(keys, "keys");
+    Map<K, V> found = new HashMap<>();
+    List<K> missing = new ArrayList<>();
+    boolean usable = nearUsable();
+    for (K key : new LinkedHashSet<>(keys)) {
+      Copy<V> copy = usable ? l1.getIfPresent(textOf(key)) : null;
+      if (copy == null) {
+        missing.add(key);
+      } else {
+        nearHits.increment();
+        if (copy.value() != null) {
+          found.put(key, copy.value());
+        }
+      }
+    }
+    if (!missing.isEmpty()) {
+      // read from Redis, not copied: a bulk read does not learn each entry's remaining life
+      found.putAll(l2.getAll(missing));
+    }
+    return found;
+  }
+
+  /** Starts a fill of {@code text}: an invalidation that arrives before {@link #install} voids it. */
+  private Object reserve(String text) {
+    Object token = new Object();
+    fills.put(text, token);
+    return token;
+  }
+
+  /** Installs a fill's copy unless an invalidation voided it; atomic with {@link #dropCopy} per key. */
+  private void install(String text, @Nullable Object token, Copy<V> copy) {
+    if (token == null || !nearUsable()) {
+      fills.remove(text, token);
+      return;
+    }
+    l1.asMap().compute(text, (k, old) -> fills.remove(k, token) ? copy : old);
+  }
+
+  /** Drops the copy of one key and voids its fill. */
+  private void dropCopy(String text) {
+    l1.asMap().compute(text, (k, old) -> {
+      fills.remove(k);
+      return null;
+    });
+  }
+
+  /** Drops every copy and voids every fill: a gap, a reconnection, an {@code invalidateAll}. */
+  private void dropEveryCopy() {
+    flushes.increment();
+    fills.clear();
+    l1.invalidateAll();
+  }
+
+  @Override
+  public void put(K key, V value) {
+    checkOpen();
+    l2.put(key, value);
+    written(textOf(key));
+  }
+
+  @Override
+  public void put(K key, V value, Duration ttl) {
+    checkOpen();
+    l2.put(key, value, ttl);
+    written(textOf(key));
+  }
+
+  @Override
+  public void putAll(Map<? extends K, ? extends V> entries) {
+    checkOpen();
+    l2.putAll(entries);
+    entries.keySet().forEach(key -> written(textOf(key)));
+  }
+
+  @Override
+  public void invalidate(K key) {
+    checkOpen();
+    l2.invalidate(key);
+    written(textOf(key));
+  }
+
+  @Override
+  public void invalidateAll() {
+    checkOpen();
+    l2.invalidateAll(); // advances the epoch: every near cache that learns it drops every copy
+  }
+
+  /** After a write to Redis: drop the local copy, and tell the other JVMs. */
+  private void written(String text) {
+    dropCopy(text);
+    publishing.lock();
+    try {
+      long next = sequence + 1;
+      pubsub.publish(channel, (MESSAGE_FORMAT + " " + source + " " + next + " " + text)
+          .getBytes(StandardCharsets.UTF_8));
+      sequence = next;
+    } finally {
+      publishing.unlock();
+    }
+  }
+
+  /** A message from a near cache of this name: {@code "1 <source> <sequence> <key text>"}. */
+  private void received(byte[] message) {
+    String text = new String(message, StandardCharsets.UTF_8);
+    String[] parts = text.split(" ", 4);
+    if (parts.length != 4 || !parts[0].equals(Integer.toString(MESSAGE_FORMAT))) {
+      log.debug("Dropping every copy of {} after a message it cannot read", name());
+      dropEveryCopy();
+      return;
+    }
+    String from = parts[1];
+    if (from.equals(source)) {
+      return; // its own write: dropped before it was published
+    }
+    long seq;
+    try {
+      seq = Long.parseLong(parts[2]);
+    } catch (NumberFormatException e) {
+      dropEveryCopy();
+      return;
+    }
+    dropCopy(parts[3]);
+    invalidationsReceived.increment();
+    Long last = received.put(from, seq);
+    if (last != null && seq != last + 1) {
+      log.debug("Messages from {} to {} jumped from {} to {}: dropping every copy", from, name(), last, seq);
+      dropEveryCopy();
+    }
+  }
+
+  /** Every reconciliation interval: publish this source's sequence, and look for sequences past those received. */
+  private void reconcile() {
+    long mine = sequence;
+    if (mine != sequenceInRedis) {
+      try {
+        backend.execute(jedis -> {
+          jedis.hset(sourcesKey, source.getBytes(StandardCharsets.UTF_8),
+              Long.toString(mine).getBytes(StandardCharsets.US_ASCII));
+          return jedis.pexpire(sourcesKey, TimeUnit.DAYS.toMillis(1));
+        });
+        sequenceInRedis = mine;
+      } catch (RuntimeException e) {
+        log.debug("Could not record the sequence of {}: {}", name(), e.toString());
+      }
+    }
+    readSourcesQuietly(false);
+  }
+
+  /** Reads every source's recorded sequence; at start it is the baseline, later a sequence past it is a gap. */
+  private void readSourcesQuietly(boolean baseline) {
+    Map<byte[], byte[]> recorded;
+    try {
+      recorded = backend.execute(jedis -> jedis.hgetAll(sourcesKey));
+    } catch (RuntimeException e) {
+      log.debug("Could not read the sources of {}: {}", name(), e.toString());
+      return;
+    }
+    boolean missed = false;
+    for (Map.Entry<byte[], byte[]> entry : recorded.entrySet()) {
+      String from = new String(entry.getKey(), StandardCharsets.UTF_8);
+      if (from.equals(source)) {
+        continue;
+      }
+      long seq;
+      try {
+        seq = Long.parseLong(new String(entry.getValue(), StandardCharsets.US_ASCII));
+      } catch (NumberFormatException e) {
+        continue;
+      }
+      Long last = received.get(from);
+      if (baseline) {
+        received.merge(from, seq, Math::max);
+      } else if (last == null || seq > last) {
+        missed = true;
+        received.merge(from, seq, Math::max);
+      }
+    }
+    if (missed) {
+      log.debug("A source of {} recorded messages this JVM never received: dropping every copy", name());
+      dropEveryCopy();
+    }
+  }
+
+  @Override
+  public CacheStats stats() {
+    CacheStats l2Stats = l2.stats();
+    long hits = nearHits.sum();
+    return new CacheStats(l2Stats.hits() + hits, l2Stats.misses(), l2Stats.loads(), l2Stats.loadFailures(),
+        l2Stats.loadNanos(), l2Stats.evictions());
+  }
+
+  /** Whether the near channel is subscribed and live (tests wait for it). */
+  boolean listening() {
+    return subscription.isLive() && l2.listening();
+  }
+
+  /** How many invalidation messages from other JVMs were received. */
+  long invalidationsReceived() {
+    return invalidationsReceived.sum();
+  }
+
+  /** How many times every copy was dropped (gaps, reconnections, invalidateAll). */
+  long flushes() {
+    return flushes.sum();
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("cache " + name() + " is closed");
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      reconciliation.cancel();
+      subscription.close();
+      pubsub.close();
+      l1.invalidateAll();
+      l2.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "NearCache[" + name() + ", " + l1.estimatedSize() + " near copies, " + stats() + "]";
+  }
+}
