@@ -37,12 +37,14 @@ import java.util.function.Function;
  * <h2>Round trips</h2>
  * {@code getIfPresent}, {@code put}, {@code invalidate}: one command each ({@code GET}, {@code SET PX},
  * {@code DEL}). {@code get} with a loader: one {@code GET}; on a miss, the first caller in this JVM reads once more
- * (another JVM, or a caller that just finished, may have filled it), loads, and writes with one {@code SET}, while
+ * (another JVM, or a caller that just finished, may have filled it), loads, and fills with one {@code EVALSHA} that
+ * writes only where nothing of its epoch or later is (a write that landed during the load is newer), while
  * concurrent callers of that key in this JVM wait for its outcome. {@code getAll} and {@code putAll}: one pipeline
- * per Redis node, the keys grouped by slot. {@code invalidateAll}: one {@code EVALSHA} and one publish.
+ * per Redis node, the keys grouped by slot. {@code invalidateAll}: one {@code EVALSHA} and one publish. With a
+ * {@linkplain Builder#near near cache}, a hit on a copy costs none, and a write one publish more.
  *
  * <h2>Coherence</h2>
- * Redis is the only copy: a write or an invalidation is seen by every JVM's next read. {@code invalidateAll} from
+ * Without a near cache, Redis is the only copy: a write or an invalidation is seen by every JVM's next read. {@code invalidateAll} from
  * another JVM is seen when its message arrives (core's shared pub/sub), or at the next
  * {@linkplain Builder#epochCheckInterval epoch check} if the message was lost; a write racing it from a JVM that has
  * not heard it yet is dropped (read as a miss), never served after the invalidation was heard.
@@ -71,7 +73,7 @@ public final class RedisCache {
   static final PolicySupport POLICIES = PolicySupport.of("cache")
       .supports(FailurePolicy.FAIL_CLOSED, FailurePolicy.FAIL_OPEN)
       .refuses(FailurePolicy.FALLBACK_TO_LOCAL, "a JVM-local copy would serve values other JVMs changed or "
-          + "invalidated; a near cache (to come) is the coherent way to keep one");
+          + "invalidated; a near cache (Builder.near) is the coherent way to keep one");
 
   private RedisCache() {}
 
