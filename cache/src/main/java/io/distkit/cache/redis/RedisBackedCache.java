@@ -2,6 +2,7 @@ package io.distkit.cache.redis;
 
 import io.distkit.cache.Cache;
 import io.distkit.cache.CacheBuilder;
+import io.distkit.cache.CacheLoadException;
 import io.distkit.cache.CacheLoader;
 import io.distkit.cache.CacheStats;
 import io.distkit.cache.internal.CacheCounters;
@@ -50,11 +51,19 @@ final class RedisBackedCache<K, V> implements Cache<K, V> {
 
   /**
    * A loader's fill: writes the entry ({@code ARGV[1]}, for {@code ARGV[3]} ms) unless the key holds an entry of
-   * epoch {@code ARGV[2]} or later (bytes 3 to 10 of the frame, {@link CacheFrame}): a write that landed while
-   * the loader ran is newer than what it loaded. Whatever else is there (nothing, an entry of an earlier epoch,
-   * foreign bytes) is replaced.
+   * epoch {@code ARGV[2]} or later (bytes 3 to 10 of the frame, {@link CacheFrame}): a write that landed while the
+   * loader ran is newer than what it loaded. Whatever else is there (nothing, an entry of an earlier epoch, foreign
+   * bytes) is replaced. With a fill lease ({@code ARGV[4]} its token, {@code KEYS[2]} the lease), only the lease's
+   * holder fills, and the lease ends: an {@code invalidate} during the load deleted the lease, so the fill of what
+   * was loaded before it is refused.
    */
   private static final RedisScript FILL = RedisScript.of("cache_fill", """
+      if ARGV[4] ~= '' then
+        if redis.call('GET', KEYS[2]) ~= ARGV[4] then
+          return 0
+        end
+        redis.call('DEL', KEYS[2])
+      end
       local raw = redis.call('GET', KEYS[1])
       if raw and #raw >= 10 and string.byte(raw, 1) == 1 then
         local epoch = 0
@@ -69,6 +78,31 @@ final class RedisBackedCache<K, V> implements Cache<K, V> {
       return 1""");
 
   /**
+   * A miss's second look, and the fill lease: answers {@code {1, entry}} when the key holds an entry of epoch
+   * {@code ARGV[3]} or later (or foreign bytes, which the caller refuses), else takes the lease ({@code KEYS[2]},
+   * token {@code ARGV[1]}, for {@code ARGV[2]} ms; {@code ARGV[1]} empty: no lease) and answers {@code {2, ''}}, or
+   * {@code {0, ''}} when another caller holds it.
+   */
+  private static final RedisScript LOOK_OR_LEASE = RedisScript.of("cache_look_or_lease", """
+      local raw = redis.call('GET', KEYS[1])
+      if raw then
+        if #raw < 10 or string.byte(raw, 1) ~= 1 then
+          return {1, raw}
+        end
+        local epoch = 0
+        for i = 3, 10 do
+          epoch = epoch * 256 + string.byte(raw, i)
+        end
+        if epoch >= tonumber(ARGV[3]) then
+          return {1, raw}
+        end
+      end
+      if ARGV[1] == '' or redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
+        return {2, ''}
+      end
+      return {0, ''}""");
+
+  /**
    * A read for a near cache's copy: whether it hit, the value (null for a remembered absence or a miss), and how
    * long the entry has left in Redis.
    *
@@ -78,9 +112,17 @@ final class RedisBackedCache<K, V> implements Cache<K, V> {
    */
   record TimedRead<V>(boolean hit, @Nullable V value, long ttlMillis) {}
 
+  /** The token of a fill without a lease. */
+  private static final byte[] NO_LEASE = new byte[0];
+  private static final long FIRST_PAUSE_MILLIS = 5;
+  private static final long MAX_PAUSE_MILLIS = 100;
+
   private final String name;
   private final RedisBackend backend;
   private final RedisKeys keys;
+  /** The fill leases' keys: the entry's hash tag, so the same slot. */
+  private final RedisKeys leaseKeys;
+  private final long fillLeaseMillis;
   private final Codec<V> values;
   private final Function<? super K, String> keyText;
   private final long defaultTtlMillis;
@@ -93,8 +135,10 @@ final class RedisBackedCache<K, V> implements Cache<K, V> {
 
   RedisBackedCache(String name, RedisBackend backend, RedisKeys keys, Codec<V> values,
       Function<? super K, String> keyText, Duration defaultTtl, Duration negativeTtl, Clock clock,
-      FailurePolicyHandler policy, CacheEpochs epochs) {
+      FailurePolicyHandler policy, CacheEpochs epochs, Duration fillLease) {
     this.name = name;
+    this.leaseKeys = RedisKeys.of(keys.prefix(), "cache-lease");
+    this.fillLeaseMillis = fillLease.toMillis();
     this.backend = backend;
     this.keys = keys;
     this.values = values;
@@ -225,11 +269,25 @@ final class RedisBackedCache<K, V> implements Cache<K, V> {
 
   /** The first miss in this JVM: looks once more (another JVM may have filled it), then loads and writes. */
   private Optional<V> loadAndStore(K key, byte[] redisKey, CacheLoader<? super K, ? extends V> loader) {
+    byte[] leaseKey = leaseKeys.keyBytes(RedisKeys.checkName(keyText.apply(key), "key"), name);
+    byte[] token = fillLeaseMillis > 0 ? newToken() : NO_LEASE;
     boolean reachable = true;
     try {
-      Found<V> again = read(redisKey);
-      if (again.hit()) {
-        return Optional.ofNullable(again.value());
+      long waited = 0;
+      long pause = FIRST_PAUSE_MILLIS;
+      while (true) {
+        Look<V> look = lookOrLease(redisKey, leaseKey, token);
+        if (look.found().hit()) {
+          return Optional.ofNullable(look.found().value());
+        }
+        if (look.leased() || waited >= fillLeaseMillis) {
+          // leased: this JVM loads for the fleet; or the lease holder did not fill in time: load, fill if possible
+          break;
+        }
+        // another JVM holds the fill lease for this key: wait briefly for its fill, never longer than a lease
+        pause(pause);
+        waited += pause;
+        pause = Math.min(pause * 2, MAX_PAUSE_MILLIS);
       }
     } catch (BackendUnavailableException e) {
       reachable = policy.onUnavailable(e, () -> false, () -> false); // FAIL_OPEN: load, do not write
@@ -238,12 +296,10 @@ final class RedisBackedCache<K, V> implements Cache<K, V> {
     V value = counters.load(name, key, loader);
     if (reachable) {
       try {
-        // not over an entry of this epoch or a later one: a write (or another JVM's fill) that landed during the
-        // load is newer than what was loaded
         if (value != null) {
-          fill(redisKey, epoch, CacheFrame.value(epoch, encode(value)), defaultTtlMillis);
+          fill(redisKey, leaseKey, token, epoch, CacheFrame.value(epoch, encode(value)), defaultTtlMillis);
         } else if (negativeTtlMillis > 0) {
-          fill(redisKey, epoch, CacheFrame.absence(epoch), negativeTtlMillis);
+          fill(redisKey, leaseKey, token, epoch, CacheFrame.absence(epoch), negativeTtlMillis);
         }
       } catch (BackendUnavailableException e) {
         policy.onUnavailable(e, () -> false, () -> false); // FAIL_OPEN: the loaded value, uncached
@@ -252,12 +308,40 @@ final class RedisBackedCache<K, V> implements Cache<K, V> {
     return Optional.ofNullable(value);
   }
 
+  /** What {@link #LOOK_OR_LEASE} found: an entry of the known epoch, or whether this caller got the lease. */
+  private record Look<V>(Found<V> found, boolean leased) {}
+
+  private Look<V> lookOrLease(byte[] redisKey, byte[] leaseKey, byte[] token) {
+    Object reply = backend.eval(LOOK_OR_LEASE, List.of(redisKey, leaseKey),
+        List.of(token, ascii(fillLeaseMillis), ascii(epochs.known())));
+    List<?> fields = (List<?>) reply;
+    long kind = (Long) fields.get(0);
+    if (kind == 1) {
+      return new Look<>(decode((byte[]) fields.get(1), redisKey), false);
+    }
+    return new Look<>(Found.miss(), kind == 2);
+  }
+
+  private static byte[] newToken() {
+    return Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE)
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CacheLoadException("Interrupted while waiting for another JVM's fill", e);
+    }
+  }
+
   private byte[] encode(V value) {
     return values.encode(Objects.requireNonNull(value, "value"));
   }
 
-  private void fill(byte[] redisKey, long epoch, byte[] stored, long ttlMillis) {
-    backend.eval(FILL, List.of(redisKey), List.of(stored, ascii(epoch), ascii(ttlMillis)));
+  private void fill(byte[] redisKey, byte[] leaseKey, byte[] token, long epoch, byte[] stored, long ttlMillis) {
+    backend.eval(FILL, List.of(redisKey, leaseKey), List.of(stored, ascii(epoch), ascii(ttlMillis), token));
   }
 
   private static byte[] ascii(long value) {
@@ -349,8 +433,10 @@ final class RedisBackedCache<K, V> implements Cache<K, V> {
   @Override
   public void invalidate(K key) {
     byte[] redisKey = keyOf(key);
+    byte[] leaseKey = leaseKeys.keyBytes(RedisKeys.checkName(keyText.apply(key), "key"), name);
     checkOpen();
-    backend.execute(jedis -> jedis.del(redisKey));
+    // the fill lease goes too: a load that began before this call cannot fill what it loaded
+    backend.execute(jedis -> jedis.del(redisKey, leaseKey));
   }
 
   @Override

@@ -37,8 +37,9 @@ import java.util.function.Function;
  * <h2>Round trips</h2>
  * {@code getIfPresent}, {@code put}, {@code invalidate}: one command each ({@code GET}, {@code SET PX},
  * {@code DEL}). {@code get} with a loader: one {@code GET}; on a miss, the first caller in this JVM reads once more
- * (another JVM, or a caller that just finished, may have filled it), loads, and fills with one {@code EVALSHA} that
- * writes only where nothing of its epoch or later is (a write that landed during the load is newer), while
+ * and takes the {@linkplain Builder#fillLease fill lease} in one {@code EVALSHA} (another JVM, or a caller that just
+ * finished, may have filled it), loads, and fills with one {@code EVALSHA} that writes only as the lease's holder and
+ * only where nothing of its epoch or later is (a write that landed during the load is newer), while
  * concurrent callers of that key in this JVM wait for its outcome. {@code getAll} and {@code putAll}: one pipeline
  * per Redis node, the keys grouped by slot. {@code invalidateAll}: one {@code EVALSHA} and one publish. With a
  * {@linkplain Builder#near near cache}, a hit on a copy costs none, and a write one publish more.
@@ -62,6 +63,9 @@ public final class RedisCache {
 
   /** The default {@linkplain Builder#epochCheckInterval epoch check interval}: 1 second. */
   public static final Duration DEFAULT_EPOCH_CHECK_INTERVAL = Duration.ofSeconds(1);
+
+  /** The default {@linkplain Builder#fillLease fill lease}: 2 seconds. */
+  public static final Duration DEFAULT_FILL_LEASE = Duration.ofSeconds(2);
 
   /** The default {@linkplain Builder#near near cache} time to live of a copy: 30 seconds. */
   public static final Duration DEFAULT_NEAR_TTL = Duration.ofSeconds(30);
@@ -106,6 +110,8 @@ public final class RedisCache {
    *       epoch is read again, in case an {@code invalidateAll} message was lost</td></tr>
    *   <tr><td>{@link #timeSource}</td><td>{@link TimeSource#SERVER}</td><td>whose clock epochs run on</td></tr>
    *   <tr><td>{@link #scheduler}</td><td>{@link Scheduler#shared()}</td><td>where epoch checks run</td></tr>
+   *   <tr><td>{@link #fillLease}</td><td>{@link #DEFAULT_FILL_LEASE}</td><td>one JVM loads a missed key for the
+   *       fleet</td></tr>
    *   <tr><td>{@link #near}</td><td>off</td><td>a coherent copy of entries in this JVM</td></tr>
    *   <tr><td>{@link #reconcileInterval}</td><td>{@link #DEFAULT_RECONCILE_INTERVAL}</td><td>how soon a near
    *       cache finds an invalidation message it lost</td></tr>
@@ -126,6 +132,7 @@ public final class RedisCache {
     private long nearMaximumSize;
     private Duration nearTtl = DEFAULT_NEAR_TTL;
     private Duration reconcileInterval = DEFAULT_RECONCILE_INTERVAL;
+    private Duration fillLease = DEFAULT_FILL_LEASE;
 
     private Builder(String name, RedisBackend backend, Codec<V> values) {
       super(name);
@@ -240,6 +247,22 @@ public final class RedisCache {
       return this;
     }
 
+    /**
+     * The fleet-wide fill lease: on a miss, the first JVM to ask takes a short lease on the key and loads; the
+     * others wait for its fill (re-reading at 5 ms, then doubling pauses up to 100 ms) for at most the lease, then
+     * load for themselves. Only the lease's holder fills, and an {@code invalidate} during its load ends the lease, so
+     * a value loaded before an invalidation is not written after it (the memcache lease of Nishtala et al.).
+     *
+     * @param lease zero to turn it off (every JVM loads its own misses), or at least 1 ms; default
+     *     {@link #DEFAULT_FILL_LEASE}
+     * @return this builder
+     */
+    public Builder<K, V> fillLease(Duration lease) {
+      Objects.requireNonNull(lease, "fillLease");
+      this.fillLease = lease.isZero() ? lease : atLeastOneMilli(lease, "fillLease");
+      return this;
+    }
+
     @Override
     public Cache<K, V> build() {
       if (configuredDefaultTtl().compareTo(MAX_TTL) > 0) {
@@ -256,7 +279,7 @@ public final class RedisCache {
       CacheEpochs epochs = new CacheEpochs(backend, keys.key(name, "epoch"), keys.key(name, "invalidations"),
           RedisTime.of(timeSource, configuredClock()), pubsub, scheduler, epochCheckInterval);
       RedisBackedCache<K, V> redis = new RedisBackedCache<>(name, backend, keys, values, keyText,
-          configuredDefaultTtl(), configuredNegativeTtl(), configuredClock(), policy, epochs);
+          configuredDefaultTtl(), configuredNegativeTtl(), configuredClock(), policy, epochs, fillLease);
       if (nearMaximumSize == 0) {
         return redis;
       }

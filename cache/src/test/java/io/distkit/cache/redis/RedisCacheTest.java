@@ -95,10 +95,12 @@ class RedisCacheTest {
     before = deployment.commandStats();
     cache.get("k", key -> "loaded");
     spent = deployment.commandStats().minus(before);
-    // commandstats counts commands run inside scripts too: the fill script reads the key before it writes
-    assertThat(spent.calls("get")).as("a miss, the first caller's second look, the fill's check").isEqualTo(3);
-    assertThat(spent.calls("set")).as("the fill's write").isEqualTo(1);
-    assertThat(spent.calls("evalsha")).as("the loaded value filled in, unless something newer landed").isEqualTo(1);
+    // sent: GET, then EVALSHA (a second look that takes the fill lease), then EVALSHA (the fill); commandstats
+    // counts the commands inside the scripts too
+    assertThat(spent.calls("evalsha")).as("the second look with the lease, and the fill: " + spent).isEqualTo(2);
+    assertThat(spent.calls("get")).as("the read, the second look, the fill's lease and entry checks").isEqualTo(4);
+    assertThat(spent.calls("set")).as("the lease, and the fill's write").isEqualTo(2);
+    assertThat(spent.calls("del")).as("the fill ends the lease").isEqualTo(1);
     before = deployment.commandStats();
     cache.get("k", key -> "loaded again");
     spent = deployment.commandStats().minus(before);
@@ -202,6 +204,73 @@ class RedisCacheTest {
     assertThat(loading.get("k", key -> "after the invalidation")).as("an entry of an earlier epoch is replaced")
         .contains("after the invalidation");
     assertThat(writing.getIfPresent("k")).contains("after the invalidation");
+  }
+
+  @ContractTest
+  void aHotKeyMissedByFiftyThreadsInEachOfTwoJvmsIsLoadedOnceInTheFleet(Deployment deployment) throws Exception {
+    assertThat(loadsWhenFiftyThreadsOfTwoCachesMiss(deployment, RedisCache.DEFAULT_FILL_LEASE, "hot"))
+        .as("the fill lease: one JVM loads, the other waits for its fill").isEqualTo(1);
+    assertThat(loadsWhenFiftyThreadsOfTwoCachesMiss(deployment, Duration.ZERO, "hot-no-lease"))
+        .as("no fill lease: once per JVM (single flight in each)").isEqualTo(2);
+  }
+
+  private int loadsWhenFiftyThreadsOfTwoCachesMiss(Deployment deployment, Duration fillLease, String key)
+      throws Exception {
+    List<Cache<String, String>> caches = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      var client = deployment.newClient();
+      opened.add(client);
+      Cache<String, String> cache = RedisCache.<String, String>builder(name, RedisBackend.create(client),
+          Codec.utf8().versioned(1)).fillLease(fillLease).clock(clock).scheduler(scheduler).build();
+      opened.add(cache);
+      caches.add(cache);
+    }
+    java.util.concurrent.atomic.AtomicInteger loads = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(100);
+    ExecutorService threads = Executors.newFixedThreadPool(100);
+    try {
+      List<Future<Optional<String>>> answers = new ArrayList<>();
+      for (int t = 0; t < 100; t++) {
+        Cache<String, String> cache = caches.get(t % 2);
+        answers.add(threads.submit(() -> {
+          start.await();
+          return cache.get(key, k -> {
+            loads.incrementAndGet();
+            Thread.sleep(300); // a slow query: every other caller misses while it runs
+            return "computed";
+          });
+        }));
+      }
+      for (Future<Optional<String>> answer : answers) {
+        assertThat(answer.get(30, TimeUnit.SECONDS)).contains("computed");
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    return loads.get();
+  }
+
+  @ContractTest
+  void anInvalidateDuringALoadKeepsTheLoadedValueOut(Deployment deployment) throws Exception {
+    Cache<String, String> loading = cache(deployment);
+    Cache<String, String> invalidating = cache(deployment);
+    CountDownLatch loaderStarted = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    try {
+      Future<Optional<String>> slow = caller.submit(() -> loading.get("k", key -> {
+        loaderStarted.countDown();
+        release.await();
+        return "read before the invalidation";
+      }));
+      assertThat(loaderStarted.await(10, TimeUnit.SECONDS)).isTrue();
+      invalidating.invalidate("k"); // e.g. the database row changed after the loader read it
+      release.countDown();
+      assertThat(slow.get(10, TimeUnit.SECONDS)).contains("read before the invalidation");
+    } finally {
+      caller.shutdownNow();
+    }
+    assertThat(invalidating.getIfPresent("k")).as("the fill after the invalidation was refused").isEmpty();
   }
 
   @ContractTest
