@@ -108,6 +108,13 @@ class ReportTest {
         + "| vs redisson-rlock |");
     assertThat(table).contains("| evalsha 3.00 + publish 1.00 | 96.0 | 512 | 9000 | 3000 | 2300 | 14000 | 0 | 2.00× |");
     assertThat(table).contains("| evalsha 6.25 + publish 1.00 | 240 | 1440 | 3500 |  |  |  |  |  |");
+
+    Map<String, TargetOutcome> outcomes = Targets.all().stream().map(t -> t.check(List.of(handOff)))
+        .collect(Collectors.toMap(TargetOutcome::claim, Function.identity()));
+    TargetOutcome attempts = outcomes.get("Redis lock hand-off: 1 acquire attempt per grant after the caller's first "
+        + "request");
+    assertThat(attempts.status()).isEqualTo(TargetOutcome.MET);
+    assertThat(attempts.measured()).startsWith("1.00 to 1.00 attempts/grant");
   }
 
   @Test
