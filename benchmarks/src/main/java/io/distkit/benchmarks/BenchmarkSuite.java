@@ -2,6 +2,7 @@ package io.distkit.benchmarks;
 
 import io.distkit.benchmarks.profile.KeyFootprintProfiler;
 import io.distkit.benchmarks.profile.RedisCommandsProfiler;
+import io.distkit.benchmarks.profile.TrialFiguresProfiler;
 import io.distkit.benchmarks.redis.BenchmarkRedis;
 import io.distkit.benchmarks.report.Report;
 import io.distkit.benchmarks.report.RunInfo;
@@ -43,8 +44,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <p>Everything else goes to JMH as on its own command line ({@code -f}, {@code -wi}, {@code -i}, {@code -p},
  * {@code -prof}, regexps...), so {@code java -jar benchmarks.jar RedisLimiter -p keys=1} runs a subset. The
  * suite's defaults apply only where the command line says nothing: 1 fork, 5 warm-up and 5 measured
- * iterations of 1 s (fewer warm-ups left some peers still compiling in the first measured one), {@code -prof gc} plus {@link RedisCommandsProfiler} and {@link KeyFootprintProfiler}
- * always, and stop at the first benchmark that fails.
+ * iterations of 1 s (fewer warm-ups left some peers still compiling in the first measured one), {@code -prof gc} plus {@link RedisCommandsProfiler}, {@link KeyFootprintProfiler} and
+ * {@link TrialFiguresProfiler} always, and stop at the first benchmark that fails.
  */
 public final class BenchmarkSuite {
 
@@ -139,7 +140,8 @@ public final class BenchmarkSuite {
     if (!userGc) {
       options.addProfiler(GCProfiler.class);
     }
-    options.addProfiler(RedisCommandsProfiler.class).addProfiler(KeyFootprintProfiler.class);
+    options.addProfiler(RedisCommandsProfiler.class).addProfiler(KeyFootprintProfiler.class)
+        .addProfiler(TrialFiguresProfiler.class);
     options.result(json.toString()).resultFormat(ResultFormatType.JSON);
     if (redisUri != null) {
       List<String> jvmArgs = new ArrayList<>(jmh.getJvmArgsAppend().orElse(List.of()));

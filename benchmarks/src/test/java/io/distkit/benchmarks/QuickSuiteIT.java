@@ -127,6 +127,31 @@ class QuickSuiteIT {
   }
 
   @Test
+  void theHandOffBenchmarkTimedHandOffsForEveryLockAndDistkitsWaitersClaimOnce() {
+    List<BenchmarkResult> handOffs = results.stream()
+        .filter(r -> r.className().endsWith(".RedisLockHandOffBenchmark")).toList();
+    assertThat(handOffs).hasSize(3);
+    for (BenchmarkResult r : handOffs) {
+      String what = r.implementation();
+      double p50 = r.secondary("trial.handoff.p50").score();
+      double p99 = r.secondary("trial.handoff.p99").score();
+      assertThat(r.secondary("trial.handoff.count").score()).as("hand-offs timed, " + what).isPositive();
+      assertThat(p50).as("hand-off p50 of " + what).isPositive();
+      assertThat(p99).as("hand-off p99 of " + what).isGreaterThanOrEqualTo(p50);
+      assertThat(r.secondary("trial.handoff.max").score()).as("hand-off max of " + what).isGreaterThanOrEqualTo(p99);
+      assertThat(r.secondary("trial.wait.max").score()).as("longest wait of " + what).isPositive();
+      assertThat(r.secondary("trial.regrants").score()).as("regrants of " + what).isBetween(0.0, 100.0);
+      if (r.isOurs()) {
+        // per grant: the caller's request, the claim after its notification, the release (and its PUBLISH); a
+        // re-check (every second per waiter) or a grant at an iteration's edge can add a little
+        assertThat(GroupReport.scriptCallsPerOp(r)).as("distkit's script calls per grant").isBetween(2.5, 3.15);
+        assertThat(r.secondary("redis.commands.run.norm.publish").score()).as("distkit's publishes per grant")
+            .isBetween(0.8, 1.05);
+      }
+    }
+  }
+
+  @Test
   void everyBenchmarkHasItsAllocationAndTheManyKeysOnesTheirHeapPerKey() {
     for (BenchmarkResult r : results) {
       assertThat(GroupReport.bytesPerOp(r)).as("B/op of " + r.benchmark() + " " + r.params()).isNotNaN();
@@ -142,7 +167,7 @@ class QuickSuiteIT {
   @Test
   void theReportHasATableAndAChartPerGroupAndJudgesEveryTarget() throws Exception {
     List<GroupReport> groups = GroupReport.of(results);
-    assertThat(groups).hasSize(6);
+    assertThat(groups).hasSize(7);
     for (GroupReport group : groups) {
       assertThat(Files.readString(RESULTS.resolve(group.id() + ".md"))).contains("| scenario | implementation |");
       byte[] png = Files.readAllBytes(RESULTS.resolve(group.id() + ".png"));

@@ -100,6 +100,16 @@ public final class BenchmarkRedis implements AutoCloseable {
   }
 
   /**
+   * Another pooled Jedis client of the same Redis, configured like {@link #client()}: what another JVM of a fleet
+   * would have (its own connections, its own pub/sub connection for distkit's services).
+   *
+   * @return a new client, which the caller closes (before this closes)
+   */
+  public RedisClient newClient() {
+    return server != null ? server.newClient() : RedisClient.create(uri);
+  }
+
+  /**
    * The server's address, for clients other than Jedis.
    *
    * @return e.g. {@code redis://127.0.0.1:23456}

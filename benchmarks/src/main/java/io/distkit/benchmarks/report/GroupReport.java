@@ -2,6 +2,7 @@ package io.distkit.benchmarks.report;
 
 import io.distkit.benchmarks.profile.KeyFootprintProfiler;
 import io.distkit.benchmarks.profile.RedisCommandsProfiler;
+import io.distkit.benchmarks.profile.TrialFiguresProfiler;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -36,6 +38,9 @@ public final class GroupReport {
   private static final String RUN = RedisCommandsProfiler.RUN;
   private static final String RUN_PREFIX = RedisCommandsProfiler.RUN_PREFIX;
   private static final String FOOTPRINT = KeyFootprintProfiler.LABEL;
+  private static final String TRIAL_PREFIX = TrialFiguresProfiler.PREFIX;
+  private static final List<String> SCRIPT_COMMANDS = List.of("eval", "evalsha", "eval_ro", "evalsha_ro", "fcall",
+      "fcall_ro");
 
   /** distkit's implementations get strong colours, peers muted ones, in the order of the implementations. */
   private static final Color[] OURS = {new Color(0x1f4e9c), new Color(0x2ca02c), new Color(0x17becf),
@@ -272,6 +277,25 @@ public final class GroupReport {
     return commands == null ? Double.NaN : commands.score();
   }
 
+  /**
+   * Script calls per operation: {@code EVAL}, {@code EVALSHA}, their read-only forms and {@code FCALL}s, counted
+   * by the server ({@code INFO commandstats}).
+   *
+   * @param r a result
+   * @return calls/op, NaN when commands were not counted
+   */
+  public static double scriptCallsPerOp(BenchmarkResult r) {
+    if (r.secondary(RUN) == null) {
+      return Double.NaN;
+    }
+    double calls = 0;
+    for (String command : SCRIPT_COMMANDS) {
+      Metric m = r.secondary(RUN_PREFIX + command);
+      calls += m == null ? 0 : m.score();
+    }
+    return calls;
+  }
+
   private boolean any(String label) {
     return results.values().stream().flatMap(m -> m.values().stream()).anyMatch(r -> r.secondary(label) != null);
   }
@@ -279,6 +303,51 @@ public final class GroupReport {
   private boolean anyPrefix(String prefix) {
     return results.values().stream().flatMap(m -> m.values().stream())
         .anyMatch(r -> r.secondary().keySet().stream().anyMatch(k -> k.startsWith(prefix)));
+  }
+
+  /**
+   * The labels of the figures benchmarks computed themselves ({@link TrialFiguresProfiler}), each with its unit.
+   * Labels without the prefix. JMH sorts labels alphabetically; the table keeps a figure's percentiles together, in
+   * rising order, with its maximum after them: {@code handoff.p50, handoff.p99, handoff.max, handoff.count, ...}.
+   */
+  private Map<String, String> trialFigures() {
+    Map<String, String> units = new TreeMap<>(GroupReport::compareFigures);
+    results.values().stream().flatMap(m -> m.values().stream()).forEach(r -> r.secondary().forEach((label, m) -> {
+      if (label.startsWith(TRIAL_PREFIX)) {
+        units.putIfAbsent(label.substring(TRIAL_PREFIX.length()), m.unit());
+      }
+    }));
+    return units;
+  }
+
+  /**
+   * By what comes before the last dot (labels without one last), then percentiles by their number, then the
+   * maximum, then the rest by name.
+   */
+  static int compareFigures(String a, String b) {
+    int dotA = a.lastIndexOf('.');
+    int dotB = b.lastIndexOf('.');
+    String stemA = dotA < 0 ? "\uffff" : a.substring(0, dotA);
+    String stemB = dotB < 0 ? "\uffff" : b.substring(0, dotB);
+    int byStem = stemA.compareTo(stemB);
+    if (byStem != 0) {
+      return byStem;
+    }
+    String lastA = a.substring(dotA + 1);
+    String lastB = b.substring(dotB + 1);
+    int byRank = Double.compare(rank(lastA), rank(lastB));
+    return byRank != 0 ? byRank : lastA.compareTo(lastB);
+  }
+
+  /** {@code p50} → 50, {@code max} → 1000, anything else 2000. */
+  private static double rank(String last) {
+    if (last.equals("max")) {
+      return 1000;
+    }
+    if (last.matches("p\\d+")) {
+      return Double.parseDouble(last.substring(1));
+    }
+    return 2000;
   }
 
   /**
@@ -291,6 +360,7 @@ public final class GroupReport {
     boolean footprint = any(FOOTPRINT);
     boolean commands = any(SENT);
     boolean commandMix = anyPrefix(RUN_PREFIX);
+    Map<String, String> trialFigures = trialFigures();
     List<String> peers = peers();
     StringBuilder md = new StringBuilder();
     List<String> header = new ArrayList<>(List.of("scenario", "implementation", "score", "error (99.9%)", "unit"));
@@ -307,6 +377,7 @@ public final class GroupReport {
     if (commandMix) {
       header.add("commands run (in scripts too)");
     }
+    trialFigures.forEach((label, unit) -> header.add(label.replace('.', ' ') + " (" + unit + ")"));
     for (String peer : peers) {
       header.add("vs " + peer);
     }
@@ -339,6 +410,10 @@ public final class GroupReport {
         }
         if (commandMix) {
           cells.add(commandMix(r));
+        }
+        for (String label : trialFigures.keySet()) {
+          Metric figure = r.secondary(TRIAL_PREFIX + label);
+          cells.add(figure == null ? "" : Figures.significant(figure.score()));
         }
         for (String peer : peers) {
           cells.add(peer.equals(implementation) ? "" : Figures.ratio(ratio(scenario, implementation, peer)));

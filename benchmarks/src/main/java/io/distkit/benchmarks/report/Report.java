@@ -129,7 +129,8 @@ public final class Report {
         + "; error is the half-width of JMH's 99.9% confidence interval. Profilers: `-prof gc` (B/op), "
         + "Redis commands per operation from the server's own counters (sent: requests it read from clients, "
         + "`INFO stats`; run: `INFO commandstats`, which counts the commands scripts run inside Redis too), "
-        + "heap per key after full GCs.");
+        + "heap per key after full GCs, and figures a benchmark computes itself over all its measured iterations "
+        + "together (such as latency percentiles), under their group.");
     if (results.stream().anyMatch(r -> r.secondary().keySet().stream().anyMatch(k -> k.startsWith("redis."))
         || r.className().contains("Redis"))) {
       lines.add("- **Redis**: " + info.redis() + ".");

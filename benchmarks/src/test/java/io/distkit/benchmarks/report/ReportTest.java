@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -91,6 +92,38 @@ class ReportTest {
     assertThat(redis).contains("| commands sent/op | commands run/op | commands run (in scripts too) |");
     assertThat(redis).contains("| keys=1, 4 threads | **distkit-token-bucket** | 18.0 | n/a | ops/ms | 1400 | 1.00 "
         + "| 4.00 | evalsha 1.00 + get 1.00 + set 1.00 + time 1.00 | 0.90× | 1.80× |");
+  }
+
+  @Test
+  void figuresABenchmarkComputedItselfGetAColumnEachPercentilesInOrderAndBlankWhereMissing(@TempDir Path dir)
+      throws IOException {
+    Path json = dir.resolve("hand-off-result.json");
+    try (InputStream in = ReportTest.class.getResourceAsStream("hand-off-result.json")) {
+      Files.copy(in, json);
+    }
+    GroupReport handOff = GroupReport.of(BenchmarkResult.read(json)).get(0);
+    String table = handOff.markdownTable();
+    assertThat(table.lines().findFirst().orElseThrow()).endsWith("| commands run (in scripts too) | handoff p50 (us) "
+        + "| handoff p99 (us) | handoff max (us) | handoff count (#) | wait p99 (us) | wait max (us) | regrants (%) "
+        + "| vs redisson-rlock |");
+    assertThat(table).contains("| evalsha 3.00 + publish 1.00 | 96.0 | 512 | 9000 | 3000 | 2300 | 14000 | 0 | 2.00× |");
+    assertThat(table).contains("| evalsha 6.25 + publish 1.00 | 240 | 1440 | 3500 |  |  |  |  |  |");
+
+    Map<String, TargetOutcome> outcomes = Targets.all().stream().map(t -> t.check(List.of(handOff)))
+        .collect(Collectors.toMap(TargetOutcome::claim, Function.identity()));
+    TargetOutcome attempts = outcomes.get("Redis lock hand-off: 1 acquire attempt per grant after the caller's first "
+        + "request");
+    assertThat(attempts.status()).isEqualTo(TargetOutcome.MET);
+    assertThat(attempts.measured()).startsWith("1.00 to 1.00 attempts/grant");
+  }
+
+  @Test
+  void figuresAreOrderedByStemThenPercentileThenMaximumThenName() {
+    List<String> labels = new ArrayList<>(List.of("regrants", "wait.max", "handoff.count", "handoff.max",
+        "handoff.p99", "handoff.p50", "wait.p99", "handoff.p100"));
+    labels.sort(GroupReport::compareFigures);
+    assertThat(labels).containsExactly("handoff.p50", "handoff.p99", "handoff.p100", "handoff.max", "handoff.count",
+        "wait.p99", "wait.max", "regrants");
   }
 
   @Test
