@@ -6,7 +6,7 @@
  * {@link io.distkit.locks.FencedReadWriteLock} (readers cannot starve a writer) and
  * {@link io.distkit.locks.LeaderElection} (the term is the fencing token). Implementations:
  * {@link io.distkit.locks.local.LocalLockService} (this JVM) and {@link io.distkit.locks.redis.RedisLockService}
- * (every JVM on one Redis). Work in progress: the module is not published yet.
+ * (every JVM on one Redis).
  */
 @NullMarked
 package io.distkit.locks;
