@@ -9,8 +9,11 @@ package io.distkit.cache;
  * @param loadFailures loads that threw
  * @param loadNanos time spent in loads, in nanoseconds, failed ones included
  * @param evictions entries dropped to stay within the size bound (local) before their time to live ran out
+ * @param staleServed reads a near cache answered from its copy because Redis could not be reached (with
+ *     {@code FALLBACK_TO_LOCAL}); the copy may be older than Redis' value
  */
-public record CacheStats(long hits, long misses, long loads, long loadFailures, long loadNanos, long evictions) {
+public record CacheStats(long hits, long misses, long loads, long loadFailures, long loadNanos, long evictions,
+    long staleServed) {
 
   /**
    * The share of reads that hit.

@@ -87,7 +87,7 @@ public abstract class CacheContractTest {
     assertThat(cache.getIfPresent("k")).contains("v");
     cache.put("k", "w");
     assertThat(cache.getIfPresent("k")).as("the last put wins").contains("w");
-    assertThat(cache.stats()).isEqualTo(new CacheStats(2, 1, 0, 0, 0, 0));
+    assertThat(cache.stats()).isEqualTo(new CacheStats(2, 1, 0, 0, 0, 0, 0));
     assertThat(cache.stats().hitRate()).isEqualTo(2.0 / 3);
   }
 

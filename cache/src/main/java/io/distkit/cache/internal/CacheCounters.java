@@ -83,6 +83,6 @@ public final class CacheCounters {
    */
   public CacheStats stats() {
     return new CacheStats(hits.sum(), misses.sum(), loads.sum(), loadFailures.sum(), loadNanos.sum(),
-        evictions.sum());
+        evictions.sum(), 0);
   }
 }

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import io.distkit.cache.Cache;
 import io.distkit.cache.CacheLoader;
 import io.distkit.cache.CacheStats;
+import io.distkit.core.BackendUnavailableException;
 import io.distkit.core.Clock;
 import io.distkit.core.redis.RedisBackend;
 import io.distkit.core.redis.RedisSubscriptions;
@@ -83,15 +84,19 @@ final class NearCache<K, V> implements Cache<K, V> {
   private final LongAdder nearHits = new LongAdder();
   private final LongAdder flushes = new LongAdder();
   private final LongAdder invalidationsReceived = new LongAdder();
+  private final LongAdder staleServed = new LongAdder();
+  /** Whether reads that cannot reach Redis answer from copies ({@code FALLBACK_TO_LOCAL}). */
+  private final boolean copiesWhenDown;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   NearCache(RedisBackedCache<K, V> l2, Function<? super K, String> keyText, boolean rememberAbsence,
-      long maximumSize, Duration nearTtl,
+      boolean copiesWhenDown, long maximumSize, Duration nearTtl,
       Clock clock, RedisBackend backend, RedisSubscriptions.Share pubsub, String channel, String sourcesKey,
       Scheduler scheduler, Duration reconcileInterval, CacheEpochs epochs) {
     this.l2 = l2;
     this.keyText = keyText;
     this.rememberAbsence = rememberAbsence;
+    this.copiesWhenDown = copiesWhenDown;
     this.clock = clock;
     this.nearTtlNanos = nearTtl.toNanos();
     this.l1 = Caffeine.newBuilder().ticker(clock::nanoTime).executor(Runnable::run).maximumSize(maximumSize)
@@ -158,9 +163,33 @@ final class NearCache<K, V> implements Cache<K, V> {
     }
     Object token = reserve(text);
     long sent = clock.nanoTime();
-    RedisBackedCache.TimedRead<V> read = l2.readWithTtl(key);
+    RedisBackedCache.TimedRead<V> read;
+    try {
+      read = l2.readWithTtl(key);
+    } catch (BackendUnavailableException e) {
+      fills.remove(text, token);
+      return copyWhenDown(text, e).orElse(Optional.empty());
+    }
     installOrEnd(text, token, read.hit(), read.value(), sent, read.ttlMillis());
     return Optional.ofNullable(read.value());
+  }
+
+  /**
+   * Redis could not be reached: with {@code FALLBACK_TO_LOCAL}, the copy if there is one (counted as stale served);
+   * otherwise the failure.
+   *
+   * @return the copy's answer, or empty when there is no copy (the caller then answers without one)
+   */
+  private Optional<Optional<V>> copyWhenDown(String text, BackendUnavailableException e) {
+    if (!copiesWhenDown) {
+      throw e;
+    }
+    Copy<V> copy = l1.getIfPresent(text);
+    if (copy == null) {
+      return Optional.empty();
+    }
+    staleServed.increment();
+    return Optional.of(Optional.ofNullable(copy.value()));
   }
 
   @Override
@@ -176,7 +205,17 @@ final class NearCache<K, V> implements Cache<K, V> {
     }
     Object token = reserve(text);
     long sent = clock.nanoTime();
-    RedisBackedCache.TimedRead<V> read = l2.readWithTtl(key);
+    RedisBackedCache.TimedRead<V> read;
+    try {
+      read = l2.readWithTtl(key);
+    } catch (BackendUnavailableException e) {
+      fills.remove(text, token);
+      Optional<Optional<V>> copy = copyWhenDown(text, e);
+      if (copy.isPresent()) {
+        return copy.get();
+      }
+      return Optional.ofNullable(l2.loadUncached(key, loader)); // no copy: the source answers
+    }
     if (read.hit()) {
       installOrEnd(text, token, true, read.value(), sent, read.ttlMillis());
       return Optional.ofNullable(read.value());
@@ -388,7 +427,7 @@ final class NearCache<K, V> implements Cache<K, V> {
     CacheStats l2Stats = l2.stats();
     long hits = nearHits.sum();
     return new CacheStats(l2Stats.hits() + hits, l2Stats.misses(), l2Stats.loads(), l2Stats.loadFailures(),
-        l2Stats.loadNanos(), l2Stats.evictions());
+        l2Stats.loadNanos(), l2Stats.evictions(), staleServed.sum());
   }
 
   /** Whether the near channel is subscribed and live (tests wait for it). */

@@ -210,6 +210,11 @@ final class RedisBackedCache<K, V> implements Cache<K, V> {
     }
   }
 
+  /** Runs {@code loader} for {@code key}, counted, without touching Redis (a near cache's answer while it is down). */
+  @Nullable V loadUncached(K key, CacheLoader<? super K, ? extends V> loader) {
+    return counters.load(name, key, loader);
+  }
+
   /** The default time to live in milliseconds (a near cache bounds a loaded copy's life by it). */
   long defaultTtlMillis() {
     return defaultTtlMillis;

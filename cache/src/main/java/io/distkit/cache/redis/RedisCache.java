@@ -53,8 +53,9 @@ import java.util.function.Function;
  * <h2>When Redis is down</h2>
  * Reads follow the failure policy: {@link FailurePolicy#FAIL_CLOSED} (the default) throws
  * {@link io.distkit.core.BackendUnavailableException}; {@link FailurePolicy#FAIL_OPEN} reads as a miss, so
- * {@code get} with a loader loads from the source (uncached). Writes and invalidations always throw: an
- * invalidation dropped in silence would let stale values be read once Redis is back.
+ * {@code get} with a loader loads from the source (uncached); {@link FailurePolicy#FALLBACK_TO_LOCAL}, with a near
+ * cache, answers from its copies. Writes and invalidations always throw: an invalidation dropped in silence would let
+ * stale values be read once Redis is back.
  */
 public final class RedisCache {
 
@@ -75,9 +76,7 @@ public final class RedisCache {
 
   /** What a Redis cache does when Redis is unavailable. */
   static final PolicySupport POLICIES = PolicySupport.of("cache")
-      .supports(FailurePolicy.FAIL_CLOSED, FailurePolicy.FAIL_OPEN)
-      .refuses(FailurePolicy.FALLBACK_TO_LOCAL, "a JVM-local copy would serve values other JVMs changed or "
-          + "invalidated; a near cache (Builder.near) is the coherent way to keep one");
+      .supports(FailurePolicy.FAIL_CLOSED, FailurePolicy.FAIL_OPEN, FailurePolicy.FALLBACK_TO_LOCAL);
 
   private RedisCache() {}
 
@@ -165,12 +164,13 @@ public final class RedisCache {
 
     /**
      * What reads do when Redis is unavailable: {@link FailurePolicy#FAIL_CLOSED} throws,
-     * {@link FailurePolicy#FAIL_OPEN} reads as a miss (a loader then loads from the source, uncached).
-     * {@link FailurePolicy#FALLBACK_TO_LOCAL} is refused: a JVM-local copy would serve what other JVMs changed.
+     * {@link FailurePolicy#FAIL_OPEN} reads as a miss (a loader then loads from the source, uncached), and
+     * {@link FailurePolicy#FALLBACK_TO_LOCAL}, for a {@linkplain #near near cache} only, answers from the JVM's copy
+     * when it has one (counted in {@link io.distkit.cache.CacheStats#staleServed()}: the copy may be older than
+     * Redis' value) and reads as a miss when not. Writes and invalidations throw under every policy.
      *
      * @param policy default {@link FailurePolicy#FAIL_CLOSED}
      * @return this builder
-     * @throws IllegalArgumentException for {@code FALLBACK_TO_LOCAL}, saying why
      */
     public Builder<K, V> failurePolicy(FailurePolicy policy) {
       this.failurePolicy = POLICIES.check(Objects.requireNonNull(policy, "policy"));
@@ -272,9 +272,16 @@ public final class RedisCache {
         throw new IllegalArgumentException("negativeTtl (" + configuredNegativeTtl() + ") must be at most "
             + MAX_TTL);
       }
+      boolean copiesWhenDown = failurePolicy == FailurePolicy.FALLBACK_TO_LOCAL;
+      if (copiesWhenDown && nearMaximumSize == 0) {
+        throw new IllegalArgumentException("failurePolicy FALLBACK_TO_LOCAL needs a near cache (near(...)): without "
+            + "copies in this JVM there is nothing local to answer from");
+      }
       String name = configuredName();
       RedisKeys keys = RedisKeys.of(keyPrefix, "cache");
-      FailurePolicyHandler policy = FailurePolicyHandler.builder("cache:" + name, POLICIES, failurePolicy).build();
+      // with copies to fall back on, Redis' failures reach the near cache, which answers from them
+      FailurePolicyHandler policy = FailurePolicyHandler.builder("cache:" + name, POLICIES,
+          copiesWhenDown ? FailurePolicy.FAIL_CLOSED : failurePolicy).build();
       RedisSubscriptions.Share pubsub = RedisSubscriptions.shared(backend, scheduler, configuredClock());
       CacheEpochs epochs = new CacheEpochs(backend, keys.key(name, "epoch"), keys.key(name, "invalidations"),
           RedisTime.of(timeSource, configuredClock()), pubsub, scheduler, epochCheckInterval);
@@ -283,7 +290,8 @@ public final class RedisCache {
       if (nearMaximumSize == 0) {
         return redis;
       }
-      return new NearCache<>(redis, keyText, !configuredNegativeTtl().isZero(), nearMaximumSize, nearTtl,
+      return new NearCache<>(redis, keyText, !configuredNegativeTtl().isZero(), copiesWhenDown, nearMaximumSize,
+          nearTtl,
           configuredClock(), backend, RedisSubscriptions.shared(backend, scheduler, configuredClock()),
           keys.key(name, "near"), keys.key(name, "sources"), scheduler, reconcileInterval, epochs);
     }

@@ -77,6 +77,25 @@ class RedisCacheFaultsTest {
   }
 
   @Test
+  void aNearCacheFallingBackToLocalAnswersFromItsCopiesWhileRedisIsCut() {
+    try (Cache<String, String> cache = RedisCache.<String, String>builder(name, backend, Codec.utf8().versioned(1))
+        .failurePolicy(FailurePolicy.FALLBACK_TO_LOCAL).near(100, Duration.ofMinutes(1)).clock(clock)
+        .scheduler(scheduler).build()) {
+      cache.put("k", "v");
+      assertThat(cache.getIfPresent("k")).contains("v"); // copied
+      proxy.cut();
+      // once the near cache stops hearing invalidations it reads Redis, which fails: the copy answers
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+          .until(() -> !((NearCache<?, ?>) cache).listening());
+      assertThat(cache.getIfPresent("k")).as("the copy").contains("v");
+      assertThat(cache.stats().staleServed()).isEqualTo(1);
+      assertThat(cache.get("other", key -> "from the source")).as("no copy: the source answers")
+          .contains("from the source");
+      assertThatThrownBy(() -> cache.put("k", "w")).isInstanceOf(BackendUnavailableException.class);
+    }
+  }
+
+  @Test
   void failOpenReadsAsAMissAndLoadsFromTheSourceButWritesStillFail() {
     try (Cache<String, String> cache = cache(FailurePolicy.FAIL_OPEN)) {
       cache.put("k", "cached");

@@ -282,8 +282,8 @@ class RedisCacheTest {
         .defaultTtl(Duration.ofDays(31)).build()).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("defaultTtl");
     assertThatThrownBy(() -> RedisCache.<String, String>builder(name, deployment.backend(), Codec.utf8())
-        .failurePolicy(io.distkit.core.FailurePolicy.FALLBACK_TO_LOCAL)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("near cache");
+        .failurePolicy(io.distkit.core.FailurePolicy.FALLBACK_TO_LOCAL).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a near cache");
     assertThat(new String(keyOf("user:42"), StandardCharsets.UTF_8)).isEqualTo("distkit:cache:{user:42}:" + name);
   }
 }
