@@ -16,6 +16,7 @@ import java.util.Objects;
  *   <tr><td>{@link #negativeTtl}</td><td>zero (not remembered)</td><td>how long a loader's "not found" is
  *       remembered</td></tr>
  *   <tr><td>{@link #clock}</td><td>{@link Clock#system()}</td><td>entries' expiry and load times</td></tr>
+ *   <tr><td>{@link #listener}</td><td>{@link CacheListener#NONE}</td><td>hears loads and dropped copies</td></tr>
  * </table>
  *
  * @param <K> the type of keys
@@ -31,6 +32,7 @@ public abstract class CacheBuilder<K, V, B extends CacheBuilder<K, V, B>> {
   private Duration defaultTtl = DEFAULT_TTL;
   private Duration negativeTtl = Duration.ZERO;
   private Clock clock = Clock.system();
+  private CacheListener listener = CacheListener.NONE;
 
   /**
    * For subclasses.
@@ -83,6 +85,17 @@ public abstract class CacheBuilder<K, V, B extends CacheBuilder<K, V, B>> {
   }
 
   /**
+   * Hears loads, failed loads and a near cache's dropped copies.
+   *
+   * @param listener default {@link CacheListener#NONE}
+   * @return this builder
+   */
+  public final B listener(CacheListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
+    return self();
+  }
+
+  /**
    * Checks a time to live.
    *
    * @param ttl the value
@@ -131,6 +144,15 @@ public abstract class CacheBuilder<K, V, B extends CacheBuilder<K, V, B>> {
    */
   protected final Clock configuredClock() {
     return clock;
+  }
+
+  /**
+   * For implementations: the listener.
+   *
+   * @return the listener set, or {@link CacheListener#NONE}
+   */
+  protected final CacheListener configuredListener() {
+    return listener;
   }
 
   /**

@@ -226,6 +226,29 @@ public abstract class CacheContractTest {
   }
 
   @Test
+  void aListenerHearsLoadsAndFailedLoads() {
+    List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Cache<String, String> cache = open(newBuilder(name).listener(new CacheListener() {
+      @Override
+      public void onLoad(String cacheName, Object key, long nanos, boolean found) {
+        heard.add(cacheName.equals(name) + " load " + key + " found " + found);
+      }
+
+      @Override
+      public void onLoadFailed(String cacheName, Object key, long nanos, Exception failure) {
+        heard.add("failed " + key + ": " + failure.getMessage());
+      }
+    }));
+    cache.get("a", key -> "1");
+    cache.get("a", key -> "never called");
+    cache.get("b", key -> null);
+    assertThatThrownBy(() -> cache.get("c", key -> {
+      throw new IllegalStateException("boom");
+    })).isInstanceOf(CacheLoadException.class);
+    assertThat(heard).containsExactly("true load a found true", "true load b found false", "failed c: boom");
+  }
+
+  @Test
   void badInputIsRefusedNamingTheValue() {
     Cache<String, String> cache = open();
     assertThatThrownBy(() -> cache.put(null, "v")).isInstanceOf(NullPointerException.class).hasMessageContaining("key");

@@ -1,9 +1,11 @@
 package io.distkit.cache.internal;
 
+import io.distkit.cache.CacheListener;
 import io.distkit.cache.CacheLoadException;
 import io.distkit.cache.CacheLoader;
 import io.distkit.cache.CacheStats;
 import io.distkit.core.Clock;
+import io.distkit.core.internal.Listeners;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
@@ -14,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 public final class CacheCounters {
 
   private final Clock clock;
+  private final CacheListener listener;
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
   private final LongAdder loads = new LongAdder();
@@ -22,12 +25,14 @@ public final class CacheCounters {
   private final LongAdder evictions = new LongAdder();
 
   /**
-   * Counters timing loads by {@code clock}.
+   * Counters timing loads by {@code clock}, telling {@code listener} of each load.
    *
    * @param clock the cache's clock
+   * @param listener the cache's listener
    */
-  public CacheCounters(Clock clock) {
+  public CacheCounters(Clock clock, CacheListener listener) {
     this.clock = clock;
+    this.listener = listener;
   }
 
   /**
@@ -61,19 +66,24 @@ public final class CacheCounters {
    */
   public <K, V> @Nullable V load(String cache, K key, CacheLoader<? super K, ? extends V> loader) {
     long start = clock.nanoTime();
+    V value;
     try {
-      V value = loader.load(key);
-      loads.increment();
-      return value;
+      value = loader.load(key);
     } catch (Exception e) {
+      long nanos = Math.max(0, clock.nanoTime() - start);
       loadFailures.increment();
+      loadNanos.add(nanos);
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
+      Listeners.notify(listener, "onLoadFailed", l -> l.onLoadFailed(cache, key, nanos, e));
       throw new CacheLoadException("Loading " + key + " into cache " + cache + " failed: " + e, e);
-    } finally {
-      loadNanos.add(Math.max(0, clock.nanoTime() - start));
     }
+    long nanos = Math.max(0, clock.nanoTime() - start);
+    loads.increment();
+    loadNanos.add(nanos);
+    Listeners.notify(listener, "onLoad", l -> l.onLoad(cache, key, nanos, value != null));
+    return value;
   }
 
   /**

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.distkit.cache.Cache;
+import io.distkit.cache.CacheListener;
 import io.distkit.cache.CacheLoader;
 import io.distkit.cache.CacheStats;
 import io.distkit.cache.internal.CacheCounters;
@@ -34,12 +35,13 @@ final class CaffeineCache<K, V> implements Cache<K, V> {
   private final com.github.benmanes.caffeine.cache.Cache<K, Entry<V>> entries;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  CaffeineCache(String name, Duration defaultTtl, Duration negativeTtl, Clock clock, long maximumSize,
+  CaffeineCache(String name, Duration defaultTtl, Duration negativeTtl, Clock clock, CacheListener listener,
+      long maximumSize,
       long maximumWeight, @Nullable ToIntBiFunction<? super K, ? super V> weigher) {
     this.name = name;
     this.defaultTtlNanos = Require.saturatedNanos(defaultTtl);
     this.negativeTtlNanos = Require.saturatedNanos(negativeTtl);
-    this.counters = new CacheCounters(clock);
+    this.counters = new CacheCounters(clock, listener);
     Caffeine<Object, Object> builder = Caffeine.newBuilder()
         .ticker(clock::nanoTime)
         .executor(Runnable::run); // upkeep on the calling threads: no pool of Caffeine's own

@@ -97,7 +97,7 @@ public final class LocalCache {
     @Override
     public Cache<K, V> build() {
       return new CaffeineCache<>(configuredName(), configuredDefaultTtl(), configuredNegativeTtl(),
-          configuredClock(), maximumSize, maximumWeight, weigher);
+          configuredClock(), configuredListener(), maximumSize, maximumWeight, weigher);
     }
   }
 }

@@ -3,10 +3,12 @@ package io.distkit.cache.redis;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.distkit.cache.Cache;
+import io.distkit.cache.CacheListener;
 import io.distkit.cache.CacheLoader;
 import io.distkit.cache.CacheStats;
 import io.distkit.core.BackendUnavailableException;
 import io.distkit.core.Clock;
+import io.distkit.core.internal.Listeners;
 import io.distkit.core.redis.RedisBackend;
 import io.distkit.core.redis.RedisSubscriptions;
 import io.distkit.core.session.Scheduler;
@@ -87,12 +89,14 @@ final class NearCache<K, V> implements Cache<K, V> {
   private final LongAdder staleServed = new LongAdder();
   /** Whether reads that cannot reach Redis answer from copies ({@code FALLBACK_TO_LOCAL}). */
   private final boolean copiesWhenDown;
+  private final CacheListener listener;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   NearCache(RedisBackedCache<K, V> l2, Function<? super K, String> keyText, boolean rememberAbsence,
       boolean copiesWhenDown, long maximumSize, Duration nearTtl,
       Clock clock, RedisBackend backend, RedisSubscriptions.Share pubsub, String channel, String sourcesKey,
-      Scheduler scheduler, Duration reconcileInterval, CacheEpochs epochs) {
+      Scheduler scheduler, Duration reconcileInterval, CacheEpochs epochs, CacheListener listener) {
+    this.listener = listener;
     this.l2 = l2;
     this.keyText = keyText;
     this.rememberAbsence = rememberAbsence;
@@ -120,7 +124,7 @@ final class NearCache<K, V> implements Cache<K, V> {
     this.pubsub = pubsub;
     this.channel = channel;
     this.sourcesKey = sourcesKey.getBytes(StandardCharsets.UTF_8);
-    epochs.whenAdvanced(this::dropEveryCopy);
+    epochs.whenAdvanced(() -> dropEveryCopy(CacheListener.DropReason.INVALIDATE_ALL));
     readSourcesQuietly(true);
     this.subscription = pubsub.subscribe(channel, new Subscriber() {
       @Override
@@ -130,7 +134,7 @@ final class NearCache<K, V> implements Cache<K, V> {
 
       @Override
       public void onMissedMessages(String from) {
-        dropEveryCopy();
+        dropEveryCopy(CacheListener.DropReason.SUBSCRIPTION_RESUMED);
       }
     });
     this.reconciliation = scheduler.scheduleWithFixedDelay(this::reconcile, reconcileInterval, reconcileInterval);
@@ -286,10 +290,11 @@ final class NearCache<K, V> implements Cache<K, V> {
   }
 
   /** Drops every copy and voids every fill: a gap, a reconnection, an {@code invalidateAll}. */
-  private void dropEveryCopy() {
+  private void dropEveryCopy(CacheListener.DropReason reason) {
     flushes.increment();
     fills.clear();
     l1.invalidateAll();
+    Listeners.notify(listener, "onCopiesDropped", l -> l.onCopiesDropped(name(), reason));
   }
 
   @Override
@@ -346,7 +351,7 @@ final class NearCache<K, V> implements Cache<K, V> {
     String[] parts = text.split(" ", 4);
     if (parts.length != 4 || !parts[0].equals(Integer.toString(MESSAGE_FORMAT))) {
       log.debug("Dropping every copy of {} after a message it cannot read", name());
-      dropEveryCopy();
+      dropEveryCopy(CacheListener.DropReason.UNREADABLE_MESSAGE);
       return;
     }
     String from = parts[1];
@@ -357,7 +362,7 @@ final class NearCache<K, V> implements Cache<K, V> {
     try {
       seq = Long.parseLong(parts[2]);
     } catch (NumberFormatException e) {
-      dropEveryCopy();
+      dropEveryCopy(CacheListener.DropReason.UNREADABLE_MESSAGE);
       return;
     }
     dropCopy(parts[3]);
@@ -365,7 +370,7 @@ final class NearCache<K, V> implements Cache<K, V> {
     Long last = received.put(from, seq);
     if (last != null && seq != last + 1) {
       log.debug("Messages from {} to {} jumped from {} to {}: dropping every copy", from, name(), last, seq);
-      dropEveryCopy();
+      dropEveryCopy(CacheListener.DropReason.MESSAGE_GAP);
     }
   }
 
@@ -418,7 +423,7 @@ final class NearCache<K, V> implements Cache<K, V> {
     }
     if (missed) {
       log.debug("A source of {} recorded messages this JVM never received: dropping every copy", name());
-      dropEveryCopy();
+      dropEveryCopy(CacheListener.DropReason.RECONCILIATION);
     }
   }
 

@@ -2,6 +2,7 @@ package io.distkit.cache.redis;
 
 import io.distkit.cache.Cache;
 import io.distkit.cache.CacheBuilder;
+import io.distkit.cache.CacheListener;
 import io.distkit.cache.CacheLoadException;
 import io.distkit.cache.CacheLoader;
 import io.distkit.cache.CacheStats;
@@ -135,6 +136,7 @@ final class RedisBackedCache<K, V> implements Cache<K, V> {
 
   RedisBackedCache(String name, RedisBackend backend, RedisKeys keys, Codec<V> values,
       Function<? super K, String> keyText, Duration defaultTtl, Duration negativeTtl, Clock clock,
+      CacheListener listener,
       FailurePolicyHandler policy, CacheEpochs epochs, Duration fillLease) {
     this.name = name;
     this.leaseKeys = RedisKeys.of(keys.prefix(), "cache-lease");
@@ -145,7 +147,7 @@ final class RedisBackedCache<K, V> implements Cache<K, V> {
     this.keyText = keyText;
     this.defaultTtlMillis = defaultTtl.toMillis();
     this.negativeTtlMillis = negativeTtl.toMillis();
-    this.counters = new CacheCounters(clock);
+    this.counters = new CacheCounters(clock, listener);
     this.policy = policy;
     this.epochs = epochs;
   }

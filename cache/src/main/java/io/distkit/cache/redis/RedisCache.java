@@ -286,14 +286,16 @@ public final class RedisCache {
       CacheEpochs epochs = new CacheEpochs(backend, keys.key(name, "epoch"), keys.key(name, "invalidations"),
           RedisTime.of(timeSource, configuredClock()), pubsub, scheduler, epochCheckInterval);
       RedisBackedCache<K, V> redis = new RedisBackedCache<>(name, backend, keys, values, keyText,
-          configuredDefaultTtl(), configuredNegativeTtl(), configuredClock(), policy, epochs, fillLease);
+          configuredDefaultTtl(), configuredNegativeTtl(), configuredClock(), configuredListener(), policy, epochs,
+          fillLease);
       if (nearMaximumSize == 0) {
         return redis;
       }
       return new NearCache<>(redis, keyText, !configuredNegativeTtl().isZero(), copiesWhenDown, nearMaximumSize,
           nearTtl,
           configuredClock(), backend, RedisSubscriptions.shared(backend, scheduler, configuredClock()),
-          keys.key(name, "near"), keys.key(name, "sources"), scheduler, reconcileInterval, epochs);
+          keys.key(name, "near"), keys.key(name, "sources"), scheduler, reconcileInterval, epochs,
+          configuredListener());
     }
   }
 }

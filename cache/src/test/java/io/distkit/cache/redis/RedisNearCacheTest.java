@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.distkit.cache.Cache;
+import io.distkit.cache.CacheListener;
 import io.distkit.core.codec.Codec;
 import io.distkit.core.redis.RedisBackend;
 import io.distkit.core.redis.RedisKeys;
@@ -57,11 +58,18 @@ class RedisNearCacheTest {
     scheduler.close();
   }
 
+  private final List<CacheListener.DropReason> dropped = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private NearCache<String, String> near(UnifiedJedis client) {
     opened.add(client);
     Cache<String, String> cache = RedisCache.<String, String>builder(name, RedisBackend.create(client),
         Codec.utf8().versioned(1)).timeSource(TimeSource.CLIENT).clock(clock).scheduler(scheduler)
-        .near(1_000, Duration.ofMinutes(1)).build();
+        .near(1_000, Duration.ofMinutes(1)).listener(new CacheListener() {
+          @Override
+          public void onCopiesDropped(String cacheName, DropReason reason) {
+            dropped.add(reason);
+          }
+        }).build();
     opened.add(cache);
     NearCache<String, String> near = (NearCache<String, String>) cache;
     await().atMost(Duration.ofSeconds(10)).until(near::listening);
@@ -131,6 +139,7 @@ class RedisNearCacheTest {
     long flushes = cache.flushes();
     scheduler.advance(RedisCache.DEFAULT_RECONCILE_INTERVAL);
     assertThat(cache.flushes()).isGreaterThan(flushes);
+    assertThat(dropped).contains(CacheListener.DropReason.RECONCILIATION);
     assertThat(cache.getIfPresent("k")).contains("v2");
   }
 
