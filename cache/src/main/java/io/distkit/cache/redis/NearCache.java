@@ -58,6 +58,10 @@ final class NearCache<K, V> implements Cache<K, V> {
 
   private static final Logger log = LoggerFactory.getLogger(NearCache.class);
   private static final int MESSAGE_FORMAT = 1;
+  /** A source silent this long is forgotten (and the hash of sources kept this long after its last write). */
+  private static final long SOURCE_IDLE_MILLIS = TimeUnit.DAYS.toMillis(1);
+  /** How often a source records its sequence even when it has not changed, to show it is alive. */
+  private static final long RECORD_REFRESH_MILLIS = TimeUnit.HOURS.toMillis(1);
 
   /** A copy: a value, or (value null) a remembered absence, until a deadline on the clock's nanoTime. */
   private record Copy<V>(@Nullable V value, long deadlineNanos) {}
@@ -79,8 +83,9 @@ final class NearCache<K, V> implements Cache<K, V> {
   private final Scheduler.Task reconciliation;
   private final ReentrantLock publishing = new ReentrantLock();
   /** Guarded by {@link #publishing}. */
-  private long sequence;
+  private volatile long sequence;
   private volatile long sequenceInRedis;
+  private volatile long recordedAtMillis;
   /** The last sequence received from each other source. */
   private final Map<String, Long> received = new ConcurrentHashMap<>();
   private final LongAdder nearHits = new LongAdder();
@@ -336,10 +341,13 @@ final class NearCache<K, V> implements Cache<K, V> {
     dropCopy(text);
     publishing.lock();
     try {
-      long next = sequence + 1;
+      // numbered even if the publish fails: the next message's jump, or reconciliation, then reveals the loss
+      long next = ++sequence;
       pubsub.publish(channel, (MESSAGE_FORMAT + " " + source + " " + next + " " + text)
           .getBytes(StandardCharsets.UTF_8));
-      sequence = next;
+    } catch (RuntimeException e) {
+      // the write itself is in Redis: the other JVMs drop every copy at their next reconciliation
+      log.debug("Could not announce a write to {}; reconciliation will: {}", name(), e.toString());
     } finally {
       publishing.unlock();
     }
@@ -377,14 +385,16 @@ final class NearCache<K, V> implements Cache<K, V> {
   /** Every reconciliation interval: publish this source's sequence, and look for sequences past those received. */
   private void reconcile() {
     long mine = sequence;
-    if (mine != sequenceInRedis) {
+    long now = clock.epochMillis();
+    if (mine != sequenceInRedis || now - recordedAtMillis >= RECORD_REFRESH_MILLIS) {
       try {
         backend.execute(jedis -> {
           jedis.hset(sourcesKey, source.getBytes(StandardCharsets.UTF_8),
-              Long.toString(mine).getBytes(StandardCharsets.US_ASCII));
-          return jedis.pexpire(sourcesKey, TimeUnit.DAYS.toMillis(1));
+              (mine + " " + now).getBytes(StandardCharsets.US_ASCII));
+          return jedis.pexpire(sourcesKey, SOURCE_IDLE_MILLIS);
         });
         sequenceInRedis = mine;
+        recordedAtMillis = now;
       } catch (RuntimeException e) {
         log.debug("Could not record the sequence of {}: {}", name(), e.toString());
       }
@@ -402,21 +412,30 @@ final class NearCache<K, V> implements Cache<K, V> {
       return;
     }
     boolean missed = false;
+    long now = clock.epochMillis();
     for (Map.Entry<byte[], byte[]> entry : recorded.entrySet()) {
       String from = new String(entry.getKey(), StandardCharsets.UTF_8);
       if (from.equals(source)) {
         continue;
       }
       long seq;
+      long at;
       try {
-        seq = Long.parseLong(new String(entry.getValue(), StandardCharsets.US_ASCII));
+        String[] fields = new String(entry.getValue(), StandardCharsets.US_ASCII).split(" ");
+        seq = Long.parseLong(fields[0]);
+        at = fields.length > 1 ? Long.parseLong(fields[1]) : now;
       } catch (NumberFormatException e) {
+        continue;
+      }
+      if (now - at > SOURCE_IDLE_MILLIS) {
+        // a source silent for a day (a JVM long gone): forgotten, so the hash does not grow without bound
+        forget(entry.getKey(), from);
         continue;
       }
       Long last = received.get(from);
       if (baseline) {
         received.merge(from, seq, Math::max);
-      } else if (last == null || seq > last) {
+      } else if (seq > (last == null ? 0 : last)) { // a source that never wrote records 0
         missed = true;
         received.merge(from, seq, Math::max);
       }
@@ -424,6 +443,15 @@ final class NearCache<K, V> implements Cache<K, V> {
     if (missed) {
       log.debug("A source of {} recorded messages this JVM never received: dropping every copy", name());
       dropEveryCopy(CacheListener.DropReason.RECONCILIATION);
+    }
+  }
+
+  private void forget(byte[] field, String from) {
+    received.remove(from);
+    try {
+      backend.execute(jedis -> jedis.hdel(sourcesKey, field));
+    } catch (RuntimeException e) {
+      log.debug("Could not forget source {} of {}: {}", from, name(), e.toString());
     }
   }
 

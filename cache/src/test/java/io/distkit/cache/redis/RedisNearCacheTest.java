@@ -144,6 +144,25 @@ class RedisNearCacheTest {
   }
 
   @ContractTest
+  void aSourceSilentForADayIsForgottenAndAReaderThatNeverWroteCausesNoDrop(Deployment deployment) {
+    NearCache<String, String> cache = near(deployment.newClient());
+    String sources = RedisKeys.of("cache").key(name, "sources");
+    long dayAgo = clock.epochMillis() - Duration.ofDays(1).plusMinutes(1).toMillis();
+    deployment.backend().execute(jedis -> jedis.hset(sources, "gone", "7 " + dayAgo));
+    String readerRecord = "0 " + clock.epochMillis();
+    deployment.backend().execute(jedis -> jedis.hset(sources, "reader", readerRecord));
+    cache.put("k", "v");
+    assertThat(cache.getIfPresent("k")).contains("v");
+    long flushes = cache.flushes();
+    scheduler.advance(RedisCache.DEFAULT_RECONCILE_INTERVAL);
+    boolean stillThere = deployment.backend().execute(jedis -> jedis.hexists(sources, "gone"));
+    assertThat(stillThere).as("forgotten").isFalse();
+    assertThat(cache.flushes()).as("neither the silent source nor the reader drops the copies").isEqualTo(flushes);
+    String reader = deployment.backend().execute(jedis -> jedis.hget(sources, "reader"));
+    assertThat(reader).as("a live source is kept").isEqualTo(readerRecord);
+  }
+
+  @ContractTest
   void invalidateAllElsewhereDropsEveryCopy(Deployment deployment) {
     NearCache<String, String> here = near(deployment.newClient());
     NearCache<String, String> there = near(deployment.newClient());
