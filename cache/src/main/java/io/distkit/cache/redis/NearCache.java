@@ -154,6 +154,18 @@ final class NearCache<K, V> implements Cache<K, V> {
     return Objects.requireNonNull(keyText.apply(Objects.requireNonNull(key, "key")), "keyText(key)");
   }
 
+  /** The copy of {@code text}, counted as a hit, if copies may be used now and there is one. */
+  private @Nullable Copy<V> usableCopy(String text) {
+    if (!nearUsable()) {
+      return null;
+    }
+    Copy<V> copy = l1.getIfPresent(text);
+    if (copy != null) {
+      nearHits.increment();
+    }
+    return copy;
+  }
+
   /** Whether L1 may be used: only while every invalidation is being heard. */
   private boolean nearUsable() {
     return subscription.isLive();
@@ -163,12 +175,9 @@ final class NearCache<K, V> implements Cache<K, V> {
   public Optional<V> getIfPresent(K key) {
     checkOpen();
     String text = textOf(key);
-    if (nearUsable()) {
-      Copy<V> copy = l1.getIfPresent(text);
-      if (copy != null) {
-        nearHits.increment();
-        return Optional.ofNullable(copy.value());
-      }
+    Copy<V> copy = usableCopy(text);
+    if (copy != null) {
+      return Optional.ofNullable(copy.value());
     }
     Object token = reserve(text);
     long sent = clock.nanoTime();
@@ -205,12 +214,9 @@ final class NearCache<K, V> implements Cache<K, V> {
   public Optional<V> get(K key, CacheLoader<? super K, ? extends V> loader) {
     checkOpen();
     String text = textOf(key);
-    if (nearUsable()) {
-      Copy<V> copy = l1.getIfPresent(text);
-      if (copy != null) {
-        nearHits.increment();
-        return Optional.ofNullable(copy.value());
-      }
+    Copy<V> copy = usableCopy(text);
+    if (copy != null) {
+      return Optional.ofNullable(copy.value());
     }
     Object token = reserve(text);
     long sent = clock.nanoTime();
@@ -219,9 +225,9 @@ final class NearCache<K, V> implements Cache<K, V> {
       read = l2.readWithTtl(key);
     } catch (BackendUnavailableException e) {
       fills.remove(text, token);
-      Optional<Optional<V>> copy = copyWhenDown(text, e);
-      if (copy.isPresent()) {
-        return copy.get();
+      Optional<Optional<V>> stale = copyWhenDown(text, e);
+      if (stale.isPresent()) {
+        return stale.get();
       }
       return Optional.ofNullable(l2.loadUncached(key, loader)); // no copy: the source answers
     }

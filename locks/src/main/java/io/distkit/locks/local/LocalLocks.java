@@ -6,20 +6,14 @@ import io.distkit.core.internal.Require;
 import io.distkit.core.session.FencingToken;
 import io.distkit.core.session.Lease;
 import io.distkit.core.session.Scheduler;
-import io.distkit.locks.FencedLock;
-import io.distkit.locks.FencedReadWriteLock;
-import io.distkit.locks.FencedSemaphore;
-import io.distkit.locks.LeaderElection;
 import io.distkit.locks.LockHandle;
 import io.distkit.locks.LockInfo;
 import io.distkit.locks.LockLease;
 import io.distkit.locks.LockListener;
-import io.distkit.locks.LockService;
 import io.distkit.locks.LockStats;
-import io.distkit.locks.internal.LockEngine;
+import io.distkit.locks.internal.EngineLockService;
 import io.distkit.locks.internal.LockEvents;
 import io.distkit.locks.internal.LockKind;
-import io.distkit.locks.internal.NamedLocks;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -38,11 +32,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /** {@link LocalLockService}'s service: see there. */
-final class LocalLocks implements LockService, LockEngine {
+final class LocalLocks extends EngineLockService {
 
-  private final LockLease defaultLease;
   private final Clock clock;
-  private final Scheduler scheduler;
   private final LockEvents events;
   private final String idPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":";
 
@@ -60,9 +52,8 @@ final class LocalLocks implements LockService, LockEngine {
 
 
   LocalLocks(LockLease defaultLease, Clock clock, Scheduler scheduler, LockListener listener) {
-    this.defaultLease = defaultLease;
+    super(defaultLease, scheduler);
     this.clock = clock;
-    this.scheduler = scheduler;
     this.events = new LockEvents(listener);
   }
 
@@ -100,46 +91,6 @@ final class LocalLocks implements LockService, LockEngine {
   }
 
   @Override
-  public Optional<LockHandle> tryAcquire(String name) {
-    return lock(name).tryAcquire();
-  }
-
-  @Override
-  public Optional<LockHandle> tryAcquire(String name, Duration wait, LockLease lease) throws InterruptedException {
-    return lock(name).tryAcquire(wait, lease);
-  }
-
-  @Override
-  public FencedLock lock(String name) {
-    return NamedLocks.lock(this, name);
-  }
-
-  @Override
-  public FencedSemaphore semaphore(String name, int permits) {
-    return NamedLocks.semaphore(this, name, permits);
-  }
-
-  @Override
-  public FencedReadWriteLock readWriteLock(String name) {
-    return NamedLocks.readWriteLock(this, name);
-  }
-
-  @Override
-  public LeaderElection election(String name) {
-    return NamedLocks.election(this, name);
-  }
-
-  @Override
-  public LockLease defaultLease() {
-    return defaultLease;
-  }
-
-  @Override
-  public Scheduler scheduler() {
-    return scheduler;
-  }
-
-  @Override
   public Optional<LockHandle> acquire(LockKind kind, String name, Duration wait, LockLease lease,
       @Nullable String candidate) throws InterruptedException {
     Named named = Named.of(kind, name);
@@ -156,7 +107,7 @@ final class LocalLocks implements LockService, LockEngine {
       if (grant == null && waitNanos > 0) {
         Waiter line = new Waiter(kind, lease, candidate);
         entry.waiters.add(line);
-        line.timeout = scheduler.schedule(() -> giveUp(named, line), waitNanos, TimeUnit.NANOSECONDS);
+        line.timeout = scheduler().schedule(() -> giveUp(named, line), waitNanos, TimeUnit.NANOSECONDS);
         waiter = line;
       } else if (grant == null) {
         dropIfUnused(named, entry);
@@ -294,11 +245,6 @@ final class LocalLocks implements LockService, LockEngine {
   }
 
   @Override
-  public LockInfo inspect(String name) {
-    return lock(name).inspect();
-  }
-
-  @Override
   public Inspection inspect(LockKind kind, String name) {
     mutex.lock();
     try {
@@ -406,7 +352,7 @@ final class LocalLocks implements LockService, LockEngine {
     /** Under the mutex. */
     void scheduleExpiry(long now) {
       cancel(expiry);
-      expiry = scheduler.schedule(this::expireNow, Math.max(0, deadlineNanos - now), TimeUnit.NANOSECONDS);
+      expiry = scheduler().schedule(this::expireNow, Math.max(0, deadlineNanos - now), TimeUnit.NANOSECONDS);
     }
 
     /** The scheduled expiry: loses the lock if its deadline has passed (it may have been extended). */
@@ -441,14 +387,14 @@ final class LocalLocks implements LockService, LockEngine {
       return state == State.HELD && !lease.renewed() && now - deadlineNanos >= 0;
     }
 
-    /** Loses the lock and tells whoever listens, on the scheduler. Under the mutex. */
+    /** Loses the lock and tells whoever listens, on the scheduler(). Under the mutex. */
     void lose(Lease.LostReason reason) {
       end(State.LOST, reason);
       for (Lease.LostListener l : lostListeners) {
         notifyLost(l, reason);
       }
       lostListeners.clear();
-      scheduler.execute(() -> events.lost(name, token, reason));
+      scheduler().execute(() -> events.lost(name, token, reason));
     }
 
     /** Under the mutex. */
@@ -464,7 +410,7 @@ final class LocalLocks implements LockService, LockEngine {
     }
 
     private void notifyLost(Lease.LostListener l, Lease.LostReason reason) {
-      scheduler.execute(() -> Listeners.notify(l, "onLost", x -> x.onLost(this, reason)));
+      scheduler().execute(() -> Listeners.notify(l, "onLost", x -> x.onLost(this, reason)));
     }
 
     @Override

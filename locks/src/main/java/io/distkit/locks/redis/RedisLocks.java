@@ -17,19 +17,13 @@ import io.distkit.core.session.LeaseRequest;
 import io.distkit.core.session.Scheduler;
 import io.distkit.core.session.Subscriber;
 import io.distkit.core.session.Subscription;
-import io.distkit.locks.FencedLock;
-import io.distkit.locks.FencedReadWriteLock;
-import io.distkit.locks.FencedSemaphore;
-import io.distkit.locks.LeaderElection;
 import io.distkit.locks.LockHandle;
 import io.distkit.locks.LockInfo;
 import io.distkit.locks.LockLease;
-import io.distkit.locks.LockService;
 import io.distkit.locks.LockStats;
-import io.distkit.locks.internal.LockEngine;
+import io.distkit.locks.internal.EngineLockService;
 import io.distkit.locks.internal.LockEvents;
 import io.distkit.locks.internal.LockKind;
-import io.distkit.locks.internal.NamedLocks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,7 +45,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** {@link RedisLockService}'s service: see there. */
-final class RedisLocks implements LockService, LockEngine {
+final class RedisLocks extends EngineLockService {
 
   private static final Logger log = LoggerFactory.getLogger(RedisLocks.class);
 
@@ -60,9 +54,7 @@ final class RedisLocks implements LockService, LockEngine {
   /** The keys of each kind's namespace ({@code locks}, {@code semaphores}, ...), same prefix as {@link #keys}. */
   private final Map<String, RedisKeys> namespaces = new ConcurrentHashMap<>();
   private final RedisTime time;
-  private final LockLease defaultLease;
   private final Clock clock;
-  private final Scheduler scheduler;
   private final LockEvents events;
   private final long recheckNanos;
   private final long leaseCheckNanos;
@@ -83,12 +75,11 @@ final class RedisLocks implements LockService, LockEngine {
   RedisLocks(RedisBackend backend, RedisKeys keys, RedisTime time, LockLease defaultLease, Clock clock,
       Scheduler scheduler, LockEvents events, Duration recheck, Duration claim, Duration leaseCheck,
       RedisLeases leases, RedisSubscriptions.Share pubsub) {
+    super(defaultLease, scheduler);
     this.backend = backend;
     this.keys = keys;
     this.time = time;
-    this.defaultLease = defaultLease;
     this.clock = clock;
-    this.scheduler = scheduler;
     this.events = events;
     this.recheckNanos = recheck.toNanos();
     this.leaseCheckNanos = leaseCheck.toNanos();
@@ -189,7 +180,7 @@ final class RedisLocks implements LockService, LockEngine {
           return;
         }
         long delay = Math.max(0, Math.min(recheckNanos, deadline - clock.nanoTime()));
-        timer = scheduler.schedule(this::recheck, delay, TimeUnit.NANOSECONDS);
+        timer = scheduler().schedule(this::recheck, delay, TimeUnit.NANOSECONDS);
       } catch (RuntimeException e) {
         // the script may have run before the reply was lost: free what it may have granted (best effort; if
         // Redis cannot be reached, a lock granted to this call runs out at its lease's TTL, renewed by nobody)
@@ -270,46 +261,6 @@ final class RedisLocks implements LockService, LockEngine {
     } catch (RuntimeException e) {
       log.debug("Could not release after a failed call; a lock it got runs out at its TTL: {}", e.toString());
     }
-  }
-
-  @Override
-  public Optional<LockHandle> tryAcquire(String name) {
-    return lock(name).tryAcquire();
-  }
-
-  @Override
-  public Optional<LockHandle> tryAcquire(String name, Duration wait, LockLease lease) throws InterruptedException {
-    return lock(name).tryAcquire(wait, lease);
-  }
-
-  @Override
-  public FencedLock lock(String name) {
-    return NamedLocks.lock(this, name);
-  }
-
-  @Override
-  public FencedSemaphore semaphore(String name, int permits) {
-    return NamedLocks.semaphore(this, name, permits);
-  }
-
-  @Override
-  public FencedReadWriteLock readWriteLock(String name) {
-    return NamedLocks.readWriteLock(this, name);
-  }
-
-  @Override
-  public LeaderElection election(String name) {
-    return NamedLocks.election(this, name);
-  }
-
-  @Override
-  public LockLease defaultLease() {
-    return defaultLease;
-  }
-
-  @Override
-  public Scheduler scheduler() {
-    return scheduler;
   }
 
   /**
@@ -414,11 +365,6 @@ final class RedisLocks implements LockService, LockEngine {
   }
 
   @Override
-  public LockInfo inspect(String name) {
-    return lock(name).inspect();
-  }
-
-  @Override
   public Inspection inspect(LockKind kind, String name) {
     Object reply = backend.eval(LockScripts.INSPECT, keysOf(kind, name), List.of(time.argument()));
     if (!(reply instanceof List<?> fields) || fields.size() != 5) {
@@ -495,7 +441,7 @@ final class RedisLocks implements LockService, LockEngine {
           token, (l, reason) -> lostNow(reason));
     }
 
-    /** The lease was lost: RedisLeases' check, on the scheduler. */
+    /** The lease was lost: RedisLeases' check, on the scheduler(). */
     private void lostNow(Lease.LostReason reason) {
       List<Lease.LostListener> toTell;
       synchronized (this) {
@@ -567,7 +513,7 @@ final class RedisLocks implements LockService, LockEngine {
           return;
         }
       }
-      scheduler.execute(() -> Listeners.notify(l, "onLost", x -> x.onLost(this, reason)));
+      scheduler().execute(() -> Listeners.notify(l, "onLost", x -> x.onLost(this, reason)));
     }
 
     @Override
