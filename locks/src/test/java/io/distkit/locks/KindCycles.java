@@ -34,12 +34,14 @@ public final class KindCycles {
    * @param services the services the callers take turns on
    * @param threads how many callers
    * @param cycles holds per caller
+   * @param holdMicros how long each hold lasts: longer than a round trip to the backend, so that shared holds do
+   *     overlap
    * @param pick chooses, per cycle, what to take on a service (a random draw in [0, 1) is passed in)
    * @param history records every hold
    * @throws Exception what a caller threw
    */
   public static void run(ExecutorService pool, List<LockService> services, int threads, int cycles,
-      Function<LockService, Function<Double, Pick>> pick, SharedHoldHistory history) throws Exception {
+      long holdMicros, Function<LockService, Function<Double, Pick>> pick, SharedHoldHistory history) throws Exception {
     List<Future<?>> running = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       Function<Double, Pick> choose = pick.apply(services.get(t % services.size()));
@@ -50,7 +52,7 @@ public final class KindCycles {
           LockHandle handle = taken.lock().tryAcquire(Duration.ofSeconds(30), LockLease.fixed(Duration.ofSeconds(10)))
               .orElseThrow();
           long start = HoldHistory.nowMicros();
-          long end = LockCycles.holdFor(start, 200);
+          long end = LockCycles.holdFor(start, holdMicros);
           history.record(new HoldHistory.Hold(holder, handle.fencingToken(), start, end), taken.exclusive());
           if (!handle.release()) {
             throw new AssertionError(holder + " found " + handle + " gone at its release");

@@ -11,11 +11,13 @@ import java.util.List;
  * the lease set (core's: every holder and every waiter handed the name and not yet claiming it), {@code KEYS[2]}
  * the fencing token, {@code KEYS[3]} the line of waiter ids (a list, first come first), {@code KEYS[4]} the waiters
  * (a hash: id → {@code "<wait deadline µs> <x|s><limit> <channel>"} while waiting, or
- * {@code "granted <token> <hand-off µs>"} once handed the name and not yet claimed). {@code ARGV[1]} is the time argument, {@code ARGV[2]} the caller's id.
+ * {@code "granted <token> <hand-off µs>"} once handed the name and not yet claimed). {@code ARGV[1]} is the time
+ * argument, {@code ARGV[2]} the caller's id.
  *
  * <p>Every script answers {@code {result, queued, claimed after, id, channel, id, channel, ...}}: {@code claimed
- * after} is how long (µs) the hand-off the caller claimed had waited for its claim (-1: none), then the waiters it
- * handed the name to, each for the caller to announce by publishing the id on the channel, after the script (a script cannot
+ * after} is how long (µs) the hand-off the caller claimed had waited for its claim (-1: none), then, unless the
+ * script published them itself (its last argument {@code 1}: pub/sub is not sharded), the waiters it handed the name
+ * to, each for the caller to announce by publishing the id on the channel, after the script (a script cannot
  * publish on a sharded channel in another slot than its keys).
  */
 final class LockScripts {
@@ -71,12 +73,18 @@ final class LockScripts {
         end
       end
 
-      -- the answer, with the hand-offs for the caller to announce; claimed_after is how long (µs) a claimed
-      -- hand-off waited for its claim, -1 when the caller claimed nothing
-      local function distkit_lock_answer(result, queued, handed, claimed_after)
+      -- the answer, with the hand-offs for the caller to announce (or announced here when inline is '1': a script
+      -- may publish on a channel of another slot unless pub/sub is sharded); claimed_after is how long (µs) a
+      -- claimed hand-off waited for its claim, -1 when the caller claimed nothing
+      local function distkit_lock_answer(inline, result, queued, handed, claimed_after)
         local answer = {result, queued, claimed_after or -1}
-        for i = 1, #handed do
-          answer[i + 3] = handed[i]
+        for i = 1, #handed, 2 do
+          if inline == '1' then
+            redis.call('PUBLISH', handed[i + 1], handed[i])
+          else
+            answer[#answer + 1] = handed[i]
+            answer[#answer + 1] = handed[i + 1]
+          end
         end
         return answer
       end
@@ -106,8 +114,9 @@ final class LockScripts {
    * Takes a grant, claims one handed to the caller, or puts the caller in line. ARGV: 3 the lease's TTL in µs, 4
    * the token key's TTL in ms, 5 how long the caller may wait in µs (0: do not queue), 6 the caller's notification
    * channel, 7 the claim lease in µs, 8 {@code 1} when the caller asked before (it may have been handed the name, or
-   * stand in line), {@code 0} for its first attempt, 9 the limit of holders of the caller's kind. {@code result} is
-   * the token when granted, else 0; {@code queued} is 1 when the caller waits in line.
+   * stand in line), {@code 0} for its first attempt, 9 the limit of holders of the caller's kind, 10 {@code 1} to
+   * publish hand-offs from the script. {@code result} is the token when granted, else 0; {@code queued} is 1 when
+   * the caller waits in line.
    */
   static final RedisScript ACQUIRE = script("lock_acquire", """
       local now = distkit_now_us(ARGV[1])
@@ -121,7 +130,7 @@ final class LockScripts {
       if again then
         local token, after = distkit_lock_claim(id, now, ttl)
         if token then
-          return distkit_lock_answer(token, 0, handed, after)
+          return distkit_lock_answer(ARGV[10], token, 0, handed, after)
         end
       end
       local waiting = distkit_lock_hand_off(now, claim, token_ttl, handed)
@@ -132,7 +141,7 @@ final class LockScripts {
             table.remove(handed, i)
             table.remove(handed, i)
             local token, after = distkit_lock_claim(id, now, ttl)
-            return distkit_lock_answer(token, 0, handed, after)
+            return distkit_lock_answer(ARGV[10], token, 0, handed, after)
           end
         end
       end
@@ -140,12 +149,12 @@ final class LockScripts {
         distkit_lease_purge(KEYS[1], now)
         if distkit_lock_fits(string.sub(id, 1, 1), limit) then
           distkit_lease_grant(KEYS[1], id, now, ttl)
-          return distkit_lock_answer(distkit_next_token(KEYS[2], now, token_ttl), 0, handed)
+          return distkit_lock_answer(ARGV[10], distkit_next_token(KEYS[2], now, token_ttl), 0, handed)
         end
       end
       local wait = tonumber(ARGV[5])
       if wait <= 0 then
-        return distkit_lock_answer(0, 0, handed)
+        return distkit_lock_answer(ARGV[10], 0, 0, handed)
       end
       if not again or redis.call('HEXISTS', KEYS[4], id) == 0 then
         redis.call('RPUSH', KEYS[3], id)
@@ -154,18 +163,19 @@ final class LockScripts {
       local keep_ms = math.ceil((wait + claim) / 1000) + 1000
       distkit_keep_for(KEYS[3], keep_ms)
       distkit_keep_for(KEYS[4], keep_ms)
-      return distkit_lock_answer(0, 1, handed)""");
+      return distkit_lock_answer(ARGV[10], 0, 1, handed)""");
 
   /**
    * Releases the caller's lease and hands the name to the waiters that fit. ARGV: 3 the token key's TTL in ms, 4
-   * the claim lease in µs. {@code result} is 1 when the caller held it.
+   * the claim lease in µs, 5 {@code 1} to publish hand-offs from the script. {@code result} is 1 when the caller
+   * held it.
    */
   static final RedisScript RELEASE = script("lock_release", """
       local now = distkit_now_us(ARGV[1])
       local held = distkit_lease_release(KEYS[1], ARGV[2], now)
       local handed = {}
       distkit_lock_hand_off(now, tonumber(ARGV[4]), tonumber(ARGV[3]), handed)
-      return distkit_lock_answer(held, 0, handed)""");
+      return distkit_lock_answer(ARGV[5], held, 0, handed)""");
 
   /**
    * Takes the caller out of line; a grant handed to it meanwhile goes on, and those behind it that fit now (readers
@@ -183,7 +193,7 @@ final class LockScripts {
       end
       local handed = {}
       distkit_lock_hand_off(now, tonumber(ARGV[4]), tonumber(ARGV[3]), handed)
-      return distkit_lock_answer(had, 0, handed)""");
+      return distkit_lock_answer(ARGV[5], had, 0, handed)""");
 
   /**
    * Reads the name, changing nothing: {@code {holders, remaining µs of the lease that ends first, token, waiters,

@@ -35,8 +35,9 @@ import java.util.Objects;
  * <h2>Round trips</h2>
  * Uncontended, a lock costs one {@code EVALSHA} to acquire (the token included) and one to release: two per
  * cycle. A release with waiters hands the lock straight to the first one inside the same script (with a short
- * claim lease) and publishes its id on the waiter's channel: the waiter alone wakes, and claims the lock with one
- * {@code EVALSHA} (which also counts its lease from a request it sent). A notification lost on the way is covered
+ * claim lease) and publishes its id on the waiter's channel (from the script itself unless pub/sub is sharded, as on
+ * Redis 7 Cluster, where the releasing JVM publishes right after it): the waiter alone wakes, and claims the lock
+ * with one {@code EVALSHA} (which also counts its lease from a request it sent). A notification lost on the way is covered
  * by each waiter's re-check every {@linkplain Builder#recheckInterval re-check interval}, which also hands on a
  * lock whose holder's lease ran out without a release. Renewed leases are renewed in batches by core's
  * {@link RedisLeases} (10,000 held locks: a few commands per renewal round, not 10,000).

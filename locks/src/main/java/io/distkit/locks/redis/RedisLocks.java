@@ -64,6 +64,12 @@ final class RedisLocks extends EngineLockService {
   private final RedisSubscriptions.Share pubsub;
   private final String channel;
   private final byte[] channelBytes;
+  /**
+   * {@code 1} when the scripts publish hand-offs themselves (pub/sub not sharded: a script may publish on any
+   * channel), saving the releasing JVM a round trip; {@code 0} on sharded pub/sub (Redis 7 Cluster), where a script
+   * cannot publish on the waiter's channel in another slot, so this JVM publishes after the script.
+   */
+  private final byte[] publishInline;
   private final Subscription subscription;
   /** Callers waiting in line, by lease id. */
   private final Map<String, Waiter> waiting = new ConcurrentHashMap<>();
@@ -88,6 +94,7 @@ final class RedisLocks extends EngineLockService {
     this.pubsub = pubsub;
     this.channel = keys.key(Long.toHexString(ThreadLocalRandom.current().nextLong()), "notify");
     this.channelBytes = channel.getBytes(StandardCharsets.UTF_8);
+    this.publishInline = pubsub.isSharded() ? NO : YES;
     this.subscription = pubsub.subscribe(channel, new Subscriber() {
       @Override
       public void onMessage(String from, byte[] message) {
@@ -168,7 +175,8 @@ final class RedisLocks extends EngineLockService {
           queued = true; // until the answer says otherwise: a script whose reply is lost may have queued the caller
         }
         Answer answer = run(LockScripts.ACQUIRE, lockKeys, List.of(time.argument(), idBytes, ttlMicros,
-            tokenTtlMillis, ascii(queueFor), channelBytes, claimMicros, attempts > 0 ? AGAIN : FIRST, limit));
+            tokenTtlMillis, ascii(queueFor), channelBytes, claimMicros, attempts > 0 ? AGAIN : FIRST, limit,
+            publishInline));
         attempts++;
         if (answer.result() > 0) {
           queued = false; // a grant takes the caller out of line
@@ -211,7 +219,8 @@ final class RedisLocks extends EngineLockService {
       if (queued) {
         queued = false;
         try {
-          run(LockScripts.CANCEL, lockKeys, List.of(time.argument(), idBytes, tokenTtlMillis, claimMicros));
+          run(LockScripts.CANCEL, lockKeys, List.of(time.argument(), idBytes, tokenTtlMillis, claimMicros,
+              publishInline));
         } catch (RuntimeException e) {
           log.debug("Could not leave the line of {}; the entry expires after the wait: {}", name, e.toString());
         }
@@ -255,9 +264,14 @@ final class RedisLocks extends EngineLockService {
   private static final byte[] FIRST = {'0'};
   private static final byte[] AGAIN = {'1'};
 
+  /** A script's yes-or-no argument. */
+  private static final byte[] NO = {'0'};
+  private static final byte[] YES = {'1'};
+
   private void releaseQuietly(List<byte[]> lockKeys, byte[] idBytes) {
     try {
-      run(LockScripts.RELEASE, lockKeys, List.of(time.argument(), idBytes, tokenTtlMillis, claimMicros));
+      run(LockScripts.RELEASE, lockKeys, List.of(time.argument(), idBytes, tokenTtlMillis, claimMicros,
+          publishInline));
     } catch (RuntimeException e) {
       log.debug("Could not release after a failed call; a lock it got runs out at its TTL: {}", e.toString());
     }
@@ -525,7 +539,7 @@ final class RedisLocks extends EngineLockService {
       boolean forgot = leases.forget(core);
       held.remove(this);
       Answer answer = run(LockScripts.RELEASE, lockKeys, List.of(time.argument(), idBytes, tokenTtlMillis,
-          claimMicros));
+          claimMicros, publishInline));
       if (!forgot || answer.result() != 1) {
         return false;
       }

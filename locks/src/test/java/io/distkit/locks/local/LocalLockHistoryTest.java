@@ -94,7 +94,7 @@ class LocalLockHistoryTest {
   @Test
   void semaphoreHoldersNeverExceedThePermits() throws Exception {
     SharedHoldHistory history = new SharedHoldHistory();
-    KindCycles.run(pool, List.of(locks), 4, 500, service -> draw -> new KindCycles.Pick(service.semaphore("db", 3),
+    KindCycles.run(pool, List.of(locks), 4, 500, 200, service -> draw -> new KindCycles.Pick(service.semaphore("db", 3),
         false), history);
     assertThat(history.entries()).hasSize(2_000);
     assertThat(history.check(3)).isEmpty();
@@ -104,7 +104,7 @@ class LocalLockHistoryTest {
   @Test
   void aWriterNeverHoldsBesideAnyoneAndReadersShare() throws Exception {
     SharedHoldHistory history = new SharedHoldHistory();
-    KindCycles.run(pool, List.of(locks), 4, 500, service -> {
+    KindCycles.run(pool, List.of(locks), 4, 500, 200, service -> {
       FencedReadWriteLock rw = service.readWriteLock("catalog");
       return draw -> draw < 0.25 ? new KindCycles.Pick(rw.write(), true) : new KindCycles.Pick(rw.read(), false);
     }, history);

@@ -79,7 +79,7 @@ class RedisLockHistoryTest {
   void semaphoreHoldersOfTwoServicesNeverExceedThePermits(Deployment deployment) throws Exception {
     String name = TestKeys.unique("permits");
     SharedHoldHistory history = new SharedHoldHistory();
-    KindCycles.run(threads, List.of(service(deployment), service(deployment)), 4, 100,
+    KindCycles.run(threads, List.of(service(deployment), service(deployment)), 4, 100, 1_000,
         locks -> draw -> new KindCycles.Pick(locks.semaphore(name, 2), false), history);
     assertThat(history.entries()).hasSize(400);
     assertThat(history.check(2)).isEmpty();
@@ -90,7 +90,7 @@ class RedisLockHistoryTest {
   void aWriterOfTwoServicesNeverHoldsBesideAnyoneAndReadersShare(Deployment deployment) throws Exception {
     String name = TestKeys.unique("rw");
     SharedHoldHistory history = new SharedHoldHistory();
-    KindCycles.run(threads, List.of(service(deployment), service(deployment)), 4, 100, locks -> {
+    KindCycles.run(threads, List.of(service(deployment), service(deployment)), 4, 100, 1_000, locks -> {
       FencedReadWriteLock rw = locks.readWriteLock(name);
       return draw -> draw < 0.25 ? new KindCycles.Pick(rw.write(), true) : new KindCycles.Pick(rw.read(), false);
     }, history);
