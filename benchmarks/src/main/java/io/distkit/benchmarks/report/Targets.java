@@ -1,5 +1,8 @@
 package io.distkit.benchmarks.report;
 
+import io.distkit.benchmarks.cache.CacheHitBenchmark;
+import io.distkit.benchmarks.cache.HitCaches;
+import io.distkit.benchmarks.cache.RedisCacheBenchmark;
 import io.distkit.benchmarks.hashing.HashingLookupBenchmark;
 import io.distkit.benchmarks.hashing.NodeLookups;
 import io.distkit.benchmarks.locks.RedisLockBenchmark;
@@ -74,6 +77,21 @@ public final class Targets {
     targets.add(new FigureTarget("Hashing: distkit's locators allocate nothing (0 B/op; KETAMA's MD5 excepted)",
         HashingLookupBenchmark.class, i -> ours(i) && !i.equals(NodeLookups.DISTKIT_KETAMA),
         "distkit's locators", GroupReport::bytesPerOp, "B/op", b -> b <= ALLOCATION_FREE));
+    // issue 15: a hit in the JVM beside Caffeine (≤ 1.2× its ns/op is ≥ 1/1.2 of its hits per µs), a near hit
+    // close to a local one, a Redis read or write in one command
+    targets.add(new RatioTarget("Cache hit: distkit-local ≥ 0.83× Caffeine's hits/µs (≤ 1.2× its ns/op)",
+        CacheHitBenchmark.class, HitCaches.DISTKIT_LOCAL, HitCaches.CAFFEINE, 1 / 1.2, false, s -> true));
+    targets.add(new RatioTarget("Cache hit: distkit-near ≥ 0.83× distkit-local (≤ 1.2× its ns/op)",
+        CacheHitBenchmark.class, HitCaches.DISTKIT_NEAR, HitCaches.DISTKIT_LOCAL, 1 / 1.2, false, s -> true));
+    targets.add(new FigureTarget("Cache hit: distkit's local and near hits allocate nothing (0 B/op)",
+        CacheHitBenchmark.class, Targets::ours, "distkit's caches", GroupReport::bytesPerOp, "B/op",
+        b -> b <= ALLOCATION_FREE));
+    targets.add(new FigureTarget("Cache hit: a near-cache hit sends no Redis command", CacheHitBenchmark.class,
+        i -> i.equals(HitCaches.DISTKIT_NEAR), "distkit's near cache", GroupReport::commandsSentPerOp, "commands/op",
+        c -> c < 0.001));
+    targets.add(new FigureTarget("Redis cache: 1 command sent per getIfPresent and per put",
+        RedisCacheBenchmark.class, Targets::ours, "distkit's Redis cache", GroupReport::commandsSentPerOp,
+        "commands/op", c -> Math.abs(c - 1) < 0.005));
     return targets;
   }
 }
