@@ -152,7 +152,7 @@ class QuickSuiteIT {
   }
 
   @Test
-  void distkitsCacheSendsOneCommandPerRedisCallAndNoneForANearHit() {
+  void distkitsCacheSendsOneCommandPerRedisCallNoneForANearHitAndItsDelaysWereTimed() {
     List<BenchmarkResult> redis = results.stream().filter(r -> r.className().endsWith(".RedisCacheBenchmark"))
         .toList();
     assertThat(redis).hasSize(4 * 2 * 2);
@@ -173,6 +173,17 @@ class QuickSuiteIT {
       assertThat(GroupReport.commandsSentPerOp(r)).as("distkit's near cache hit, " + r.threads() + " threads")
           .isLessThan(0.001);
     }
+    List<BenchmarkResult> delays = results.stream()
+        .filter(r -> r.className().endsWith(".InvalidationLatencyBenchmark")).toList();
+    assertThat(delays).hasSize(3);
+    for (BenchmarkResult r : delays) {
+      String what = r.implementation();
+      assertThat(r.secondary("trial.delay.count").score()).as("writes timed, " + what).isPositive();
+      assertThat(r.secondary("trial.delay.p50").score()).as("delay p50 of " + what).isPositive()
+          .isLessThanOrEqualTo(r.secondary("trial.delay.p99").score());
+      assertThat(r.secondary("trial.reads").score()).as("reads per write, " + what)
+          .isGreaterThanOrEqualTo(1.0);
+    }
   }
 
   @Test
@@ -191,7 +202,7 @@ class QuickSuiteIT {
   @Test
   void theReportHasATableAndAChartPerGroupAndJudgesEveryTarget() throws Exception {
     List<GroupReport> groups = GroupReport.of(results);
-    assertThat(groups).hasSize(9);
+    assertThat(groups).hasSize(10);
     for (GroupReport group : groups) {
       assertThat(Files.readString(RESULTS.resolve(group.id() + ".md"))).contains("| scenario | implementation |");
       byte[] png = Files.readAllBytes(RESULTS.resolve(group.id() + ".png"));

@@ -1,7 +1,8 @@
 /**
  * Cache benchmarks: a hit in this JVM (distkit's local and near caches beside Caffeine, Redisson's
- * {@code RLocalCachedMap}) and a read or write over one Redis round trip (beside raw
- * Jedis, Redisson's {@code RBucket} and {@code RMapCache}).
+ * {@code RLocalCachedMap}), a read or write over one Redis round trip (beside raw
+ * Jedis, Redisson's {@code RBucket} and {@code RMapCache}), and how long after a write another client's near cache
+ * still serves the old value (beside Redisson's {@code RLocalCachedMap} and a plain read).
  */
 @NullMarked
 package io.distkit.benchmarks.cache;
