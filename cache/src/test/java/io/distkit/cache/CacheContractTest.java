@@ -72,8 +72,8 @@ public abstract class CacheContractTest {
   @AfterEach
   void closeAll() throws Exception {
     callers.shutdownNow();
-    for (AutoCloseable c : opened) {
-      c.close();
+    for (int i = opened.size() - 1; i >= 0; i--) { // a cache before the client it was built on
+      opened.get(i).close();
     }
     scheduler.close();
   }

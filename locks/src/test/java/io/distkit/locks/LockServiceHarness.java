@@ -55,7 +55,7 @@ public abstract class LockServiceHarness {
   }
 
   /**
-   * Closes {@code resource} after the test, before the scheduler (in the order given).
+   * Closes {@code resource} after the test, before the scheduler (the last given first).
    *
    * @param resource a service, a client
    * @return the resource
@@ -68,8 +68,9 @@ public abstract class LockServiceHarness {
   @AfterEach
   void closeAll() throws Exception {
     callers.shutdownNow();
-    for (AutoCloseable resource : opened) {
-      resource.close();
+    // last opened first: a service before the client it was built on
+    for (int i = opened.size() - 1; i >= 0; i--) {
+      opened.get(i).close();
     }
     scheduler.close();
   }

@@ -25,8 +25,19 @@ import org.jspecify.annotations.Nullable;
 /** {@link LocalCache}'s cache: see there. */
 final class CaffeineCache<K, V> implements Cache<K, V> {
 
-  /** What is kept per key: a value, or (value null) a remembered absence, with its own time to live. */
-  private record Entry<V>(@Nullable V value, long ttlNanos) {}
+  /**
+   * What is kept per key: the answer to give (a value, or empty for a remembered absence, built once so that a hit
+   * allocates nothing), with its own time to live.
+   */
+  private record Entry<V>(Optional<V> answer, long ttlNanos) {
+    Entry(@Nullable V value, long ttlNanos) {
+      this(Optional.ofNullable(value), ttlNanos);
+    }
+
+    @Nullable V value() {
+      return answer.orElse(null);
+    }
+  }
 
   private final String name;
   private final long defaultTtlNanos;
@@ -85,7 +96,7 @@ final class CaffeineCache<K, V> implements Cache<K, V> {
     checkOpen();
     Entry<V> entry = entries.getIfPresent(key);
     counters.read(entry == null ? 0 : 1, entry == null ? 1 : 0);
-    return entry == null ? Optional.empty() : Optional.ofNullable(entry.value());
+    return entry == null ? Optional.empty() : entry.answer();
   }
 
   @Override
@@ -96,7 +107,7 @@ final class CaffeineCache<K, V> implements Cache<K, V> {
     Entry<V> entry = entries.getIfPresent(key);
     if (entry != null) {
       counters.read(1, 0);
-      return Optional.ofNullable(entry.value());
+      return entry.answer();
     }
     counters.read(0, 1);
     // Caffeine computes once per key: concurrent misses wait for this load and share its entry
@@ -105,9 +116,9 @@ final class CaffeineCache<K, V> implements Cache<K, V> {
       if (value != null) {
         return new Entry<>(value, defaultTtlNanos);
       }
-      return negativeTtlNanos > 0 ? new Entry<>(null, negativeTtlNanos) : null;
+      return negativeTtlNanos > 0 ? new Entry<V>(Optional.empty(), negativeTtlNanos) : null;
     });
-    return entry == null ? Optional.empty() : Optional.ofNullable(entry.value());
+    return entry == null ? Optional.empty() : entry.answer();
   }
 
   @Override

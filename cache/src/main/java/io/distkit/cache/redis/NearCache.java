@@ -63,8 +63,19 @@ final class NearCache<K, V> implements Cache<K, V> {
   /** How often a source records its sequence even when it has not changed, to show it is alive. */
   private static final long RECORD_REFRESH_MILLIS = TimeUnit.HOURS.toMillis(1);
 
-  /** A copy: a value, or (value null) a remembered absence, until a deadline on the clock's nanoTime. */
-  private record Copy<V>(@Nullable V value, long deadlineNanos) {}
+  /**
+   * A copy: the answer to give (a value, or empty for a remembered absence, built once so that a hit allocates
+   * nothing), until a deadline on the clock's nanoTime.
+   */
+  private record Copy<V>(Optional<V> answer, long deadlineNanos) {
+    Copy(@Nullable V value, long deadlineNanos) {
+      this(Optional.ofNullable(value), deadlineNanos);
+    }
+
+    @Nullable V value() {
+      return answer.orElse(null);
+    }
+  }
 
   private final RedisBackedCache<K, V> l2;
   private final Function<? super K, String> keyText;
@@ -177,7 +188,7 @@ final class NearCache<K, V> implements Cache<K, V> {
     String text = textOf(key);
     Copy<V> copy = usableCopy(text);
     if (copy != null) {
-      return Optional.ofNullable(copy.value());
+      return copy.answer();
     }
     Object token = reserve(text);
     long sent = clock.nanoTime();
@@ -207,7 +218,7 @@ final class NearCache<K, V> implements Cache<K, V> {
       return Optional.empty();
     }
     staleServed.increment();
-    return Optional.of(Optional.ofNullable(copy.value()));
+    return Optional.of(copy.answer());
   }
 
   @Override
@@ -216,7 +227,7 @@ final class NearCache<K, V> implements Cache<K, V> {
     String text = textOf(key);
     Copy<V> copy = usableCopy(text);
     if (copy != null) {
-      return Optional.ofNullable(copy.value());
+      return copy.answer();
     }
     Object token = reserve(text);
     long sent = clock.nanoTime();

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.BinaryJedisPubSub;
 import redis.clients.jedis.BinaryJedisShardedPubSub;
 import redis.clients.jedis.Connection;
@@ -24,6 +26,8 @@ import redis.clients.jedis.util.Pool;
  * changing anything, on both kinds of connection (the sharded one cannot take a {@code PING}).
  */
 final class PubSubReader {
+
+  private static final Logger log = LoggerFactory.getLogger(PubSubReader.class);
 
   /** What the reader reports, on its own thread. */
   interface Callbacks {
@@ -190,7 +194,12 @@ final class PubSubReader {
         current.setBroken();
       }
     } else if (!sharded && plain.isSubscribed()) {
-      plain.unsubscribe();
+      try {
+        plain.unsubscribe();
+      } catch (RuntimeException e) {
+        // the connection broke first (its client was closed, Redis went away): the reader ends either way
+        log.debug("Could not unsubscribe on a broken connection: {}", e.toString());
+      }
     }
   }
 }

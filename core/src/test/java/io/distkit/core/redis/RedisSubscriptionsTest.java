@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 @Deployments({Deployment.Kind.STANDALONE, Deployment.Kind.CLUSTER})
 class RedisSubscriptionsTest {
@@ -105,6 +106,17 @@ class RedisSubscriptionsTest {
       await().atMost(WAIT).pollInterval(POLL).until(() -> second.messages().size() == 2);
       assertThat(first.messages()).hasSize(6);
     }
+  }
+
+  @ContractTest
+  void closingAfterItsClientWasClosedThrowsNothing(Deployment deployment) {
+    UnifiedJedis client = deployment.newClient();
+    RedisSubscriptions hub = RedisSubscriptions.builder(RedisBackend.create(client)).scheduler(scheduler).build();
+    Subscription sub = hub.subscribe(channel("closed-client"), new Recorder());
+    await().atMost(WAIT).pollInterval(POLL).until(sub::isLive);
+    client.close(); // an application closing its client before the primitives built on it
+    hub.close();
+    assertThat(sub.isLive()).isFalse();
   }
 
   @ContractTest
