@@ -68,13 +68,4 @@ public final class SingleFlight<K, R> {
       }
     }
   }
-
-  /**
-   * Loads running now.
-   *
-   * @return how many keys are being loaded
-   */
-  public int running() {
-    return flights.size();
-  }
 }

@@ -1,5 +1,6 @@
 package io.distkit.cache.redis;
 
+import io.distkit.core.codec.Codec;
 import io.distkit.core.redis.RedisBackend;
 import io.distkit.core.redis.RedisFencing;
 import io.distkit.core.redis.RedisSubscriptions;
@@ -31,6 +32,9 @@ final class CacheEpochs implements AutoCloseable {
 
   /** How long the epoch key is kept after an advance: longer than any entry lives. */
   static final Duration KEY_TTL = RedisCache.MAX_TTL.plusDays(1);
+
+  /** Core's fencing-token format, which the epoch key is in: a version byte (1), then the decimal number. */
+  private static final Codec<Long> FORMAT = Codec.utf8().versioned(1).as(Long::parseLong, String::valueOf);
 
   private final RedisBackend backend;
   private final String key;
@@ -95,7 +99,7 @@ final class CacheEpochs implements AutoCloseable {
   void refresh() {
     byte @Nullable [] raw = backend.execute(jedis -> jedis.get(keyBytes));
     if (raw != null) {
-      advanceTo(parse(raw));
+      advanceTo(FORMAT.decode(raw));
     }
   }
 
@@ -118,15 +122,6 @@ final class CacheEpochs implements AutoCloseable {
       log.debug("Could not announce the new epoch of {}: {}", key, e.toString());
     }
     return epoch;
-  }
-
-  /** Core's fencing format: a version byte (1), then the decimal token. */
-  private long parse(byte[] raw) {
-    if (raw.length < 2 || raw[0] != 1) {
-      throw new io.distkit.core.codec.UnknownFormatException("Cache epoch " + key + " is not in format 1",
-          raw.length == 0 ? -1 : raw[0] & 0xff);
-    }
-    return Long.parseLong(new String(raw, 1, raw.length - 1, StandardCharsets.US_ASCII));
   }
 
   boolean listening() {

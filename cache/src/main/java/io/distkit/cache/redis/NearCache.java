@@ -192,33 +192,39 @@ final class NearCache<K, V> implements Cache<K, V> {
     }
     Object token = reserve(text);
     long sent = clock.nanoTime();
-    RedisBackedCache.TimedRead<V> read;
-    try {
-      read = l2.readWithTtl(key);
-    } catch (BackendUnavailableException e) {
-      fills.remove(text, token);
-      return copyWhenDown(text, e).orElse(Optional.empty());
+    RedisBackedCache.TimedRead<V> read = readReserved(key, text, token);
+    if (read == null) {
+      Copy<V> stale = staleCopy(text);
+      return stale == null ? Optional.empty() : stale.answer();
     }
     installOrEnd(text, token, read.hit(), read.value(), sent, read.ttlMillis());
     return Optional.ofNullable(read.value());
   }
 
   /**
-   * Redis could not be reached: with {@code FALLBACK_TO_LOCAL}, the copy if there is one (counted as stale served);
-   * otherwise the failure.
-   *
-   * @return the copy's answer, or empty when there is no copy (the caller then answers without one)
+   * Reads Redis for a key whose fill is reserved under {@code token}. When Redis cannot be reached, the fill ends;
+   * with {@code FALLBACK_TO_LOCAL} the answer is null (the caller answers from a {@linkplain #staleCopy stale copy}),
+   * otherwise the failure is thrown.
    */
-  private Optional<Optional<V>> copyWhenDown(String text, BackendUnavailableException e) {
-    if (!copiesWhenDown) {
-      throw e;
+  private RedisBackedCache.@Nullable TimedRead<V> readReserved(K key, String text, Object token) {
+    try {
+      return l2.readWithTtl(key);
+    } catch (BackendUnavailableException e) {
+      fills.remove(text, token);
+      if (!copiesWhenDown) {
+        throw e;
+      }
+      return null;
     }
+  }
+
+  /** Redis could not be reached: the copy, if there is one, counted as stale served. */
+  private @Nullable Copy<V> staleCopy(String text) {
     Copy<V> copy = l1.getIfPresent(text);
-    if (copy == null) {
-      return Optional.empty();
+    if (copy != null) {
+      staleServed.increment();
     }
-    staleServed.increment();
-    return Optional.of(copy.answer());
+    return copy;
   }
 
   @Override
@@ -231,16 +237,11 @@ final class NearCache<K, V> implements Cache<K, V> {
     }
     Object token = reserve(text);
     long sent = clock.nanoTime();
-    RedisBackedCache.TimedRead<V> read;
-    try {
-      read = l2.readWithTtl(key);
-    } catch (BackendUnavailableException e) {
-      fills.remove(text, token);
-      Optional<Optional<V>> stale = copyWhenDown(text, e);
-      if (stale.isPresent()) {
-        return stale.get();
-      }
-      return Optional.ofNullable(l2.loadUncached(key, loader)); // no copy: the source answers
+    RedisBackedCache.TimedRead<V> read = readReserved(key, text, token);
+    if (read == null) {
+      Copy<V> stale = staleCopy(text);
+      // no copy: the source answers, uncached
+      return stale != null ? stale.answer() : Optional.ofNullable(l2.loadUncached(key, loader));
     }
     if (read.hit()) {
       installOrEnd(text, token, true, read.value(), sent, read.ttlMillis());

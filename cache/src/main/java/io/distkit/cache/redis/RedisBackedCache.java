@@ -157,11 +157,20 @@ final class RedisBackedCache<K, V> implements Cache<K, V> {
     return name;
   }
 
+  /** A key's text in its Redis keys. */
+  private String textOf(K key) {
+    Objects.requireNonNull(key, "key");
+    return Objects.requireNonNull(keyText.apply(key), "keyText(key)");
+  }
+
   /** The Redis key of {@code key}'s entry. */
   private byte[] keyOf(K key) {
-    Objects.requireNonNull(key, "key");
-    String text = keyText.apply(key);
-    return keys.keyBytes(RedisKeys.checkName(Objects.requireNonNull(text, "keyText(key)"), "key"), name);
+    return keys.keyBytes(textOf(key), name, "key");
+  }
+
+  /** The Redis key of {@code key}'s fill lease: the entry's hash tag, so the same slot. */
+  private byte[] leaseKeyOf(K key) {
+    return leaseKeys.keyBytes(textOf(key), name, "key");
   }
 
   /** Reads what is stored: a miss for nothing, or for an entry of an epoch before the one known. */
@@ -276,7 +285,7 @@ final class RedisBackedCache<K, V> implements Cache<K, V> {
 
   /** The first miss in this JVM: looks once more (another JVM may have filled it), then loads and writes. */
   private Optional<V> loadAndStore(K key, byte[] redisKey, CacheLoader<? super K, ? extends V> loader) {
-    byte[] leaseKey = leaseKeys.keyBytes(RedisKeys.checkName(keyText.apply(key), "key"), name);
+    byte[] leaseKey = leaseKeyOf(key);
     byte[] token = fillLeaseMillis > 0 ? newToken() : NO_LEASE;
     boolean reachable = true;
     try {
@@ -440,7 +449,7 @@ final class RedisBackedCache<K, V> implements Cache<K, V> {
   @Override
   public void invalidate(K key) {
     byte[] redisKey = keyOf(key);
-    byte[] leaseKey = leaseKeys.keyBytes(RedisKeys.checkName(keyText.apply(key), "key"), name);
+    byte[] leaseKey = leaseKeyOf(key);
     checkOpen();
     // the fill lease goes too: a load that began before this call cannot fill what it loaded
     backend.execute(jedis -> jedis.del(redisKey, leaseKey));

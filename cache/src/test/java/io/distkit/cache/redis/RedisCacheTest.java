@@ -285,5 +285,7 @@ class RedisCacheTest {
         .failurePolicy(io.distkit.core.FailurePolicy.FALLBACK_TO_LOCAL).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a near cache");
     assertThat(new String(keyOf("user:42"), StandardCharsets.UTF_8)).isEqualTo("distkit:cache:{user:42}:" + name);
+    assertThatThrownBy(() -> cache.put(" ", "v")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("key (' ')");
   }
 }

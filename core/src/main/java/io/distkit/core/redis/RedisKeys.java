@@ -87,7 +87,20 @@ public final class RedisKeys {
    * @throws IllegalArgumentException when the name is blank, too long or holds an unpaired surrogate
    */
   public byte[] keyBytes(String name, String part) {
-    int nameBytes = checkedLength(name, "name");
+    return keyBytes(name, part, "name");
+  }
+
+  /**
+   * {@link #keyBytes(String, String)}, naming the name as the caller does in messages (a cache's {@code "key"}).
+   *
+   * @param name any non-blank text of at most {@value #MAX_NAME_BYTES} bytes of UTF-8
+   * @param part which piece of the name's state
+   * @param label what the caller calls the name, e.g. {@code "key"}
+   * @return exactly {@code key(name, part).getBytes(UTF_8)}
+   * @throws IllegalArgumentException when the name is blank, too long or holds an unpaired surrogate
+   */
+  public byte[] keyBytes(String name, String part, String label) {
+    int nameBytes = checkedLength(name, label);
     String escaped = escape(name);
     int escapedBytes = escaped == name ? nameBytes : Utf8.encodedLength(escaped); // usually nothing to escape
     byte[] key = new byte[headBytes.length + escapedBytes + 2 + Utf8.encodedLength(part)];
