@@ -3,6 +3,7 @@ package io.distkit.ratelimit.internal;
 import io.distkit.core.Clock;
 import io.distkit.core.Sleeper;
 import io.distkit.core.internal.Listeners;
+import io.distkit.core.internal.PerThreadCounts;
 import io.distkit.core.internal.Require;
 import io.distkit.core.redis.RedisKeys;
 import io.distkit.ratelimit.BoundRateLimiter;
@@ -34,7 +35,9 @@ public abstract class AbstractRateLimiter implements RateLimiter {
   /** The clock every decision reads. */
   protected final Clock clock;
 
-  private final DecisionCounts counts = new DecisionCounts();
+  private static final int GRANTED = 0;
+  private static final int DENIED = 1;
+  private final PerThreadCounts counts = new PerThreadCounts(2);
 
   /**
    * For subclasses.
@@ -262,7 +265,7 @@ public abstract class AbstractRateLimiter implements RateLimiter {
    * @return {@code decision}
    */
   protected final RateLimitDecision record(String key, RateLimitDecision decision) {
-    counts.count(decision.allowed());
+    counts.increment(decision.allowed() ? GRANTED : DENIED);
     if (decision.allowed()) {
       if (hasListener) {
         Listeners.notify(listener, "onAllowed", l -> l.onAllowed(key, decision));
@@ -276,7 +279,8 @@ public abstract class AbstractRateLimiter implements RateLimiter {
   }
 
   private boolean count(boolean granted) {
-    return counts.count(granted);
+    counts.increment(granted ? GRANTED : DENIED);
+    return granted;
   }
 
   /**
@@ -303,7 +307,7 @@ public abstract class AbstractRateLimiter implements RateLimiter {
    * @return the count
    */
   protected final long allowedCount() {
-    return counts.granted();
+    return counts.sum(GRANTED);
   }
 
   /**
@@ -312,7 +316,7 @@ public abstract class AbstractRateLimiter implements RateLimiter {
    * @return the count
    */
   protected final long deniedCount() {
-    return counts.denied();
+    return counts.sum(DENIED);
   }
 
   /** A handle: the limiter's own logic, with the key checked once and bound by the implementation. */

@@ -1,4 +1,4 @@
-package io.distkit.ratelimit.internal;
+package io.distkit.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
-class DecisionCountsTest {
+class PerThreadCountsTest {
 
   @Test
   void countsExactlyFromMoreThreadsThanItHasStripes() throws Exception {
-    DecisionCounts counts = new DecisionCounts();
-    int threads = 3 * DecisionCounts.STRIPES + 5; // most threads share the LongAdder, some own a stripe
+    PerThreadCounts counts = new PerThreadCounts(3);
+    int threads = 3 * PerThreadCounts.STRIPES + 5; // most threads share the LongAdder, some own a stripe
     int each = 20_000;
     CountDownLatch start = new CountDownLatch(1);
     List<Thread> running = new ArrayList<>();
@@ -24,7 +24,8 @@ class DecisionCountsTest {
           throw new AssertionError(e);
         }
         for (int i = 0; i < each; i++) {
-          counts.count(i % 3 != 0);
+          counts.increment(i % 3 == 0 ? 1 : 0);
+          counts.add(2, 2);
         }
       });
       thread.start();
@@ -35,7 +36,8 @@ class DecisionCountsTest {
       thread.join();
     }
     long denied = (long) threads * ((each + 2) / 3);
-    assertThat(counts.denied()).isEqualTo(denied);
-    assertThat(counts.granted()).isEqualTo((long) threads * each - denied);
+    assertThat(counts.sum(1)).isEqualTo(denied);
+    assertThat(counts.sum(0)).isEqualTo((long) threads * each - denied);
+    assertThat(counts.sum(2)).isEqualTo(2L * threads * each);
   }
 }
