@@ -1,14 +1,15 @@
 package io.distkit.cache.redis;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import io.distkit.cache.Cache;
 import io.distkit.cache.CacheListener;
 import io.distkit.cache.CacheLoader;
 import io.distkit.cache.CacheStats;
+import io.distkit.cache.internal.ExpiringEntries;
 import io.distkit.core.BackendUnavailableException;
 import io.distkit.core.Clock;
 import io.distkit.core.internal.Listeners;
+import io.distkit.core.internal.PerThreadCounts;
 import io.distkit.core.redis.RedisBackend;
 import io.distkit.core.redis.RedisSubscriptions;
 import io.distkit.core.session.Scheduler;
@@ -67,7 +68,7 @@ final class NearCache<K, V> implements Cache<K, V> {
    * A copy: the answer to give (a value, or empty for a remembered absence, built once so that a hit allocates
    * nothing), until a deadline on the clock's nanoTime.
    */
-  private record Copy<V>(Optional<V> answer, long deadlineNanos) {
+  private record Copy<V>(Optional<V> answer, long deadlineNanos) implements ExpiringEntries.Expiring {
     Copy(@Nullable V value, long deadlineNanos) {
       this(Optional.ofNullable(value), deadlineNanos);
     }
@@ -82,7 +83,7 @@ final class NearCache<K, V> implements Cache<K, V> {
   private final boolean rememberAbsence;
   private final Clock clock;
   private final long nearTtlNanos;
-  private final com.github.benmanes.caffeine.cache.Cache<String, Copy<V>> l1;
+  private final ExpiringEntries<String, Copy<V>> l1;
   /** Fills under way, by key text: a fill installs only if its token is still here. */
   private final Map<String, Object> fills = new ConcurrentHashMap<>();
   private final String source = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
@@ -99,7 +100,8 @@ final class NearCache<K, V> implements Cache<K, V> {
   private volatile long recordedAtMillis;
   /** The last sequence received from each other source. */
   private final Map<String, Long> received = new ConcurrentHashMap<>();
-  private final LongAdder nearHits = new LongAdder();
+  /** Hits on copies, counted per thread (a hit costs a plain increment). */
+  private final PerThreadCounts nearHits = new PerThreadCounts(1);
   private final LongAdder flushes = new LongAdder();
   private final LongAdder invalidationsReceived = new LongAdder();
   private final LongAdder staleServed = new LongAdder();
@@ -107,6 +109,11 @@ final class NearCache<K, V> implements Cache<K, V> {
   private final boolean copiesWhenDown;
   private final CacheListener listener;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /**
+   * Whether the copies can be trusted: set by the subscription's {@code onMissedMessages} after it dropped every copy,
+   * cleared by {@code onInterrupted}.
+   */
+  private volatile boolean trusted;
 
   NearCache(RedisBackedCache<K, V> l2, Function<? super K, String> keyText, boolean rememberAbsence,
       boolean copiesWhenDown, long maximumSize, Duration nearTtl,
@@ -119,23 +126,9 @@ final class NearCache<K, V> implements Cache<K, V> {
     this.copiesWhenDown = copiesWhenDown;
     this.clock = clock;
     this.nearTtlNanos = nearTtl.toNanos();
-    this.l1 = Caffeine.newBuilder().ticker(clock::nanoTime).executor(Runnable::run).maximumSize(maximumSize)
-        .expireAfter(new Expiry<String, Copy<V>>() {
-          @Override
-          public long expireAfterCreate(String key, Copy<V> copy, long now) {
-            return Math.max(0, copy.deadlineNanos() - now);
-          }
-
-          @Override
-          public long expireAfterUpdate(String key, Copy<V> copy, long now, long remaining) {
-            return Math.max(0, copy.deadlineNanos() - now);
-          }
-
-          @Override
-          public long expireAfterRead(String key, Copy<V> copy, long now, long remaining) {
-            return remaining;
-          }
-        }).build();
+    // no expiry in Caffeine: ExpiringEntries checks each copy's deadline (see there why)
+    this.l1 = new ExpiringEntries<>(clock,
+        Caffeine.newBuilder().executor(Runnable::run).maximumSize(maximumSize).<String, Copy<V>>build());
     this.backend = backend;
     this.pubsub = pubsub;
     this.channel = channel;
@@ -151,6 +144,12 @@ final class NearCache<K, V> implements Cache<K, V> {
       @Override
       public void onMissedMessages(String from) {
         dropEveryCopy(CacheListener.DropReason.SUBSCRIPTION_RESUMED);
+        trusted = true;
+      }
+
+      @Override
+      public void onInterrupted(String from) {
+        trusted = false;
       }
     });
     this.reconciliation = scheduler.scheduleWithFixedDelay(this::reconcile, reconcileInterval, reconcileInterval);
@@ -170,16 +169,21 @@ final class NearCache<K, V> implements Cache<K, V> {
     if (!nearUsable()) {
       return null;
     }
-    Copy<V> copy = l1.getIfPresent(text);
+    Copy<V> copy = l1.get(text);
     if (copy != null) {
-      nearHits.increment();
+      nearHits.increment(0);
     }
     return copy;
   }
 
-  /** Whether L1 may be used: only while every invalidation is being heard. */
+  /**
+   * Whether L1 may be used: only while every invalidation is being heard, and only once the copies that may have
+   * missed one were dropped. The subscription turns live a moment before it calls {@code onMissedMessages}: copies
+   * made before an interruption must not be read in that moment (a two-process test once read three stale copies
+   * there), hence {@link #trusted}, which only that call sets.
+   */
   private boolean nearUsable() {
-    return subscription.isLive();
+    return trusted && subscription.isLive();
   }
 
   @Override
@@ -220,7 +224,7 @@ final class NearCache<K, V> implements Cache<K, V> {
 
   /** Redis could not be reached: the copy, if there is one, counted as stale served. */
   private @Nullable Copy<V> staleCopy(String text) {
-    Copy<V> copy = l1.getIfPresent(text);
+    Copy<V> copy = l1.get(text);
     if (copy != null) {
       staleServed.increment();
     }
@@ -271,11 +275,11 @@ final class NearCache<K, V> implements Cache<K, V> {
     List<K> missing = new ArrayList<>();
     boolean usable = nearUsable();
     for (K key : new LinkedHashSet<>(keys)) {
-      Copy<V> copy = usable ? l1.getIfPresent(textOf(key)) : null;
+      Copy<V> copy = usable ? l1.get(textOf(key)) : null;
       if (copy == null) {
         missing.add(key);
       } else {
-        nearHits.increment();
+        nearHits.increment(0);
         if (copy.value() != null) {
           found.put(key, copy.value());
         }
@@ -301,12 +305,12 @@ final class NearCache<K, V> implements Cache<K, V> {
       fills.remove(text, token);
       return;
     }
-    l1.asMap().compute(text, (k, old) -> fills.remove(k, token) ? copy : old);
+    l1.compute(text, (k, old) -> fills.remove(k, token) ? copy : old);
   }
 
   /** Drops the copy of one key and voids its fill. */
   private void dropCopy(String text) {
-    l1.asMap().compute(text, (k, old) -> {
+    l1.compute(text, (k, old) -> {
       fills.remove(k);
       return null;
     });
@@ -476,14 +480,14 @@ final class NearCache<K, V> implements Cache<K, V> {
   @Override
   public CacheStats stats() {
     CacheStats l2Stats = l2.stats();
-    long hits = nearHits.sum();
+    long hits = nearHits.sum(0);
     return new CacheStats(l2Stats.hits() + hits, l2Stats.misses(), l2Stats.loads(), l2Stats.loadFailures(),
         l2Stats.loadNanos(), l2Stats.evictions(), staleServed.sum());
   }
 
-  /** Whether the near channel is subscribed and live (tests wait for it). */
+  /** Whether the near channel is subscribed, live and its copies trusted (tests wait for it). */
   boolean listening() {
-    return subscription.isLive() && l2.listening();
+    return nearUsable() && l2.listening();
   }
 
   /** How many invalidation messages from other JVMs were received. */
