@@ -30,8 +30,8 @@ import org.openjdk.jmh.annotations.Threads;
         + "`distkit-local-loader` `get(key, loader).orElse(null)` (the loader never runs), `distkit-near` "
         + "`getIfPresent` on a Redis cache built with `near(10_000, 10 min)` whose copy of every key is in the JVM. "
         + "Peers, with the same bound: `caffeine` (`maximumSize` only), `caffeine-ttl` (and `expireAfterWrite`, "
-        + "one TTL for all), `caffeine-expiry` (and a TTL per entry, `expireAfter`, as distkit's local cache "
-        + "configures Caffeine, for its `put(key, value, ttl)`), Redisson's `RLocalCachedMap` (cache "
+        + "one TTL for all), `caffeine-expiry` (and a TTL per entry, `expireAfter`, what a Caffeine user "
+        + "writes for a `put(key, value, ttl)`; distkit checks each entry's deadline itself), Redisson's `RLocalCachedMap` (cache "
         + "size 10,000, LRU, 10 min TTL, `StringCodec`). Jedis' client-side cache is not here: it needs Redis 7.4 "
         + "or later. The near caches run on a `redis-server` of the trial's own; commands/op counts what their hits "
         + "sent to it.")

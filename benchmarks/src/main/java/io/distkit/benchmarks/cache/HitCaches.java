@@ -48,7 +48,7 @@ public final class HitCaches {
 
   /**
    * Caffeine bounded by size, each entry expiring after a time to live of its own ({@code expireAfter}, variable
-   * expiry), as distkit's local cache configures it.
+   * expiry), what a Caffeine user writes to give entries TTLs of their own.
    */
   public static final String CAFFEINE_EXPIRY = "caffeine-expiry";
 

@@ -1,13 +1,13 @@
 package io.distkit.cache.local;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.distkit.cache.Cache;
 import io.distkit.cache.CacheListener;
 import io.distkit.cache.CacheLoader;
 import io.distkit.cache.CacheStats;
 import io.distkit.cache.internal.CacheCounters;
+import io.distkit.cache.internal.ExpiringEntries;
 import io.distkit.core.Clock;
 import io.distkit.core.internal.Require;
 import java.time.Duration;
@@ -27,13 +27,9 @@ final class CaffeineCache<K, V> implements Cache<K, V> {
 
   /**
    * What is kept per key: the answer to give (a value, or empty for a remembered absence, built once so that a hit
-   * allocates nothing), with its own time to live.
+   * allocates nothing), until its deadline.
    */
-  private record Entry<V>(Optional<V> answer, long ttlNanos) {
-    Entry(@Nullable V value, long ttlNanos) {
-      this(Optional.ofNullable(value), ttlNanos);
-    }
-
+  private record Entry<V>(Optional<V> answer, long deadlineNanos) implements ExpiringEntries.Expiring {
     @Nullable V value() {
       return answer.orElse(null);
     }
@@ -43,7 +39,7 @@ final class CaffeineCache<K, V> implements Cache<K, V> {
   private final long defaultTtlNanos;
   private final long negativeTtlNanos;
   private final CacheCounters counters;
-  private final com.github.benmanes.caffeine.cache.Cache<K, Entry<V>> entries;
+  private final ExpiringEntries<K, Entry<V>> entries;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   CaffeineCache(String name, Duration defaultTtl, Duration negativeTtl, Clock clock, CacheListener listener,
@@ -53,36 +49,21 @@ final class CaffeineCache<K, V> implements Cache<K, V> {
     this.defaultTtlNanos = Require.saturatedNanos(defaultTtl);
     this.negativeTtlNanos = Require.saturatedNanos(negativeTtl);
     this.counters = new CacheCounters(clock, listener);
-    Caffeine<Object, Object> builder = Caffeine.newBuilder()
-        .ticker(clock::nanoTime)
-        .executor(Runnable::run); // upkeep on the calling threads: no pool of Caffeine's own
-    Caffeine<K, Entry<V>> typed = builder.<K, Entry<V>>evictionListener((key, entry, cause) -> {
-      if (cause == RemovalCause.SIZE) {
-        counters.evicted();
-      }
-    }).expireAfter(new Expiry<K, Entry<V>>() {
-      @Override
-      public long expireAfterCreate(K key, Entry<V> entry, long now) {
-        return entry.ttlNanos();
-      }
-
-      @Override
-      public long expireAfterUpdate(K key, Entry<V> entry, long now, long remaining) {
-        return entry.ttlNanos();
-      }
-
-      @Override
-      public long expireAfterRead(K key, Entry<V> entry, long now, long remaining) {
-        return remaining;
-      }
-    });
+    // no expiry in Caffeine: ExpiringEntries checks each entry's deadline (see there why)
+    Caffeine<K, Entry<V>> typed = Caffeine.newBuilder()
+        .executor(Runnable::run) // upkeep on the calling threads: no pool of Caffeine's own
+        .<K, Entry<V>>evictionListener((key, entry, cause) -> {
+          if (cause == RemovalCause.SIZE) {
+            counters.evicted();
+          }
+        });
     if (weigher != null) {
       typed = typed.maximumWeight(maximumWeight)
           .weigher((K key, Entry<V> entry) -> entry.value() == null ? 1 : weigher.applyAsInt(key, entry.value()));
     } else {
       typed = typed.maximumSize(maximumSize);
     }
-    this.entries = typed.build();
+    this.entries = new ExpiringEntries<>(clock, typed.build());
   }
 
   @Override
@@ -94,7 +75,7 @@ final class CaffeineCache<K, V> implements Cache<K, V> {
   public Optional<V> getIfPresent(K key) {
     Objects.requireNonNull(key, "key");
     checkOpen();
-    Entry<V> entry = entries.getIfPresent(key);
+    Entry<V> entry = entries.get(key);
     counters.read(entry == null ? 0 : 1, entry == null ? 1 : 0);
     return entry == null ? Optional.empty() : entry.answer();
   }
@@ -104,19 +85,22 @@ final class CaffeineCache<K, V> implements Cache<K, V> {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(loader, "loader");
     checkOpen();
-    Entry<V> entry = entries.getIfPresent(key);
+    Entry<V> entry = entries.get(key);
     if (entry != null) {
       counters.read(1, 0);
       return entry.answer();
     }
     counters.read(0, 1);
-    // Caffeine computes once per key: concurrent misses wait for this load and share its entry
-    entry = entries.get(key, k -> {
+    // computed once per key: concurrent misses wait for this load and share its entry
+    entry = entries.compute(key, (k, live) -> {
+      if (live != null) {
+        return live; // loaded by another caller meanwhile
+      }
       V value = counters.load(name, k, loader);
       if (value != null) {
-        return new Entry<>(value, defaultTtlNanos);
+        return new Entry<>(Optional.of(value), entries.deadlineIn(defaultTtlNanos));
       }
-      return negativeTtlNanos > 0 ? new Entry<V>(Optional.empty(), negativeTtlNanos) : null;
+      return negativeTtlNanos > 0 ? new Entry<V>(Optional.empty(), entries.deadlineIn(negativeTtlNanos)) : null;
     });
     return entry == null ? Optional.empty() : entry.answer();
   }
@@ -127,7 +111,7 @@ final class CaffeineCache<K, V> implements Cache<K, V> {
     checkOpen();
     Set<K> unique = new LinkedHashSet<>(keys);
     unique.forEach(k -> Objects.requireNonNull(k, "key"));
-    Map<K, Entry<V>> found = entries.getAllPresent(unique);
+    Map<K, Entry<V>> found = entries.getAll(unique);
     counters.read(found.size(), unique.size() - found.size());
     Map<K, V> values = new HashMap<>(found.size() * 2);
     found.forEach((k, entry) -> {
@@ -152,7 +136,7 @@ final class CaffeineCache<K, V> implements Cache<K, V> {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(value, "value");
     checkOpen();
-    entries.put(key, new Entry<>(value, ttlNanos));
+    entries.put(key, new Entry<>(Optional.of(value), entries.deadlineIn(ttlNanos)));
   }
 
   @Override

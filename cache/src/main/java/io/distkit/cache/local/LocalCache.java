@@ -16,8 +16,10 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <h2>Cost</h2>
- * A hit is one Caffeine read and one counter increment. Caffeine's upkeep (eviction, expiry) runs on the calling
- * threads, never on a pool of its own; expired entries are dropped when read or when the upkeep reaches them. A
+ * A hit is one Caffeine read (Caffeine bounded by size only), one clock reading to check the entry's deadline, and
+ * one counter increment; it allocates nothing. Caffeine's upkeep (eviction) runs on the calling threads, never on a
+ * pool of its own. An expired entry is removed when read, or swept by the writes that follow (each write visits the
+ * next two entries of a cursor over the whole cache), or evicted for the bound, whichever comes first. A
  * remembered absence ({@linkplain CacheBuilder#negativeTtl negative TTL}) counts as one unit of size (or weight 1).
  */
 public final class LocalCache {
