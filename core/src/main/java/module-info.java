@@ -20,5 +20,6 @@ module io.distkit.core {
   exports io.distkit.core.codec;
   exports io.distkit.core.redis;
   exports io.distkit.core.session;
-  exports io.distkit.core.internal to io.distkit.ratelimit, io.distkit.hashing, io.distkit.locks, io.distkit.cache;
+  exports io.distkit.core.internal to io.distkit.ratelimit, io.distkit.hashing, io.distkit.locks, io.distkit.cache,
+      io.distkit.pool;
 }

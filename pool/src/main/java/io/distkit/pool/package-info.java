@@ -1,6 +1,6 @@
 /**
- * Object and connection pools, fleet-wide permits, worker pools and job queues, local and Redis. (Under
- * construction: see the project README.)
+ * Pools. Each kind has a package of its own: {@link io.distkit.pool.object} (object and connection pools). Fleet-wide
+ * connection caps, a load balancer over pooled endpoints, and worker pools are to come.
  */
 @NullMarked
 package io.distkit.pool;

@@ -62,6 +62,23 @@ public final class Require {
   }
 
   /**
+   * Checks that a duration is zero or more.
+   *
+   * @param value the argument
+   * @param name the argument's name, for the message
+   * @return the duration in nanoseconds, at most {@link Long#MAX_VALUE}
+   * @throws NullPointerException when it is null
+   * @throws IllegalArgumentException when it is negative
+   */
+  public static long nonNegativeNanos(Duration value, String name) {
+    Objects.requireNonNull(value, name);
+    if (value.isNegative()) {
+      throw new IllegalArgumentException(name + " (" + value + ") must not be negative");
+    }
+    return saturatedNanos(value);
+  }
+
+  /**
    * A duration in nanoseconds, saturated at {@link Long#MAX_VALUE} and {@link Long#MIN_VALUE} instead of
    * overflowing (Duration.toNanos throws beyond about 292 years).
    *

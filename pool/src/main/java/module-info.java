@@ -1,0 +1,19 @@
+/**
+ * distkit-pool: object and connection pools ({@link io.distkit.pool.object.ObjectPool}, in this JVM in
+ * {@code io.distkit.pool.object.local}).
+ *
+ * <p>Jedis is optional ({@code requires static}).
+ */
+@SuppressWarnings({
+    "exports", // Jedis types reach the API only through io.distkit.core's RedisBackend
+    "requires-automatic" // Jedis 8 is an automatic module (Automatic-Module-Name redis.clients.jedis)
+})
+module io.distkit.pool {
+  requires transitive io.distkit.core;
+  requires org.slf4j;
+  requires static transitive org.jspecify;
+  requires static redis.clients.jedis;
+
+  exports io.distkit.pool.object;
+  exports io.distkit.pool.object.local;
+}
