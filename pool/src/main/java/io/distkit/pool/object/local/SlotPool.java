@@ -559,15 +559,12 @@ final class SlotPool<T> implements ObjectPool<T> {
     boolean kept;
     lock.lock();
     try {
-      creating--;
-      failuresInARow = 0;
       kept = !closed;
       if (kept) {
         Slot<T>[] grown = Arrays.copyOf(slots, slots.length + 1);
         grown[grown.length - 1] = slot;
         slots = grown;
       }
-      changed.signalAll();
     } finally {
       lock.unlock();
     }
@@ -575,11 +572,21 @@ final class SlotPool<T> implements ObjectPool<T> {
     created.increment();
     creationNanos.add(now - started);
     Listeners.notify(listener, "onCreated", l -> l.onCreated(name, Duration.ofNanos(now - started)));
-    if (!kept) {
+    if (kept) {
+      // handed over (or idle) before it stops counting as a creation under way: until then, a caller that looks
+      // sees it either as under way or as available, never neither (which would start one creation too many)
+      makeAvailable(slot, slot.word());
+    } else {
       destroyNow(object, DestroyReason.CLOSED);
-      return;
     }
-    makeAvailable(slot, slot.word());
+    lock.lock();
+    try {
+      creating--;
+      failuresInARow = 0;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
     requestCreation(); // still needed?
   }
 
