@@ -1,6 +1,7 @@
 /**
  * distkit-pool: object and connection pools ({@link io.distkit.pool.object.ObjectPool}, in this JVM in
- * {@code io.distkit.pool.object.local}).
+ * {@code io.distkit.pool.object.local}) and fleet-wide caps on the objects of a resource
+ * ({@code io.distkit.pool.fleet}, on the {@code locks} module's semaphore).
  *
  * <p>Jedis is optional ({@code requires static}).
  */
@@ -10,10 +11,12 @@
 })
 module io.distkit.pool {
   requires transitive io.distkit.core;
+  requires transitive io.distkit.locks;
   requires org.slf4j;
   requires static transitive org.jspecify;
   requires static redis.clients.jedis;
 
   exports io.distkit.pool.object;
   exports io.distkit.pool.object.local;
+  exports io.distkit.pool.fleet;
 }

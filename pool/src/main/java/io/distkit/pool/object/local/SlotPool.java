@@ -844,11 +844,8 @@ final class SlotPool<T> implements ObjectPool<T> {
     for (Waiter<T> waiter : waiters) {
       waiter.poolClosed();
     }
-    for (Slot<T> slot : slots) {
-      long word = slot.word();
-      if (Slot.state(word) == Slot.IDLE && slot.cas(word, Slot.word(Slot.loan(word), Slot.RESERVED))) {
-        retire(slot, DestroyReason.CLOSED);
-      }
+    for (Slot<T> slot : slots) { // idle objects: destroyed before close returns, whatever the deadline
+      destroyOnClose(slot, Slot.IDLE);
     }
     long end = clock.nanoTime() + waitNanos;
     lock.lock();
@@ -867,19 +864,26 @@ final class SlotPool<T> implements ObjectPool<T> {
     }
     // the deadline passed: what is still lent is destroyed now (its lease ends)
     for (Slot<T> slot : slots) {
-      long word = slot.word();
-      int state = Slot.state(word);
-      if ((state == Slot.BORROWED || state == Slot.IDLE) && slot.cas(word, Slot.word(Slot.loan(word), Slot.DEAD))) {
-        lock.lock();
-        try {
-          removeFromSlots(slot);
-        } finally {
-          lock.unlock();
-        }
+      if (destroyOnClose(slot, Slot.BORROWED)) {
         log.warn("Pool {}: an object still lent at the close deadline was destroyed", name);
-        destroyNow(slot.object, DestroyReason.CLOSED);
       }
     }
+  }
+
+  /** On close: destroys a slot in {@code state} on this thread; false if it was not in that state. */
+  private boolean destroyOnClose(Slot<T> slot, int state) {
+    long word = slot.word();
+    if (Slot.state(word) != state || !slot.cas(word, Slot.word(Slot.loan(word), Slot.DEAD))) {
+      return false;
+    }
+    lock.lock();
+    try {
+      removeFromSlots(slot);
+    } finally {
+      lock.unlock();
+    }
+    destroyNow(slot.object, DestroyReason.CLOSED);
+    return true;
   }
 
   @Override

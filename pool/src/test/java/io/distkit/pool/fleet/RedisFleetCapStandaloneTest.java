@@ -1,0 +1,15 @@
+package io.distkit.pool.fleet;
+
+import io.distkit.core.redis.RedisBackend;
+import io.distkit.core.testing.RedisServers;
+import io.distkit.locks.LockService;
+import io.distkit.locks.redis.RedisLockService;
+
+/** The fleet cap on Redis standalone: each "JVM" has its own client and lock service. */
+class RedisFleetCapStandaloneTest extends FleetCapContractTest {
+
+  @Override
+  protected LockService newLockService() {
+    return RedisLockService.builder(RedisBackend.create(closeAfter(RedisServers.standalone().newClient()))).build();
+  }
+}
