@@ -19,4 +19,5 @@ module io.distkit.pool {
   exports io.distkit.pool.object;
   exports io.distkit.pool.object.local;
   exports io.distkit.pool.fleet;
+  exports io.distkit.pool.connection;
 }

@@ -33,6 +33,21 @@ public interface PooledObjectFactory<T> {
   }
 
   /**
+   * Checks that an object still works, within a time limit: the pool calls this one, with what is left of the
+   * borrower's wait (at least {@code 50 ms}, at most the pool's {@code validationTimeout}), so that a check of a dead
+   * connection cannot hold a borrower past its timeout. Override it when the check can be bounded (a socket timeout
+   * for the round trip, as {@code JedisConnectionFactory} does); by default it calls {@link #validate(Object)}.
+   *
+   * @param object an object this factory made, not lent to anyone during the call
+   * @param timeout how long the check may take
+   * @return whether it may be lent; false (or an exception) destroys it
+   * @throws Exception treated as false
+   */
+  default boolean validate(T object, java.time.Duration timeout) throws Exception {
+    return validate(object);
+  }
+
+  /**
    * Disposes of an object the pool no longer keeps (closes the connection).
    *
    * @param object an object this factory made; the pool never lends it again

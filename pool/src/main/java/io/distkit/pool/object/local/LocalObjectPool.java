@@ -22,7 +22,8 @@ import java.util.Objects;
  * <ul>
  *   <li><b>Borrowing</b> takes an idle object with one compare-and-set and one clock reading; an object idle longer
  *       than {@code validateAfterIdle} is validated first, on the borrowing thread, and one past its lifetime is
- *       destroyed instead. Giving back is one compare-and-set and one clock reading. Neither allocates beyond the
+ *       destroyed instead; a validation on borrow is given at most what is left of the borrower's wait (so a dead
+ *       connection cannot hold a borrower past its timeout by more than 50 ms). Giving back is one compare-and-set and one clock reading. Neither allocates beyond the
  *       lease, nor uses a {@code ThreadLocal}, nor holds a monitor.
  *   <li><b>Waiting</b>: a caller that finds nothing idle waits in a FIFO line, up to its timeout (always finite:
  *       {@code acquireTimeout} by default); an object given back goes to the first in line.
@@ -50,6 +51,8 @@ public final class LocalObjectPool {
   public static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(30);
   /** The default idle time after which an object is validated before it is lent: 500 ms. */
   public static final Duration DEFAULT_VALIDATE_AFTER_IDLE = Duration.ofMillis(500);
+  /** The default longest validation: 5 s. */
+  public static final Duration DEFAULT_VALIDATION_TIMEOUT = Duration.ofSeconds(5);
   /** The default idle timeout: 10 min. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
   /** The default maximum lifetime: 30 min. */
@@ -88,6 +91,8 @@ public final class LocalObjectPool {
    *   <tr><td>{@link #acquireTimeout}</td><td>30 s</td><td>the wait of {@code acquire()} without a timeout</td></tr>
    *   <tr><td>{@link #validateAfterIdle}</td><td>500 ms</td><td>an object idle this long is validated before
    *       it is lent, and by housekeeping</td></tr>
+   *   <tr><td>{@link #validationTimeout}</td><td>5 s</td><td>the longest a validation may take (on a borrow, at
+   *       most what is left of the borrower's wait, at least 50 ms)</td></tr>
    *   <tr><td>{@link #idleTimeout}</td><td>10 min</td><td>idle this long: destroyed (above {@code minIdle});
    *       zero: never</td></tr>
    *   <tr><td>{@link #maxLifetime}</td><td>30 min</td><td>destroyed at this age (less up to 2.5%), when idle or
@@ -115,6 +120,7 @@ public final class LocalObjectPool {
     int maxConcurrentCreates = DEFAULT_MAX_CONCURRENT_CREATES;
     long acquireTimeoutNanos = DEFAULT_ACQUIRE_TIMEOUT.toNanos();
     long validateAfterIdleNanos = DEFAULT_VALIDATE_AFTER_IDLE.toNanos();
+    long validationTimeoutNanos = DEFAULT_VALIDATION_TIMEOUT.toNanos();
     long idleTimeoutNanos = DEFAULT_IDLE_TIMEOUT.toNanos();
     long maxLifetimeNanos = DEFAULT_MAX_LIFETIME.toNanos();
     long healthCheckNanos = DEFAULT_HEALTH_CHECK_INTERVAL.toNanos();
@@ -179,6 +185,18 @@ public final class LocalObjectPool {
      */
     public Builder<T> validateAfterIdle(Duration idle) {
       this.validateAfterIdleNanos = Require.nonNegativeNanos(idle, "validateAfterIdle");
+      return this;
+    }
+
+    /**
+     * The longest a validation may take ({@link PooledObjectFactory#validate(Object, Duration)}): housekeeping gives
+     * it this; a borrow gives it what is left of the borrower's wait, at least 50 ms and at most this.
+     *
+     * @param timeout positive; default 5 s
+     * @return this builder
+     */
+    public Builder<T> validationTimeout(Duration timeout) {
+      this.validationTimeoutNanos = Require.positiveNanos(timeout, "validationTimeout");
       return this;
     }
 

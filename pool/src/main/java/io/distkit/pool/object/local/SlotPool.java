@@ -61,6 +61,9 @@ final class SlotPool<T> implements ObjectPool<T> {
   /** How many holders a timeout's message names. */
   private static final int HOLDERS_NAMED = 3;
 
+  /** The least time a validation on borrow is given, even when the borrower's wait is (almost) over. */
+  private static final long MIN_VALIDATION_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
   private static final int ACQUIRED = 0;
   private static final int USAGE_NANOS = 1;
 
@@ -74,6 +77,7 @@ final class SlotPool<T> implements ObjectPool<T> {
   private final int maxConcurrentCreates;
   private final long acquireTimeoutNanos;
   private final long validateAfterIdleNanos;
+  private final long validationTimeoutNanos;
   private final long idleTimeoutNanos;
   private final long maxLifetimeNanos;
   private final long leakThresholdNanos;
@@ -125,6 +129,7 @@ final class SlotPool<T> implements ObjectPool<T> {
     this.maxConcurrentCreates = settings.maxConcurrentCreates;
     this.acquireTimeoutNanos = settings.acquireTimeoutNanos;
     this.validateAfterIdleNanos = settings.validateAfterIdleNanos;
+    this.validationTimeoutNanos = settings.validationTimeoutNanos;
     this.idleTimeoutNanos = settings.idleTimeoutNanos;
     this.maxLifetimeNanos = settings.maxLifetimeNanos;
     this.leakThresholdNanos = settings.leakThresholdNanos;
@@ -177,18 +182,22 @@ final class SlotPool<T> implements ObjectPool<T> {
     long start = clock.nanoTime();
     long now = start;
     Thread me = Thread.currentThread();
+    long deadline = start + Math.min(timeoutNanos, Long.MAX_VALUE / 2); // a wait of "forever" does not wrap around
     for (Slot<T> slot = claimIdle(); slot != null; slot = claimIdle()) {
-      if (usable(slot, now)) {
+      if (usable(slot, now, deadline)) {
         return lent(slot, now, me);
       }
       now = clock.nanoTime();
+      if (deadline - now <= 0) {
+        break; // no validation starts after the deadline
+      }
     }
-    if (timeoutNanos <= 0) {
+    if (timeoutNanos <= 0 || deadline - now <= 0) {
       return null;
     }
     waited.increment();
     try {
-      Slot<T> slot = waitInLine(start + timeoutNanos, me);
+      Slot<T> slot = waitInLine(deadline, me);
       return slot == null ? null : lent(slot, clock.nanoTime(), me);
     } finally {
       waitNanos.add(Math.max(0, clock.nanoTime() - start));
@@ -224,15 +233,17 @@ final class SlotPool<T> implements ObjectPool<T> {
 
   /**
    * Whether a slot just claimed from idle may be lent: not past its lifetime, and validated if it sat idle longer
-   * than {@code validateAfterIdle}. One that may not is destroyed.
+   * than {@code validateAfterIdle}, within what is left until the borrower's deadline (at least
+   * {@link #MIN_VALIDATION_NANOS}, at most {@code validationTimeout}). One that may not is destroyed.
    */
-  private boolean usable(Slot<T> slot, long now) {
+  private boolean usable(Slot<T> slot, long now, long deadline) {
     if (slot.expired(now)) {
       retire(slot, DestroyReason.LIFETIME);
       return false;
     }
     if (now - slot.verifiedNanos >= validateAfterIdleNanos) {
-      if (!valid(slot)) {
+      long budget = Math.min(validationTimeoutNanos, Math.max(MIN_VALIDATION_NANOS, deadline - now));
+      if (!valid(slot, budget)) {
         retire(slot, DestroyReason.VALIDATION_FAILED);
         return false;
       }
@@ -257,8 +268,12 @@ final class SlotPool<T> implements ObjectPool<T> {
   private @Nullable Slot<T> waitInLine(long deadline, Thread me) throws InterruptedException {
     SyncWaiter<T> waiter = new SyncWaiter<>(me);
     join(waiter);
-    for (Slot<T> idle = claimIdle(); idle != null; idle = claimIdle()) { // given back before this caller joined
-      if (usable(idle, clock.nanoTime())) {
+    while (deadline - clock.nanoTime() > 0) { // an object given back before this caller joined the line
+      Slot<T> idle = claimIdle();
+      if (idle == null) {
+        break;
+      }
+      if (usable(idle, clock.nanoTime(), deadline)) {
         if (waiter.giveUp()) {
           leave(waiter);
           return idle;
@@ -330,7 +345,7 @@ final class SlotPool<T> implements ObjectPool<T> {
     }
     long now = clock.nanoTime();
     for (Slot<T> slot = claimIdle(); slot != null; slot = claimIdle()) {
-      if (usable(slot, now)) {
+      if (usable(slot, now, start + Math.min(timeoutNanos, Long.MAX_VALUE / 2))) {
         Lease<T> lease = leaseOf(lent(slot, now, caller));
         if (!future.complete(lease)) {
           lease.close();
@@ -668,9 +683,9 @@ final class SlotPool<T> implements ObjectPool<T> {
     Listeners.notify(listener, "onDestroyed", l -> l.onDestroyed(name, reason));
   }
 
-  private boolean valid(Slot<T> slot) {
+  private boolean valid(Slot<T> slot, long timeoutNanos) {
     try {
-      return factory.validate(slot.object);
+      return factory.validate(slot.object, Duration.ofNanos(timeoutNanos));
     } catch (Exception e) {
       log.debug("Pool {}: validation threw {}", name, e.toString());
       return false;
@@ -704,7 +719,7 @@ final class SlotPool<T> implements ObjectPool<T> {
         if (old || unused) {
           idle--;
           retire(slot, old ? DestroyReason.LIFETIME : DestroyReason.IDLE);
-        } else if (valid(slot)) {
+        } else if (valid(slot, validationTimeoutNanos)) {
           slot.verifiedNanos = clock.nanoTime();
           makeAvailable(slot, Slot.word(loan, Slot.RESERVED));
         } else {
