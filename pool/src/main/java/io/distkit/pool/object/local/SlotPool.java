@@ -456,6 +456,7 @@ final class SlotPool<T> implements ObjectPool<T> {
     if (waiting.get() == 0) {
       if (slot.cas(lent, Slot.word(loan, Slot.IDLE))) {
         hot.add(USAGE_NANOS, held);
+        destroyIfClosed(slot, Slot.word(loan, Slot.IDLE));
         if (waiting.get() > 0) {
           serveFromIdle(); // a caller joined the line as this slot went idle
         }
@@ -497,8 +498,20 @@ final class SlotPool<T> implements ObjectPool<T> {
       loan++;
     }
     slot.cas(held, Slot.word(loan, Slot.IDLE));
+    destroyIfClosed(slot, Slot.word(loan, Slot.IDLE));
     if (waiting.get() > 0) {
       serveFromIdle();
+    }
+  }
+
+  /**
+   * After a slot went idle (at word {@code idle}): destroys it if the pool closed meanwhile. The pool's close sets
+   * {@code closed} and then destroys idle slots; a slot going idle reads {@code closed} after: one of the two sees
+   * the other, so no slot stays idle in a closed pool.
+   */
+  private void destroyIfClosed(Slot<T> slot, long idle) {
+    if (closed && slot.cas(idle, Slot.word(Slot.loan(idle), Slot.RESERVED))) {
+      retire(slot, DestroyReason.CLOSED);
     }
   }
 
@@ -523,6 +536,7 @@ final class SlotPool<T> implements ObjectPool<T> {
       if (!handOver(idle)) {
         long word = idle.word();
         idle.cas(word, Slot.word(Slot.loan(word), Slot.IDLE));
+        destroyIfClosed(idle, Slot.word(Slot.loan(word), Slot.IDLE));
         return;
       }
     }
@@ -881,6 +895,8 @@ final class SlotPool<T> implements ObjectPool<T> {
     for (Slot<T> slot : slots) {
       if (destroyOnClose(slot, Slot.BORROWED)) {
         log.warn("Pool {}: an object still lent at the close deadline was destroyed", name);
+      } else {
+        destroyOnClose(slot, Slot.IDLE);
       }
     }
   }

@@ -131,7 +131,9 @@ class LocalObjectPoolTest {
 
     clock.advance(Duration.ofSeconds(1));
     objects.alive.forEach(o -> o.valid = false);
-    assertThat(pool.tryAcquire(Duration.ZERO)).as("both failed validation: nothing to lend now").isEmpty();
+    assertThat(pool.tryAcquire(Duration.ZERO)).as("failed validation: not lent").isEmpty();
+    assertThat(objects.validations).as("no second validation after the deadline (no wait)").hasValue(1);
+    assertThat(pool.tryAcquire(Duration.ZERO)).as("the other failed too").isEmpty();
     assertThat(objects.validations).hasValue(2);
     scheduler.runDue();
     assertThat(destroyedFor).containsExactly(DestroyReason.VALIDATION_FAILED, DestroyReason.VALIDATION_FAILED);
