@@ -41,7 +41,7 @@ class ReadmeSnippetsTest {
 
   /** The Markdown files whose Java blocks are checked. */
   private static final List<String> DOCUMENTS = List.of("README.md", "ratelimit/README.md", "hashing/README.md",
-      "locks/README.md", "cache/README.md", "benchmarks/README.md", "CONTRIBUTING.md");
+      "locks/README.md", "cache/README.md", "pool/README.md", "benchmarks/README.md", "CONTRIBUTING.md");
 
   private static final Pattern MARKER = Pattern.compile("<!-- snippet: ([A-Za-z0-9]+\\.java)(?:#([a-z0-9-]+))? -->");
   private static final boolean UPDATE = Boolean.getBoolean("distkit.snippets.update");
@@ -160,6 +160,32 @@ class ReadmeSnippetsTest {
   void theRedisCacheQuickStartLoadsOnceAndInvalidatesEverything(RedisServerProcess redis) {
     String out = printed(() -> RedisCacheQuickStart.main(new String[] {redis.hostAndPort().toString()}));
     assertThat(out).isEqualTo("<h1>rendered once for every JVM</h1>\nafter invalidateAll: false\n");
+  }
+
+  @Test
+  @ResourceLock(Resources.SYSTEM_OUT)
+  void thePoolQuickStartLendsAnObjectAndTakesItBack() {
+    String out = printed(() -> {
+      try {
+        PoolQuickStart.main(new String[0]);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assertThat(out).isEqualTo("ok: SELECT 1\nlent now: 0, acquired: 1\n");
+  }
+
+  @Test
+  @ResourceLock(Resources.SYSTEM_OUT)
+  void theFleetCapQuickStartLendsAPooledJedisConnectionUnderTheCap(RedisServerProcess redis) {
+    String out = printed(() -> {
+      try {
+        FleetCapQuickStart.main(new String[] {redis.hostAndPort().toString()});
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assertThat(out).isEqualTo("hello\n");
   }
 
   @Test
