@@ -1,7 +1,9 @@
 /**
  * distkit-pool: object and connection pools ({@link io.distkit.pool.object.ObjectPool}, in this JVM in
  * {@code io.distkit.pool.object.local}) and fleet-wide caps on the objects of a resource
- * ({@code io.distkit.pool.fleet}, on the {@code locks} module's semaphore).
+ * ({@code io.distkit.pool.fleet}, on the {@code locks} module's semaphore), a ready factory of Jedis connections
+ * ({@code io.distkit.pool.connection}) and a load balancer over pooled endpoints ({@code io.distkit.pool.balance},
+ * consistent hashing from the {@code hashing} module).
  *
  * <p>Jedis is optional ({@code requires static}).
  */
@@ -12,6 +14,7 @@
 module io.distkit.pool {
   requires transitive io.distkit.core;
   requires transitive io.distkit.locks;
+  requires transitive io.distkit.hashing;
   requires org.slf4j;
   requires static transitive org.jspecify;
   requires static redis.clients.jedis;
@@ -20,4 +23,5 @@ module io.distkit.pool {
   exports io.distkit.pool.object.local;
   exports io.distkit.pool.fleet;
   exports io.distkit.pool.connection;
+  exports io.distkit.pool.balance;
 }

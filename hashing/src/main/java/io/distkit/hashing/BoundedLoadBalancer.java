@@ -14,12 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>{@code
  * BoundedLoadBalancer<Server> balancer = BoundedLoadBalancer.create(LocatorConfig.ring().locator(servers), 1.25);
- * Server server = balancer.acquire(videoId);   // the key's usual server, unless it is over its share
- * try {
- *   serve(server);
- * } finally {
- *   balancer.release(server);
- * }
+ * try (NodeLease<Server> placed = balancer.lease(videoId)) {   // the key's usual server, unless over its share
+ *   serve(placed.node());
+ * }                                                              // released here, once
+ * // or, allocation-free: Server server = balancer.acquire(videoId); ... balancer.release(server);
  * }</pre>
  *
  * <p>Guarantee: when a request is placed, its node's load (requests acquired and not yet released, this one
@@ -111,6 +109,37 @@ public final class BoundedLoadBalancer<N extends Node> {
     Objects.requireNonNull(key, "key");
     State<N> s = state;
     return acquire(s, s.ring.hash(key));
+  }
+
+  /**
+   * Places a request and hands it back as a lease that releases it once when closed (one small object per request;
+   * {@link #acquire(String)} allocates nothing but needs a matching {@link #release}).
+   *
+   * @param key the request's key
+   * @return the placed request
+   */
+  public NodeLease<N> lease(String key) {
+    return new NodeLease<>(this, acquire(key));
+  }
+
+  /**
+   * Places a request as a lease: see {@link #lease(String)}.
+   *
+   * @param key the request's key
+   * @return the placed request
+   */
+  public NodeLease<N> lease(long key) {
+    return new NodeLease<>(this, acquire(key));
+  }
+
+  /**
+   * Places a request as a lease: see {@link #lease(String)}.
+   *
+   * @param key the request's key; not modified
+   * @return the placed request
+   */
+  public NodeLease<N> lease(byte[] key) {
+    return new NodeLease<>(this, acquire(key));
   }
 
   private N acquire(State<N> s, long hash) {

@@ -202,6 +202,26 @@ class BoundedLoadTest {
   }
 
   @Test
+  void aNodeLeaseReleasesItsRequestOnceWhenClosed() {
+    List<Node> nodes = TestNodes.named("n", 3);
+    BoundedLoadBalancer<Node> balancer = BoundedLoadBalancer.create(LocatorConfig.ring().locator(nodes), 1.25);
+    NodeLease<Node> placed = balancer.lease("video-7");
+    assertThat(placed.node()).isEqualTo(balancer.locator().locate("video-7")); // its usual node, nothing else held
+    assertThat(balancer.load(placed.node().nodeId())).isEqualTo(1);
+    try (NodeLease<Node> other = balancer.lease(7L); NodeLease<Node> third = balancer.lease(new byte[] {7})) {
+      assertThat(balancer.inFlight()).isEqualTo(3);
+      assertThat(other.isOpen()).isTrue();
+      assertThat(third.node()).isNotNull();
+    }
+    assertThat(balancer.inFlight()).isEqualTo(1);
+    placed.close();
+    placed.close(); // once
+    assertThat(placed.isOpen()).isFalse();
+    assertThat(balancer.inFlight()).isZero();
+    assertThat(balancer.load(placed.node().nodeId())).isZero();
+  }
+
+  @Test
   void concurrentRequestsNeverExceedTheFinalBound() throws Exception {
     List<Node> nodes = TestNodes.named("n", 6);
     BoundedLoadBalancer<Node> balancer = BoundedLoadBalancer.create(LocatorConfig.ring().locator(nodes), 1.125);

@@ -134,6 +134,15 @@ public final class HealthTracker implements AutoCloseable {
   }
 
   /**
+   * A call that may have started before an ejection succeeded: the run of failures ends, but an ejected endpoint
+   * stays out until a probe passes. For callers such as a load balancer, whose calls in flight at an ejection must
+   * not undo it (Envoy's outlier ejection behaves the same way).
+   */
+  public void recordSuccessKeepingEjection() {
+    failuresInARow.set(0);
+  }
+
+  /**
    * A call to the endpoint failed in a way that says it is unhealthy (unavailable, timed out; not a bad
    * request). The {@code ejectAfter}-th failure in a row ejects it.
    *

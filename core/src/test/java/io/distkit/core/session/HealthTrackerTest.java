@@ -95,6 +95,23 @@ class HealthTrackerTest {
   }
 
   @Test
+  void aSuccessKeepingEjectionEndsTheRunOfFailuresButLeavesAnEjectionToTheProbes() {
+    tracker.recordFailure(TIMEOUT);
+    tracker.recordFailure(TIMEOUT);
+    tracker.recordSuccessKeepingEjection();
+    tracker.recordFailure(TIMEOUT);
+    tracker.recordFailure(TIMEOUT);
+    assertThat(tracker.isHealthy()).as("the run restarted").isTrue();
+    tracker.recordFailure(TIMEOUT);
+    assertThat(tracker.isHealthy()).isFalse();
+    tracker.recordSuccessKeepingEjection(); // a call that started before the ejection
+    assertThat(tracker.isHealthy()).as("still out").isFalse();
+    up.set(true);
+    scheduler.advance(Duration.ofMillis(100));
+    assertThat(tracker.isHealthy()).as("back by its first probe").isTrue();
+  }
+
+  @Test
   void closeStopsProbing() {
     for (int i = 0; i < 3; i++) {
       tracker.recordFailure(TIMEOUT);
