@@ -485,11 +485,14 @@ final class SlotPool<T> implements ObjectPool<T> {
    * else idle.
    */
   private void makeAvailable(Slot<T> slot, long held) {
+    if (Slot.state(held) == Slot.DEAD) {
+      return; // destroyed by the pool's close meanwhile
+    }
     long loan = Slot.loan(held);
     if (waiting.get() > 0) {
       long lent = Slot.word(loan + 1, Slot.BORROWED);
       if (!slot.cas(held, lent)) {
-        throw new IllegalStateException("slot changed while held by the pool: " + held + " -> " + slot.word());
+        return; // only the pool's close takes a slot the pool code holds: it destroyed it
       }
       if (handOver(slot)) {
         return;
@@ -497,10 +500,12 @@ final class SlotPool<T> implements ObjectPool<T> {
       held = lent;
       loan++;
     }
-    slot.cas(held, Slot.word(loan, Slot.IDLE));
-    destroyIfClosed(slot, Slot.word(loan, Slot.IDLE));
-    if (waiting.get() > 0) {
-      serveFromIdle();
+    long idle = Slot.word(loan, Slot.IDLE);
+    if (slot.cas(held, idle)) {
+      destroyIfClosed(slot, idle);
+      if (waiting.get() > 0) {
+        serveFromIdle();
+      }
     }
   }
 
@@ -534,9 +539,10 @@ final class SlotPool<T> implements ObjectPool<T> {
         return;
       }
       if (!handOver(idle)) {
-        long word = idle.word();
-        idle.cas(word, Slot.word(Slot.loan(word), Slot.IDLE));
-        destroyIfClosed(idle, Slot.word(Slot.loan(word), Slot.IDLE));
+        long word = idle.word(); // borrowed by this code, unless the pool's close destroyed it meanwhile
+        if (Slot.state(word) == Slot.BORROWED && idle.cas(word, Slot.word(Slot.loan(word), Slot.IDLE))) {
+          destroyIfClosed(idle, Slot.word(Slot.loan(word), Slot.IDLE));
+        }
         return;
       }
     }
@@ -647,7 +653,7 @@ final class SlotPool<T> implements ObjectPool<T> {
   /** Destroys a slot the pool code holds (reserved or borrowed): out of the array, then the factory's destroy. */
   private void retire(Slot<T> slot, DestroyReason reason) {
     long word = slot.word();
-    if (!slot.cas(word, Slot.word(Slot.loan(word), Slot.DEAD))) {
+    if (Slot.state(word) == Slot.DEAD || !slot.cas(word, Slot.word(Slot.loan(word), Slot.DEAD))) {
       return;
     }
     if (reason == DestroyReason.VALIDATION_FAILED) {
