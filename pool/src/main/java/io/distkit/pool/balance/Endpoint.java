@@ -18,6 +18,9 @@ public record Endpoint<T>(String nodeId, int weight, ObjectPool<T> pool) impleme
   /**
    * Checks the fields.
    *
+   * @param nodeId a stable id, 1 to 256 chars
+   * @param weight 1 to 1,000,000
+   * @param pool its pool
    * @throws IllegalArgumentException when the id is blank or too long, or the weight out of range
    */
   public Endpoint {

@@ -8,7 +8,12 @@ package io.distkit.pool.balance;
 @FunctionalInterface
 public interface HealthCheck<T> {
 
-  /** A check that only needs an object to be lent: the pool's own validation and creation are the check. */
+  /**
+   * A check that only needs an object to be lent: the pool's own validation and creation are the check.
+   *
+   * @param <T> the type of the pooled objects
+   * @return the check
+   */
   static <T> HealthCheck<T> borrowOnly() {
     return object -> true;
   }
