@@ -13,10 +13,10 @@ import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
- * A guided tour of what distkit gives you, one section per primitive: rate limiting, consistent hashing, locks, then
- * what every Redis-backed primitive does when Redis is down. With no arguments it uses only local
- * implementations and needs no server; with {@code --redis redis://host:port} it also runs the same code
- * against that Redis.
+ * A guided tour of what distkit gives you, one section per primitive: rate limiting, consistent hashing, locks,
+ * caches, object pools, then what every Redis-backed primitive does when Redis is down. With no arguments it uses
+ * only local implementations and needs no server; with {@code --redis redis://host:port} it also runs the same
+ * code against that Redis.
  *
  * <pre>{@code
  * mvn -q -B -DskipTests -pl examples -am package exec:java
@@ -31,6 +31,7 @@ public final class Tour {
       new HashingTour(),
       new LocksTour(),
       new CacheTour(),
+      new PoolTour(),
       new RedisDownTour());
 
   private Tour() {}

@@ -38,12 +38,21 @@ class TourTest {
             "the reader releases -> the writer holds it alone: true",
             "node-2 leads, newer term: true, leader() says node-2")
         .contains("10 callers got \"42 orders\"; the loader ran 1 time(s)", "after invalidateAll: cached -> false")
+        // two connections at most serve six callers; the timeout names the two threads that hold them
+        .containsPattern("6 callers served by conn-\\d( and conn-\\d)?: created [12], acquired 6, waited \\d")
+        .containsPattern("a caller with a 200 ms timeout -> PoolTimeoutException: Pool tour: no object within 200 ms; "
+            + "2 of 2 lent \\(at most 2\\), \\d waiting; longest holders: thread (nightly-report|slow-export) for "
+            + "\\d+ ms, thread (nightly-report|slow-export) for \\d+ ms")
+        .contains("closed: 2 connections closed, 0 left")
         .containsPattern("FAIL_CLOSED +first call threw BackendUnavailableException after \\d+ ms")
         .containsPattern("FAIL_OPEN +first call allowed \\(FAIL_OPEN\\)")
         .containsPattern("FALLBACK_TO_LOCAL first call allowed \\(LOCAL_FALLBACK\\)")
         .contains("Local only");
     assertThat(output().indexOf("== ratelimit")).as("the tour opens with a primitive, not internals")
         .isLessThan(output().indexOf("== hashing")).isLessThan(output().indexOf("== Redis down"));
+    assertThat(output().indexOf("== cache")).as("the pool section follows the cache's")
+        .isLessThan(output().indexOf("== pool")).isPositive();
+    assertThat(output().indexOf("== pool")).isLessThan(output().indexOf("== Redis down"));
   }
 
   @Test
@@ -59,6 +68,12 @@ class TourTest {
         .contains("semaphore of 2: two permits taken, a third -> false",
             "the reader releases -> the writer holds it alone: true", "leader() says node-2")
         .contains("cache: the same on Redis at 127.0.0.1:" + redis.port(), "the loader ran 1 time(s)")
+        // two pools under one fleet cap of 3: never more than 3 together; borrowing an open one asks no permit
+        .contains("pool: two JVMs' pools, 3 connections for the whole fleet, on Redis at 127.0.0.1:" + redis.port(),
+            "jvm-1 borrows 3 and keeps them -> sizes: jvm-1 3, jvm-2 0 (together 3 of 3)",
+            "jvm-2: a caller waits 300 ms -> PoolTimeoutException, because FleetCapReachedException",
+            "jvm-1 closes one, gives 2 back -> jvm-2 opens jvm-2/conn-1; sizes: jvm-1 2, jvm-2 1 (together 3 of 3)",
+            "jvm-1 borrows and gives back 100 times: 0 connections opened")
         .doesNotContain("Local only");
   }
 
