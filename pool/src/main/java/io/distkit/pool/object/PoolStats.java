@@ -13,7 +13,8 @@ package io.distkit.pool.object;
  * @param waited leases that had to wait (no idle object at the call)
  * @param timedOut acquisitions that gave up at their deadline
  * @param waitNanos total time callers waited, in nanoseconds (successful or not)
- * @param usageNanos total time leases were held, in nanoseconds (ended leases)
+ * @param usageNanos total time leases were held, in nanoseconds (ended leases), estimated: one loan in 16 of each
+ *     object is timed and counted 16 times, so that giving back rarely reads the clock
  * @param created objects created
  * @param creationFailures creations that failed
  * @param creationNanos total time creations took, in nanoseconds (successful or not)

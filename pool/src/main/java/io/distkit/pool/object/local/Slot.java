@@ -39,10 +39,12 @@ final class Slot<T> {
   @SuppressWarnings("unused") // through WORD
   private volatile long word;
 
-  /** When it was last known to work: created, given back, or validated. Written by whoever holds the slot. */
+  /** When it was last known to work: created, lent, or validated. Written by whoever holds the slot. */
   long verifiedNanos;
-  /** When it last went idle. Written by whoever gave it back. */
-  long idleSinceNanos;
+  /** The loan number housekeeping last saw this slot idle at (housekeeping's alone). */
+  long idleSeenLoan;
+  /** When housekeeping first saw it idle at {@link #idleSeenLoan} (housekeeping's alone). */
+  long idleSeenNanos;
   /** When the current loan started. Written by the borrower, before {@link #borrowedLoan}. */
   long borrowedNanos;
   /** The loan {@link #borrowedNanos} and {@link #borrower} belong to (through BORROWED_LOAN, release/acquire). */
@@ -60,7 +62,7 @@ final class Slot<T> {
     this.createdNanos = createdNanos;
     this.lifetimeNanos = lifetimeNanos;
     this.verifiedNanos = createdNanos;
-    this.idleSinceNanos = createdNanos;
+    this.idleSeenNanos = createdNanos; // idle at loan 0 since it was made
     this.word = word(0, RESERVED); // the creator hands it over or idles it
   }
 

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * borrowing is not). A borrower claims an idle slot by one compare-and-set on its word, scanning from an index
  * derived from its thread's id (so that threads tend to reuse their own slot and rarely collide; no
  * {@code ThreadLocal}, which virtual threads would make useless), and reads the clock once. Giving back is one
- * compare-and-set and one clock reading. Nothing is allocated on either path but the lease itself.
+ * compare-and-set and no clock reading (see {@link #giveBack}). Nothing is allocated on either path but the lease
+ * itself.
  *
  * <p>Callers that find nothing idle join a FIFO line of {@link Waiter}s and park. Whoever makes a slot available (a
  * holder giving back, a creation, a background check) hands it to the first waiter, borrowed under a new loan
@@ -66,6 +67,8 @@ final class SlotPool<T> implements ObjectPool<T> {
 
   private static final int ACQUIRED = 0;
   private static final int USAGE_NANOS = 1;
+  /** One loan in this many (a power of two) has its time held measured. */
+  private static final int USAGE_SAMPLE = 16;
 
   private final String name;
   private final PooledObjectFactory<T> factory;
@@ -255,6 +258,7 @@ final class SlotPool<T> implements ObjectPool<T> {
   /** Records the start of a loan of a slot this thread (or a waiter it stands for) now holds. */
   private Slot<T> lent(Slot<T> slot, long now, Thread borrower) {
     slot.borrowedNanos = now;
+    slot.verifiedNanos = now; // lent: in use, so it worked as of now (no validation unless idle or lent that long)
     slot.borrower = borrower;
     if (leakThresholdNanos > 0) {
       slot.acquiredAt = new Throwable("acquired from pool " + name + " by " + borrower.getName());
@@ -435,27 +439,29 @@ final class SlotPool<T> implements ObjectPool<T> {
 
   // ---------------------------------------------------------------- giving back
 
-  /** A lease's close. */
+  /**
+   * A lease's close. Reads no clock (a clock reading costs about as much as the rest of a borrow and give-back
+   * together): lifetimes are checked at the next borrow and by housekeeping, validation counts from the loan's
+   * start, idle time is observed by housekeeping, and the time held is sampled (see {@link #countUsage}).
+   */
   void giveBack(Slot<T> slot, long loan) {
     long lent = Slot.word(loan, Slot.BORROWED);
     if (slot.word() != lent) {
       return; // this loan already ended
     }
-    long now = clock.nanoTime();
-    long held = now - slot.borrowedNanos;
-    slot.acquiredAt = null;
-    if (closed || slot.expired(now)) {
+    if (leakThresholdNanos > 0) {
+      slot.acquiredAt = null;
+    }
+    if (closed) {
       if (slot.cas(lent, Slot.word(loan, Slot.RESERVED))) {
-        hot.add(USAGE_NANOS, held);
-        retire(slot, closed ? DestroyReason.CLOSED : DestroyReason.LIFETIME);
+        countUsage(slot, loan);
+        retire(slot, DestroyReason.CLOSED);
       }
       return;
     }
-    slot.verifiedNanos = now;
-    slot.idleSinceNanos = now;
     if (waiting.get() == 0) {
       if (slot.cas(lent, Slot.word(loan, Slot.IDLE))) {
-        hot.add(USAGE_NANOS, held);
+        countUsage(slot, loan);
         destroyIfClosed(slot, Slot.word(loan, Slot.IDLE));
         if (waiting.get() > 0) {
           serveFromIdle(); // a caller joined the line as this slot went idle
@@ -465,8 +471,18 @@ final class SlotPool<T> implements ObjectPool<T> {
     }
     long reserved = Slot.word(loan, Slot.RESERVED);
     if (slot.cas(lent, reserved)) {
-      hot.add(USAGE_NANOS, held);
+      countUsage(slot, loan);
       makeAvailable(slot, reserved);
+    }
+  }
+
+  /**
+   * Adds the time a loan was held to the usage total, for one loan in {@value #USAGE_SAMPLE} of each slot (counted
+   * {@value #USAGE_SAMPLE} times): the total is an estimate, and most give-backs read no clock.
+   */
+  private void countUsage(Slot<T> slot, long loan) {
+    if ((loan & (USAGE_SAMPLE - 1)) == 0) {
+      hot.add(USAGE_NANOS, USAGE_SAMPLE * Math.max(0, clock.nanoTime() - slot.borrowedNanos));
     }
   }
 
@@ -474,7 +490,7 @@ final class SlotPool<T> implements ObjectPool<T> {
   void invalidate(Slot<T> slot, long loan) {
     long lent = Slot.word(loan, Slot.BORROWED);
     if (slot.cas(lent, Slot.word(loan, Slot.RESERVED))) {
-      hot.add(USAGE_NANOS, clock.nanoTime() - slot.borrowedNanos);
+      countUsage(slot, loan);
       slot.acquiredAt = null;
       retire(slot, DestroyReason.INVALIDATED);
     }
@@ -731,7 +747,12 @@ final class SlotPool<T> implements ObjectPool<T> {
       int state = Slot.state(word);
       if (state == Slot.IDLE) {
         boolean old = slot.expired(now);
-        boolean unused = idleTimeoutNanos > 0 && now - slot.idleSinceNanos >= idleTimeoutNanos && idle > minIdle;
+        if (slot.idleSeenLoan != loan) { // idle at a loan not seen before: lent since the last look
+          slot.idleSeenLoan = loan;
+          slot.idleSeenNanos = now;
+        }
+        // idle since at least the first look at this loan: never evicted early, at most one interval late
+        boolean unused = idleTimeoutNanos > 0 && now - slot.idleSeenNanos >= idleTimeoutNanos && idle > minIdle;
         boolean unchecked = now - slot.verifiedNanos >= validateAfterIdleNanos;
         if (!(old || unused || unchecked) || !slot.cas(word, Slot.word(loan, Slot.RESERVED))) {
           continue;
