@@ -138,7 +138,10 @@ public final class Report {
     lines.add("- **Peers**: Bucket4j " + v.get("bucket4j") + " (core, jedis; caffeine " + v.get("bucket4j-caffeine")
         + ", its latest release), Guava " + v.get("guava") + ", Resilience4j " + v.get("resilience4j")
         + ", Redisson " + v.get("redisson") + "; Jedis " + v.get("jedis") + " for distkit, Bucket4j and the raw "
-        + "baseline; Caffeine " + v.get("caffeine") + ".");
+        + "baseline; Caffeine " + v.get("caffeine")
+        // runs saved before the pool benchmark did not record the pools' versions
+        + (v.containsKey("commons-pool2") ? "; commons-pool2 " + v.get("commons-pool2") + ", Stormpot "
+            + v.get("stormpot") : "") + ".");
     return String.join("\n", lines) + "\n";
   }
 

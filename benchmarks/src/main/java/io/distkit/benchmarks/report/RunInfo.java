@@ -90,7 +90,7 @@ public record RunInfo(String date, String command, boolean quick, int cpus, Stri
     }
     Map<String, String> versions = new LinkedHashMap<>();
     for (String name : new String[] {"distkit", "jmh", "bucket4j", "bucket4j-caffeine", "guava", "resilience4j",
-        "redisson", "jedis", "caffeine"}) {
+        "redisson", "jedis", "caffeine", "commons-pool2", "stormpot"}) {
       versions.put(name, properties.getProperty(name, "unknown"));
     }
     return versions;

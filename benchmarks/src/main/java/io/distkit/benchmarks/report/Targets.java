@@ -7,6 +7,8 @@ import io.distkit.benchmarks.hashing.HashingLookupBenchmark;
 import io.distkit.benchmarks.hashing.NodeLookups;
 import io.distkit.benchmarks.locks.RedisLockBenchmark;
 import io.distkit.benchmarks.locks.RedisLockHandOffBenchmark;
+import io.distkit.benchmarks.pool.BorrowingPools;
+import io.distkit.benchmarks.pool.PoolBorrowBenchmark;
 import io.distkit.benchmarks.ratelimit.LocalLimiterOneKeyBenchmark;
 import io.distkit.benchmarks.ratelimit.LocalLimiters;
 import io.distkit.benchmarks.ratelimit.RedisLimiterBenchmark;
@@ -15,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The targets distkit's benchmarks check (issue 5), judged on every run and listed in its report. A target not
+ * The targets distkit's benchmarks check (issue 5 and each module's issue), judged on every run and listed in its report. A target not
  * met is a number to explain, not a number to hide.
  */
 public final class Targets {
@@ -92,6 +94,15 @@ public final class Targets {
     targets.add(new FigureTarget("Redis cache: 1 command sent per getIfPresent and per put",
         RedisCacheBenchmark.class, Targets::ours, "distkit's Redis cache", GroupReport::commandsSentPerOp,
         "commands/op", c -> Math.abs(c - 1) < 0.005));
+    // issue 16: a borrow and return of a pooled object, 1 and 2 threads
+    targets.add(new RatioTarget("Object pool: distkit-local ≥ 5× commons-pool2's borrows and returns",
+        PoolBorrowBenchmark.class, BorrowingPools.DISTKIT_LOCAL, BorrowingPools.COMMONS_POOL2, 5.0, false,
+        s -> true));
+    targets.add(new RatioTarget("Object pool: distkit-local ≥ 0.9× Stormpot's borrows and returns",
+        PoolBorrowBenchmark.class, BorrowingPools.DISTKIT_LOCAL, BorrowingPools.STORMPOT, 0.9, false, s -> true));
+    targets.add(new FigureTarget("Object pool: distkit's borrow and return allocates nothing (0 B/op)",
+        PoolBorrowBenchmark.class, Targets::ours, "distkit's pool", GroupReport::bytesPerOp, "B/op",
+        b -> b <= ALLOCATION_FREE));
     return targets;
   }
 }
