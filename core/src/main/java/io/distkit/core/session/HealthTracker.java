@@ -139,7 +139,9 @@ public final class HealthTracker implements AutoCloseable {
    * not undo it (Envoy's outlier ejection behaves the same way).
    */
   public void recordSuccessKeepingEjection() {
-    failuresInARow.set(0);
+    if (failuresInARow.get() != 0) { // a plain read in the common case: no write to a line every caller shares
+      failuresInARow.set(0);
+    }
   }
 
   /**

@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -91,50 +92,52 @@ final class EndpointBalancer<T> implements LoadBalancer<T> {
 
   @Override
   public BalancedLease<T> acquire(Duration timeout) throws InterruptedException {
-    return acquire(null, timeout, true).orElseThrow();
+    return lend(pick(null), timeout);
   }
 
   @Override
   public BalancedLease<T> acquire(String key, Duration timeout) throws InterruptedException {
     Objects.requireNonNull(key, "key");
-    return acquire(key, timeout, true).orElseThrow();
+    return lend(pick(key), timeout);
   }
 
   @Override
   public Optional<BalancedLease<T>> tryAcquire(@Nullable String key, Duration timeout) throws InterruptedException {
-    return acquire(key, timeout, false);
-  }
-
-  private Optional<BalancedLease<T>> acquire(@Nullable String key, Duration timeout, boolean orThrow)
-      throws InterruptedException {
     Objects.requireNonNull(timeout, "timeout");
-    if (closed.get()) {
-      throw new IllegalStateException("load balancer " + name + " is closed");
-    }
     State<T> chosen = pick(key);
     chosen.picks.increment();
     chosen.outstanding.incrementAndGet();
-    Lease<T> lease;
+    Optional<Lease<T>> granted;
     try {
-      if (orThrow) {
-        lease = chosen.endpoint.pool().acquire(timeout);
-      } else {
-        Optional<Lease<T>> granted = chosen.endpoint.pool().tryAcquire(timeout);
-        if (granted.isEmpty()) {
-          chosen.outstanding.decrementAndGet();
-          return Optional.empty();
-        }
-        lease = granted.get();
-      }
+      granted = chosen.endpoint.pool().tryAcquire(timeout);
     } catch (InterruptedException | RuntimeException e) {
       chosen.outstanding.decrementAndGet();
       throw e;
     }
-    return Optional.of(new EndpointLease<>(chosen, lease));
+    if (granted.isEmpty()) {
+      chosen.outstanding.decrementAndGet();
+      return Optional.empty();
+    }
+    return Optional.of(new EndpointLease<>(chosen, granted.get()));
+  }
+
+  /** Borrows from the chosen endpoint's pool, counted as outstanding until the lease ends. */
+  private BalancedLease<T> lend(State<T> chosen, Duration timeout) throws InterruptedException {
+    chosen.picks.increment();
+    chosen.outstanding.incrementAndGet();
+    try {
+      return new EndpointLease<>(chosen, chosen.endpoint.pool().acquire(timeout));
+    } catch (InterruptedException | RuntimeException e) {
+      chosen.outstanding.decrementAndGet();
+      throw e;
+    }
   }
 
   /** Picks among the healthy endpoints, or among all when none is healthy. */
   private State<T> pick(@Nullable String key) {
+    if (closed.get()) {
+      throw new IllegalStateException("load balancer " + name + " is closed");
+    }
     boolean anyHealthy = false;
     for (State<T> state : endpoints) {
       if (state.health.isHealthy()) {
@@ -316,10 +319,19 @@ final class EndpointBalancer<T> implements LoadBalancer<T> {
 
   /** A lease of the chosen endpoint's pool that counts the endpoint's outstanding leases and reports its health. */
   private static final class EndpointLease<T> implements BalancedLease<T> {
+    @SuppressWarnings("rawtypes")
+    private static final AtomicIntegerFieldUpdater<EndpointLease> ENDED =
+        AtomicIntegerFieldUpdater.newUpdater(EndpointLease.class, "ended");
+
     private final State<T> state;
     private final Lease<T> lease;
-    private final AtomicBoolean ended = new AtomicBoolean();
+    /** 1 once closed or invalidated (a field, not an AtomicBoolean: one object less per lease). */
+    private volatile int ended;
     private volatile boolean failed;
+
+    private boolean end() {
+      return ENDED.compareAndSet(this, 0, 1);
+    }
 
     EndpointLease(State<T> state, Lease<T> lease) {
       this.state = state;
@@ -334,7 +346,7 @@ final class EndpointBalancer<T> implements LoadBalancer<T> {
     @Override
     public void failed(Throwable failure) {
       Objects.requireNonNull(failure, "failure");
-      if (!failed && !ended.get()) {
+      if (!failed && ended == 0) {
         failed = true;
         state.health.recordFailure(failure);
       }
@@ -347,12 +359,12 @@ final class EndpointBalancer<T> implements LoadBalancer<T> {
 
     @Override
     public boolean isOpen() {
-      return !ended.get() && lease.isOpen();
+      return ended == 0 && lease.isOpen();
     }
 
     @Override
     public void close() {
-      if (ended.compareAndSet(false, true)) {
+      if (end()) {
         state.outstanding.decrementAndGet();
         if (!failed) {
           state.health.recordSuccessKeepingEjection(); // only a probe brings an ejected endpoint back
@@ -363,7 +375,7 @@ final class EndpointBalancer<T> implements LoadBalancer<T> {
 
     @Override
     public void invalidate() {
-      if (ended.compareAndSet(false, true)) {
+      if (end()) {
         state.outstanding.decrementAndGet();
         lease.invalidate();
       }
