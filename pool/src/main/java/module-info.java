@@ -3,7 +3,7 @@
  * {@code io.distkit.pool.object.local}) and fleet-wide caps on the objects of a resource
  * ({@code io.distkit.pool.fleet}, on the {@code locks} module's semaphore), a ready factory of Jedis connections
  * ({@code io.distkit.pool.connection}) and a load balancer over pooled endpoints ({@code io.distkit.pool.balance},
- * consistent hashing from the {@code hashing} module).
+ * consistent hashing from the {@code hashing} module) and job queues with workers ({@code io.distkit.pool.jobs}).
  *
  * <p>Jedis is optional ({@code requires static}).
  */
@@ -24,4 +24,6 @@ module io.distkit.pool {
   exports io.distkit.pool.fleet;
   exports io.distkit.pool.connection;
   exports io.distkit.pool.balance;
+  exports io.distkit.pool.jobs;
+  exports io.distkit.pool.jobs.local;
 }

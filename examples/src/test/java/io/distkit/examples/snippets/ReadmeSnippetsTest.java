@@ -190,6 +190,20 @@ class ReadmeSnippetsTest {
 
   @Test
   @ResourceLock(Resources.SYSTEM_OUT)
+  void theJobsQuickStartRunsAJobAndADelayedOne() {
+    String out = printed(() -> {
+      try {
+        JobsQuickStart.main(new String[0]);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assertThat(out).isEqualTo("sending welcome to ada@example.com (attempt 1)\n"
+        + "sending reminder to ada@example.com (attempt 1)\n2 sent\n");
+  }
+
+  @Test
+  @ResourceLock(Resources.SYSTEM_OUT)
   void theHashingQuickStartPlacesAKeyAndItsReplicas() {
     String out = printed(() -> HashingQuickStart.main(new String[0]));
     assertThat(out).matches("(?s)user:42 lives on cache-\\d:6379, replicas \\[Server\\[host=cache-\\d, port=6379\\], "

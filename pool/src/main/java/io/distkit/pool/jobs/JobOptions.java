@@ -1,0 +1,82 @@
+package io.distkit.pool.jobs;
+
+import io.distkit.core.internal.Require;
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How one job is submitted: a delay before it may start, a priority, an idempotency key, a retry policy.
+ *
+ * <pre>{@code
+ * queue.submit(email, JobOptions.DEFAULT.delay(Duration.ofMinutes(5)).priority(10).idempotencyKey("welcome:42"));
+ * }</pre>
+ *
+ * @param delay how long after submission the job may start; zero: at once
+ * @param priority among jobs due at the same time, higher runs first (a due job of lower priority is not overtaken
+ *     by one that is not yet due)
+ * @param idempotencyKey a second submission with the same key within the queue's deduplication window is ignored
+ *     (and says so); null: none
+ * @param retry how failures are retried
+ */
+public record JobOptions(Duration delay, int priority, @Nullable String idempotencyKey, RetryPolicy retry) {
+
+  /** No delay, priority 0, no idempotency key, {@link RetryPolicy#DEFAULT}. */
+  public static final JobOptions DEFAULT = new JobOptions(Duration.ZERO, 0, null, RetryPolicy.DEFAULT);
+
+  /**
+   * Checks the fields.
+   *
+   * @param delay zero or more
+   * @param priority any
+   * @param idempotencyKey null, or 1 to 1,024 chars
+   * @param retry the retry policy
+   */
+  public JobOptions {
+    Require.nonNegativeNanos(delay, "delay");
+    Objects.requireNonNull(retry, "retry");
+    if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > 1024)) {
+      throw new IllegalArgumentException("idempotencyKey must be 1 to 1024 chars, got " + idempotencyKey.length());
+    }
+  }
+
+  /**
+   * These options with a delay.
+   *
+   * @param after how long after submission the job may start
+   * @return the options
+   */
+  public JobOptions delay(Duration after) {
+    return new JobOptions(after, priority, idempotencyKey, retry);
+  }
+
+  /**
+   * These options with a priority.
+   *
+   * @param value higher runs first among due jobs
+   * @return the options
+   */
+  public JobOptions priority(int value) {
+    return new JobOptions(delay, value, idempotencyKey, retry);
+  }
+
+  /**
+   * These options with an idempotency key.
+   *
+   * @param key 1 to 1,024 chars
+   * @return the options
+   */
+  public JobOptions idempotencyKey(String key) {
+    return new JobOptions(delay, priority, Objects.requireNonNull(key, "idempotencyKey"), retry);
+  }
+
+  /**
+   * These options with a retry policy.
+   *
+   * @param policy how failures are retried
+   * @return the options
+   */
+  public JobOptions retry(RetryPolicy policy) {
+    return new JobOptions(delay, priority, idempotencyKey, policy);
+  }
+}

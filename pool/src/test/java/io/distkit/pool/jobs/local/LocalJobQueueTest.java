@@ -1,0 +1,318 @@
+package io.distkit.pool.jobs.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.distkit.core.session.Backoff;
+import io.distkit.core.session.FencingToken;
+import io.distkit.core.session.Scheduler;
+import io.distkit.pool.jobs.DeadJob;
+import io.distkit.pool.jobs.JobOptions;
+import io.distkit.pool.jobs.JobQueue;
+import io.distkit.pool.jobs.JobStats;
+import io.distkit.pool.jobs.JobWorkers;
+import io.distkit.pool.jobs.RetryPolicy;
+import io.distkit.pool.jobs.Submission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The local job queue with real workers and real time (short delays and backoffs). */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class LocalJobQueueTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final RetryPolicy QUICK = new RetryPolicy(3, Backoff.fixed(Duration.ofMillis(20)), Duration.ZERO);
+
+  private final Scheduler scheduler = Scheduler.create("jobs-test");
+  private final List<AutoCloseable> opened = new ArrayList<>();
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (int i = opened.size() - 1; i >= 0; i--) {
+      opened.get(i).close();
+    }
+    scheduler.close();
+  }
+
+  private <P> JobQueue<P> queue(LocalJobQueue.Builder<P> builder) {
+    JobQueue<P> queue = builder.scheduler(scheduler).build();
+    opened.add(queue);
+    return queue;
+  }
+
+  private JobQueue<String> queue() {
+    return queue(LocalJobQueue.<String>builder("test"));
+  }
+
+  @Test
+  void everyJobRunsOnceAndSucceeds() {
+    JobQueue<String> queue = queue();
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    JobWorkers workers = queue.work(4, job -> runs.computeIfAbsent(job.payload(), p -> new AtomicInteger())
+        .incrementAndGet());
+    for (int i = 0; i < 1_000; i++) {
+      assertThat(queue.submit("job-" + i).duplicate()).isFalse();
+    }
+    await().atMost(WAIT).until(() -> queue.stats().succeeded() == 1_000);
+    assertThat(runs).hasSize(1_000);
+    assertThat(runs.values()).allMatch(count -> count.get() == 1);
+    JobStats stats = queue.stats();
+    assertThat(stats.queued()).isZero();
+    assertThat(stats.submitted()).isEqualTo(1_000);
+    assertThat(stats.started()).isEqualTo(1_000);
+    assertThat(stats.failed()).isZero();
+    assertThat(workers.close(Duration.ofSeconds(5))).isTrue();
+  }
+
+  @Test
+  void aDelayedJobStartsAtItsDueTimeAndNotBefore() {
+    JobQueue<String> queue = queue();
+    List<Long> startedAt = new CopyOnWriteArrayList<>();
+    queue.work(2, job -> startedAt.add(System.nanoTime()));
+    long submitted = System.nanoTime();
+    queue.submit("later", JobOptions.DEFAULT.delay(Duration.ofMillis(300)));
+    await().atMost(WAIT).until(() -> startedAt.size() == 1);
+    long afterMillis = TimeUnit.NANOSECONDS.toMillis(startedAt.get(0) - submitted);
+    assertThat(afterMillis).as("not before its delay").isGreaterThanOrEqualTo(300);
+    assertThat(afterMillis).as("within 100 ms of its due time").isLessThan(400);
+  }
+
+  @Test
+  void dueJobsRunHighestPriorityFirstThenInSubmissionOrder() throws Exception {
+    JobQueue<String> queue = queue();
+    CountDownLatch blocker = new CountDownLatch(1);
+    List<String> order = new CopyOnWriteArrayList<>();
+    queue.work(1, job -> {
+      if (job.payload().equals("blocker")) {
+        blocker.await();
+      }
+      order.add(job.payload());
+    });
+    queue.submit("blocker");
+    await().atMost(WAIT).until(() -> queue.stats().running() == 1);
+    queue.submit("low-1", JobOptions.DEFAULT.priority(1));
+    queue.submit("high", JobOptions.DEFAULT.priority(9));
+    queue.submit("low-2", JobOptions.DEFAULT.priority(1));
+    queue.submit("mid", JobOptions.DEFAULT.priority(5));
+    blocker.countDown();
+    await().atMost(WAIT).until(() -> order.size() == 5);
+    assertThat(order).containsExactly("blocker", "high", "mid", "low-1", "low-2");
+  }
+
+  @Test
+  void aFailedAttemptIsRetriedAfterItsBackoffWithANewerToken() {
+    JobQueue<String> queue = queue();
+    List<FencingToken> tokens = new CopyOnWriteArrayList<>();
+    List<Integer> attempts = new CopyOnWriteArrayList<>();
+    List<Long> times = new CopyOnWriteArrayList<>();
+    queue.work(2, job -> {
+      tokens.add(job.token());
+      attempts.add(job.attempt());
+      times.add(System.nanoTime());
+      if (job.attempt() < 3) {
+        throw new IllegalStateException("flaky, attempt " + job.attempt());
+      }
+    });
+    queue.submit("flaky", JobOptions.DEFAULT.retry(QUICK.withBackoff(Backoff.fixed(Duration.ofMillis(100)))));
+    await().atMost(WAIT).until(() -> queue.stats().succeeded() == 1);
+    assertThat(attempts).containsExactly(1, 2, 3);
+    assertThat(tokens).isSorted().doesNotHaveDuplicates();
+    assertThat(TimeUnit.NANOSECONDS.toMillis(times.get(1) - times.get(0))).as("the backoff held").isGreaterThanOrEqualTo(100);
+    JobStats stats = queue.stats();
+    assertThat(stats.failed()).isEqualTo(2);
+    assertThat(stats.retried()).isEqualTo(2);
+    assertThat(stats.dead()).isZero();
+  }
+
+  @Test
+  void aPoisonJobEndsInTheDeadLetterListAfterItsAttemptsAndCanBeReplayed() {
+    JobQueue<String> queue = queue();
+    Set<String> healed = ConcurrentHashMap.newKeySet();
+    AtomicInteger runs = new AtomicInteger();
+    queue.work(2, job -> {
+      runs.incrementAndGet();
+      if (!healed.contains(job.payload())) {
+        throw new IllegalArgumentException("cannot parse " + job.payload());
+      }
+    });
+    String id = queue.submit("poison", JobOptions.DEFAULT.retry(QUICK)).jobId();
+    await().atMost(WAIT).until(() -> queue.stats().dead() == 1);
+    assertThat(runs).hasValue(3);
+    List<DeadJob<String>> dead = queue.deadLetters(10);
+    assertThat(dead).hasSize(1);
+    assertThat(dead.get(0).id()).isEqualTo(id);
+    assertThat(dead.get(0).attempts()).isEqualTo(3);
+    assertThat(dead.get(0).lastFailure()).contains("cannot parse poison");
+
+    healed.add("poison");
+    assertThat(queue.replay(id)).isTrue();
+    assertThat(queue.replay(id)).as("no longer dead").isFalse();
+    await().atMost(WAIT).until(() -> queue.stats().succeeded() == 1);
+    assertThat(queue.stats().dead()).isZero();
+    assertThat(runs).hasValue(4);
+  }
+
+  @Test
+  void noRetryStartsAfterTheDeadline() {
+    JobQueue<String> queue = queue();
+    AtomicInteger runs = new AtomicInteger();
+    queue.work(1, job -> {
+      runs.incrementAndGet();
+      throw new IllegalStateException("down");
+    });
+    queue.submit("hurry", JobOptions.DEFAULT.retry(new RetryPolicy(100, Backoff.fixed(Duration.ofMillis(400)),
+        Duration.ofMillis(1_000))));
+    await().atMost(WAIT).until(() -> queue.stats().dead() == 1);
+    // attempts at about 0, 400 and 800 ms; a fourth would start after the 1 s deadline (two if one starts late)
+    assertThat(runs.get()).isBetween(2, 3);
+  }
+
+  @Test
+  void aSecondSubmissionWithTheSameKeyWithinTheWindowIsIgnoredAndSaysSo() {
+    JobQueue<String> queue = queue(LocalJobQueue.<String>builder("dedup")
+        .deduplicationWindow(Duration.ofMillis(300)));
+    Submission first = queue.submit("charge order 7", JobOptions.DEFAULT.idempotencyKey("order-7"));
+    Submission again = queue.submit("charge order 7", JobOptions.DEFAULT.idempotencyKey("order-7"));
+    assertThat(again.duplicate()).isTrue();
+    assertThat(again.jobId()).isEqualTo(first.jobId());
+    assertThat(queue.submit("another", JobOptions.DEFAULT.idempotencyKey("order-8")).duplicate()).isFalse();
+    assertThat(queue.stats().duplicates()).isEqualTo(1);
+    assertThat(queue.stats().queued()).isEqualTo(2);
+    await().atMost(WAIT).until(() -> !queue.submit("charge order 7", JobOptions.DEFAULT.idempotencyKey("order-7"))
+        .duplicate());
+  }
+
+  @Test
+  void aDrainThatRunsOutOfTimeGivesUnfinishedJobsBackAndIgnoresTheirLateOutcome() throws Exception {
+    JobQueue<String> queue = queue();
+    CountDownLatch stuck = new CountDownLatch(1);
+    AtomicInteger interrupted = new AtomicInteger();
+    JobWorkers first = queue.work(1, job -> {
+      try {
+        stuck.await(); // a handler that takes too long, and stops when interrupted
+      } catch (InterruptedException e) {
+        interrupted.incrementAndGet();
+        throw e;
+      }
+    });
+    queue.submit("long job");
+    await().atMost(WAIT).until(() -> queue.stats().running() == 1);
+    assertThat(first.close(Duration.ofMillis(200))).as("not finished in time").isFalse();
+    await().atMost(WAIT).until(() -> interrupted.get() == 1);
+    JobStats stats = queue.stats();
+    assertThat(stats.queued()).as("given back to the queue").isEqualTo(1);
+    assertThat(stats.running()).isZero();
+    assertThat(stats.failed()).as("the interrupted attempt's failure is stale: not counted").isZero();
+
+    List<Integer> attempts = new CopyOnWriteArrayList<>();
+    queue.work(1, job -> attempts.add(job.attempt()));
+    await().atMost(WAIT).until(() -> queue.stats().succeeded() == 1);
+    assertThat(attempts).as("the drained attempt does not count").containsExactly(1);
+  }
+
+  @Test
+  void aDrainWaitsForAttemptsUnderWayAndStartsNoNewOne() throws Exception {
+    JobQueue<String> queue = queue();
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger runs = new AtomicInteger();
+    JobWorkers workers = queue.work(1, job -> {
+      runs.incrementAndGet();
+      release.await();
+    });
+    queue.submit("a");
+    queue.submit("b");
+    await().atMost(WAIT).until(() -> queue.stats().running() == 1);
+    Thread releaser = new Thread(() -> {
+      await().atMost(WAIT).until(() -> workers.running() == 1);
+      release.countDown();
+    });
+    releaser.start();
+    assertThat(workers.close(Duration.ofSeconds(10))).isTrue();
+    releaser.join();
+    assertThat(runs).as("b did not start during the drain").hasValue(1);
+    assertThat(queue.stats().queued()).isEqualTo(1);
+  }
+
+  @Test
+  void randomFailuresAndConcurrentSubmittersLoseNoJobAndNeverRunOneTwiceAtOnce() throws Exception {
+    JobQueue<Integer> queue = queue(LocalJobQueue.<Integer>builder("checked"));
+    int jobs = 2_000;
+    Set<Integer> running = ConcurrentHashMap.newKeySet();
+    Map<Integer, AtomicInteger> successes = new ConcurrentHashMap<>();
+    List<String> violations = Collections.synchronizedList(new ArrayList<>());
+    queue.work(6, job -> {
+      if (!running.add(job.payload())) {
+        violations.add("job " + job.payload() + " ran twice at once");
+      }
+      try {
+        if (new SplittableRandom(job.token().value()).nextInt(4) == 0) {
+          throw new IllegalStateException("random failure");
+        }
+        successes.computeIfAbsent(job.payload(), p -> new AtomicInteger()).incrementAndGet();
+      } finally {
+        running.remove(job.payload());
+      }
+    });
+    List<Thread> submitters = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int from = t * jobs / 4;
+      Thread submitter = new Thread(() -> {
+        for (int i = from; i < from + jobs / 4; i++) {
+          queue.submit(i, JobOptions.DEFAULT.retry(new RetryPolicy(3, Backoff.fixed(Duration.ofMillis(1)),
+              Duration.ZERO)).priority(i % 3));
+        }
+      });
+      submitter.start();
+      submitters.add(submitter);
+    }
+    for (Thread submitter : submitters) {
+      submitter.join();
+    }
+    await().atMost(WAIT).until(() -> {
+      JobStats s = queue.stats();
+      return s.queued() == 0 && s.running() == 0;
+    });
+    assertThat(violations).isEmpty();
+    JobStats stats = queue.stats();
+    Set<Integer> dead = ConcurrentHashMap.newKeySet();
+    queue.deadLetters(jobs).forEach(d -> dead.add(d.payload()));
+    for (int i = 0; i < jobs; i++) {
+      boolean succeeded = successes.containsKey(i);
+      assertThat(succeeded || dead.contains(i)).as("job " + i + " lost").isTrue();
+      assertThat(succeeded && dead.contains(i)).as("job " + i + " both done and dead").isFalse();
+      if (succeeded) {
+        assertThat(successes.get(i).get()).as("job " + i + " acknowledged once").isEqualTo(1);
+      }
+    }
+    assertThat(stats.succeeded() + stats.deadLettered()).isEqualTo(jobs);
+    assertThat(stats.failed()).isEqualTo(stats.retried() + stats.deadLettered());
+  }
+
+  @Test
+  void badInputIsRefusedNamingTheValue() {
+    JobQueue<String> queue = queue();
+    assertThatThrownBy(() -> queue.work(0, job -> { })).hasMessageContaining("concurrency");
+    assertThatThrownBy(() -> new RetryPolicy(0, Backoff.fixed(Duration.ofSeconds(1)), Duration.ZERO))
+        .hasMessageContaining("maxAttempts");
+    assertThatThrownBy(() -> JobOptions.DEFAULT.delay(Duration.ofSeconds(-1)))
+        .hasMessage("delay (PT-1S) must not be negative");
+    assertThatThrownBy(() -> JobOptions.DEFAULT.idempotencyKey("")).hasMessageContaining("idempotencyKey");
+    queue.close();
+    assertThatThrownBy(() -> queue.submit("late")).isInstanceOf(IllegalStateException.class)
+        .hasMessage("job queue test is closed");
+  }
+}
