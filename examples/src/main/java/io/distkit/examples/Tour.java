@@ -32,6 +32,7 @@ public final class Tour {
       new LocksTour(),
       new CacheTour(),
       new PoolTour(),
+      new JobsTour(),
       new RedisDownTour());
 
   private Tour() {}

@@ -52,7 +52,13 @@ class TourTest {
         .isLessThan(output().indexOf("== hashing")).isLessThan(output().indexOf("== Redis down"));
     assertThat(output().indexOf("== cache")).as("the pool section follows the cache's")
         .isLessThan(output().indexOf("== pool")).isPositive();
-    assertThat(output().indexOf("== pool")).isLessThan(output().indexOf("== Redis down"));
+    assertThat(output().indexOf("== pool")).isLessThan(output().indexOf("== jobs"));
+    assertThat(output().indexOf("== jobs")).isLessThan(output().indexOf("== Redis down"));
+    assertThat(output())
+        .contains("photo-1 submitted twice with one idempotency key: the second ignored -> true")
+        .contains("dead: resize photo-9.jpg after 3 attempts (java.lang.IllegalStateException: corrupt file)")
+        .contains("replayed once fixed -> done; 3 done, 2 retries, 0 dead")
+        .contains("drain: every attempt finished in time");
   }
 
   @Test
