@@ -27,7 +27,8 @@ class LockKindsQuickStart {
     // a read-write lock: readers share, a writer holds alone, and readers cannot starve a writer
     FencedReadWriteLock catalog = locks.readWriteLock("catalog");
     try (LockHandle read = catalog.read().tryAcquire(Duration.ZERO, lease).orElseThrow()) {
-      System.out.println("a writer while reading: " + catalog.write().tryAcquire().isPresent());
+      System.out.println("a writer while reading: " + catalog.write().tryAcquire().isPresent()
+          + ", reader valid: " + read.isValid());
     }
 
     // leader election: the term is the leader's fencing token

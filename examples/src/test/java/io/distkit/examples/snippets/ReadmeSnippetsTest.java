@@ -131,7 +131,8 @@ class ReadmeSnippetsTest {
         throw new IllegalStateException(e);
       }
     });
-    assertThat(out).isEqualTo("permits: true true false\na writer while reading: false\nleader: node-1\n"
+    assertThat(out).isEqualTo("permits: true true false\na writer while reading: false, reader valid: true\n"
+        + "leader: node-1\n"
         + "after resigning: nobody\n");
   }
 
