@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +46,16 @@ final class PubSubReader {
   private final Callbacks callbacks;
   private final BinaryJedisPubSub plain;
   private final BinaryJedisShardedPubSub shard;
+  /**
+   * The connection this reader holds, while it holds it. Cleared and dropped under {@link #owning}: once the reader
+   * has given the connection back to the client's pool, another user may hold it, and dropping it then would make
+   * Jedis reconnect it silently, without its client name, password or database (a subscription of another hub once
+   * ran on such a connection, nameless, in a test).
+   */
   private volatile @Nullable Connection connection;
+  private final ReentrantLock owning = new ReentrantLock();
+  /** For tests: runs in {@link #disconnect()} between finding the connection and dropping it. */
+  volatile @Nullable Runnable beforeDrop;
   private volatile boolean disconnectRequested;
   private volatile long pingSentNanos = NO_PING;
 
@@ -108,7 +118,14 @@ final class PubSubReader {
         plain.proceed(owned, initial);
       }
     } finally {
-      connection = null;
+      // under the lock: a disconnect() racing this end either drops the connection before it goes back to the
+      // pool (broken: the pool discards it), or finds no connection; never one the pool may lend to someone else
+      owning.lock();
+      try {
+        connection = null;
+      } finally {
+        owning.unlock();
+      }
       owned.close(); // back to the pool, or discarded there when broken
     }
   }
@@ -186,14 +203,25 @@ final class PubSubReader {
   /** Drops the connection (the reader then ends with an error), or asks Redis to end the subscriptions. */
   void disconnect() {
     disconnectRequested = true;
-    Connection current = connection;
-    if (current != null) {
-      try {
-        current.forceDisconnect();
-      } catch (IOException | RuntimeException e) {
-        current.setBroken();
+    owning.lock();
+    try {
+      Connection current = connection;
+      if (current != null) {
+        Runnable hook = beforeDrop;
+        if (hook != null) {
+          hook.run();
+        }
+        try {
+          current.forceDisconnect();
+        } catch (IOException | RuntimeException e) {
+          current.setBroken();
+        }
+        return;
       }
-    } else if (!sharded && plain.isSubscribed()) {
+    } finally {
+      owning.unlock();
+    }
+    if (!sharded && plain.isSubscribed()) {
       try {
         plain.unsubscribe();
       } catch (RuntimeException e) {
