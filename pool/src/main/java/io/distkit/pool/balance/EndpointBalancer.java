@@ -25,9 +25,14 @@ import org.jspecify.annotations.Nullable;
 final class EndpointBalancer<T> implements LoadBalancer<T> {
 
   /** One endpoint and what the balancer keeps about it. */
-  private static final class State<T> {
+  static final class State<T> {
     final Endpoint<T> endpoint;
     final HealthTracker health;
+
+    String id() {
+      return endpoint.nodeId();
+    }
+
     final AtomicInteger outstanding = new AtomicInteger();
     final LongAdder picks = new LongAdder();
     /** Smooth weighted round robin's current weight; guarded by {@link #weighted}. */
@@ -133,7 +138,10 @@ final class EndpointBalancer<T> implements LoadBalancer<T> {
     }
   }
 
-  /** Picks among the healthy endpoints, or among all when none is healthy. */
+  /**
+   * Picks among the healthy endpoints, or among all when none is healthy. An endpoint can be ejected between this
+   * look and the strategy's own: a strategy that then finds none eligible picks among all.
+   */
   private State<T> pick(@Nullable String key) {
     if (closed.get()) {
       throw new IllegalStateException("load balancer " + name + " is closed");
@@ -145,7 +153,11 @@ final class EndpointBalancer<T> implements LoadBalancer<T> {
         break;
       }
     }
-    boolean all = !anyHealthy; // panic: every endpoint is out, so pick among all rather than fail every call
+    return pick(key, !anyHealthy); // panic: every endpoint is out, so pick among all rather than fail every call
+  }
+
+  /** The strategy's pick among the healthy endpoints ({@code all}: among all of them). */
+  State<T> pick(@Nullable String key, boolean all) {
     return switch (strategy.kind) {
       case ROUND_ROBIN -> roundRobin(all);
       case WEIGHTED_ROUND_ROBIN -> weightedRoundRobin(all);
@@ -161,12 +173,13 @@ final class EndpointBalancer<T> implements LoadBalancer<T> {
 
   private State<T> roundRobin(boolean all) {
     int n = endpoints.size();
-    while (true) {
+    for (int tries = 0; tries < n; tries++) {
       State<T> state = endpoints.get((int) Math.floorMod(turn.getAndIncrement(), (long) n));
       if (eligible(state, all)) {
         return state;
       }
     }
+    return roundRobin(true); // the last healthy one was ejected since pick() looked: pick among all
   }
 
   /** nginx's smooth weighted round robin: add each weight to its current, take the largest, take off the total. */
@@ -185,7 +198,10 @@ final class EndpointBalancer<T> implements LoadBalancer<T> {
           best = state;
         }
       }
-      Objects.requireNonNull(best, "no eligible endpoint").current -= total;
+      if (best == null) {
+        return weightedRoundRobin(true); // ejected since pick() looked (the lock is reentrant)
+      }
+      best.current -= total;
       return best;
     } finally {
       weighted.unlock();
@@ -203,7 +219,7 @@ final class EndpointBalancer<T> implements LoadBalancer<T> {
         best = state;
       }
     }
-    return Objects.requireNonNull(best, "no eligible endpoint");
+    return best != null ? best : leastOutstanding(true); // ejected since pick() looked
   }
 
   private static <T> boolean lessLoaded(State<T> a, State<T> b) {
@@ -247,6 +263,9 @@ final class EndpointBalancer<T> implements LoadBalancer<T> {
         if (eligible(state, all)) {
           eligible.add(state.endpoint);
         }
+      }
+      if (eligible.isEmpty()) {
+        return consistentHash(key, true); // ejected since pick() looked
       }
       current = new HashRing<>(version, strategy.locators.locator(eligible));
       ring = current;

@@ -18,14 +18,17 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Each strategy's picks against its definition, and endpoints ejected on errors or failed checks, probed and
  * brought back, on manual time (pools are filled by the manual scheduler, checks run when the test advances it).
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class LoadBalancerTest {
 
   private static final Duration NOW = Duration.ZERO;
@@ -264,6 +267,26 @@ class LoadBalancerTest {
     assertThat(balancer.stats()).as("a's probe passed").extracting(EndpointStats::healthy)
         .containsExactly(true, false);
     assertThat(picks(balancer, 3)).containsOnly("a");
+  }
+
+  @Test
+  void aStrategyThatFindsNoHealthyEndpointLeftPicksAmongAllInsteadOfLoopingOrFailing() throws Exception {
+    // an endpoint ejected between pick()'s look and the strategy's: the strategy sees none eligible
+    for (BalanceStrategy strategy : List.of(BalanceStrategy.roundRobin(), BalanceStrategy.weightedRoundRobin(),
+        BalanceStrategy.leastOutstanding(), BalanceStrategy.powerOfTwoChoices(),
+        BalanceStrategy.consistentHash(LocatorConfig.maglev()))) {
+      LoadBalancer<String> balancer = open(balancer(1, "a", "b").ejectAfter(1).strategy(strategy));
+      down.add("a");
+      down.add("b");
+      while (balancer.stats().stream().anyMatch(EndpointStats::healthy)) {
+        try (BalancedLease<String> lease = balancer.acquire("k", NOW)) {
+          lease.failed(new IllegalStateException("down"));
+        }
+      }
+      String picked = ((EndpointBalancer<String>) balancer).pick("k", false).id();
+      assertThat(picked).as(strategy.toString()).isIn("a", "b");
+      down.clear();
+    }
   }
 
   @Test
