@@ -139,21 +139,14 @@ final class EndpointBalancer<T> implements LoadBalancer<T> {
   }
 
   /**
-   * Picks among the healthy endpoints, or among all when none is healthy. An endpoint can be ejected between this
-   * look and the strategy's own: a strategy that then finds none eligible picks among all.
+   * Picks among the healthy endpoints; a strategy that finds none (every endpoint out, or the last one ejected while
+   * it looked) picks among all of them, rather than fail every call (Envoy's panic mode).
    */
   private State<T> pick(@Nullable String key) {
     if (closed.get()) {
       throw new IllegalStateException("load balancer " + name + " is closed");
     }
-    boolean anyHealthy = false;
-    for (State<T> state : endpoints) {
-      if (state.health.isHealthy()) {
-        anyHealthy = true;
-        break;
-      }
-    }
-    return pick(key, !anyHealthy); // panic: every endpoint is out, so pick among all rather than fail every call
+    return pick(key, false);
   }
 
   /** The strategy's pick among the healthy endpoints ({@code all}: among all of them). */
@@ -179,7 +172,7 @@ final class EndpointBalancer<T> implements LoadBalancer<T> {
         return state;
       }
     }
-    return roundRobin(true); // the last healthy one was ejected since pick() looked: pick among all
+    return roundRobin(true); // none healthy: pick among all
   }
 
   /** nginx's smooth weighted round robin: add each weight to its current, take the largest, take off the total. */
@@ -199,7 +192,7 @@ final class EndpointBalancer<T> implements LoadBalancer<T> {
         }
       }
       if (best == null) {
-        return weightedRoundRobin(true); // ejected since pick() looked (the lock is reentrant)
+        return weightedRoundRobin(true); // none healthy: among all (the lock is reentrant)
       }
       best.current -= total;
       return best;
@@ -219,7 +212,7 @@ final class EndpointBalancer<T> implements LoadBalancer<T> {
         best = state;
       }
     }
-    return best != null ? best : leastOutstanding(true); // ejected since pick() looked
+    return best != null ? best : leastOutstanding(true); // none healthy: among all
   }
 
   private static <T> boolean lessLoaded(State<T> a, State<T> b) {
@@ -265,7 +258,7 @@ final class EndpointBalancer<T> implements LoadBalancer<T> {
         }
       }
       if (eligible.isEmpty()) {
-        return consistentHash(key, true); // ejected since pick() looked
+        return consistentHash(key, true); // none healthy: among all
       }
       current = new HashRing<>(version, strategy.locators.locator(eligible));
       ring = current;

@@ -271,7 +271,7 @@ class LoadBalancerTest {
 
   @Test
   void aStrategyThatFindsNoHealthyEndpointLeftPicksAmongAllInsteadOfLoopingOrFailing() throws Exception {
-    // an endpoint ejected between pick()'s look and the strategy's: the strategy sees none eligible
+    // every endpoint out: each strategy finds none eligible and picks among all (panic mode lives in the strategies)
     for (BalanceStrategy strategy : List.of(BalanceStrategy.roundRobin(), BalanceStrategy.weightedRoundRobin(),
         BalanceStrategy.leastOutstanding(), BalanceStrategy.powerOfTwoChoices(),
         BalanceStrategy.consistentHash(LocatorConfig.maglev()))) {
