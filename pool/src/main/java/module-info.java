@@ -26,4 +26,5 @@ module io.distkit.pool {
   exports io.distkit.pool.balance;
   exports io.distkit.pool.jobs;
   exports io.distkit.pool.jobs.local;
+  exports io.distkit.pool.jobs.redis;
 }

@@ -153,6 +153,33 @@ public final class Backoff {
     return Duration.ofNanos(capNanos);
   }
 
+  /**
+   * The first delay, before jitter.
+   *
+   * @return the initial delay
+   */
+  public Duration initial() {
+    return Duration.ofNanos(initialNanos);
+  }
+
+  /**
+   * How much each delay grows over the one before (1 for a fixed backoff).
+   *
+   * @return the multiplier, at least 1
+   */
+  public double multiplier() {
+    return multiplier;
+  }
+
+  /**
+   * How delays are randomized.
+   *
+   * @return the jitter
+   */
+  public Jitter jitter() {
+    return jitter;
+  }
+
   @Override
   public String toString() {
     return "Backoff[" + Duration.ofNanos(initialNanos) + " x" + multiplier + " up to " + Duration.ofNanos(capNanos)

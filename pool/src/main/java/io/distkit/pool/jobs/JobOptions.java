@@ -13,13 +13,20 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * @param delay how long after submission the job may start; zero: at once
- * @param priority among jobs due at the same time, higher runs first (a due job of lower priority is not overtaken
+ * @param priority among jobs due at the same time, higher runs first ({@value #MIN_PRIORITY} to
+ *     {@value #MAX_PRIORITY}) (a due job of lower priority is not overtaken
  *     by one that is not yet due)
  * @param idempotencyKey a second submission with the same key within the queue's deduplication window is ignored
  *     (and says so); null: none
  * @param retry how failures are retried
  */
 public record JobOptions(Duration delay, int priority, @Nullable String idempotencyKey, RetryPolicy retry) {
+
+  /** The lowest priority: -1,000. */
+  public static final int MIN_PRIORITY = -1_000;
+
+  /** The highest priority: 1,000. */
+  public static final int MAX_PRIORITY = 1_000;
 
   /** No delay, priority 0, no idempotency key, {@link RetryPolicy#DEFAULT}. */
   public static final JobOptions DEFAULT = new JobOptions(Duration.ZERO, 0, null, RetryPolicy.DEFAULT);
@@ -28,13 +35,17 @@ public record JobOptions(Duration delay, int priority, @Nullable String idempote
    * Checks the fields.
    *
    * @param delay zero or more
-   * @param priority any
+   * @param priority {@value #MIN_PRIORITY} to {@value #MAX_PRIORITY}
    * @param idempotencyKey null, or 1 to 1,024 chars
    * @param retry the retry policy
    */
   public JobOptions {
     Require.nonNegativeNanos(delay, "delay");
     Objects.requireNonNull(retry, "retry");
+    if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
+      throw new IllegalArgumentException(
+          "priority must be " + MIN_PRIORITY + " to " + MAX_PRIORITY + ", got " + priority);
+    }
     if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > 1024)) {
       throw new IllegalArgumentException("idempotencyKey must be 1 to 1024 chars, got " + idempotencyKey.length());
     }
@@ -53,7 +64,7 @@ public record JobOptions(Duration delay, int priority, @Nullable String idempote
   /**
    * These options with a priority.
    *
-   * @param value higher runs first among due jobs
+   * @param value higher runs first among due jobs: {@value #MIN_PRIORITY} to {@value #MAX_PRIORITY}
    * @return the options
    */
   public JobOptions priority(int value) {

@@ -50,6 +50,25 @@ public interface JobQueue<P> extends AutoCloseable {
   Submission submit(P payload, JobOptions options);
 
   /**
+   * Submits jobs with the same options, in one round trip where the queue has round trips (Redis: one script).
+   * With an idempotency key in {@code options}, the first job of the list takes the key and the others are
+   * duplicates of it.
+   *
+   * @param payloads what the handlers get, in submission order
+   * @param options delay, priority, idempotency key, retry policy: the same for every job
+   * @return one submission per payload, in order
+   * @throws IllegalStateException when the queue is closed
+   */
+  default List<Submission> submitAll(List<? extends P> payloads, JobOptions options) {
+    java.util.Objects.requireNonNull(options, "options");
+    List<Submission> submissions = new java.util.ArrayList<>(payloads.size());
+    for (P payload : payloads) {
+      submissions.add(submit(payload, options));
+    }
+    return submissions;
+  }
+
+  /**
    * Starts workers.
    *
    * @param concurrency how many attempts at once, at least 1

@@ -1,4 +1,4 @@
-package io.distkit.pool.jobs.local;
+package io.distkit.pool.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,14 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.distkit.core.session.Backoff;
 import io.distkit.core.session.FencingToken;
+import io.distkit.core.codec.Codec;
 import io.distkit.core.session.Scheduler;
-import io.distkit.pool.jobs.DeadJob;
-import io.distkit.pool.jobs.JobOptions;
-import io.distkit.pool.jobs.JobQueue;
-import io.distkit.pool.jobs.JobStats;
-import io.distkit.pool.jobs.JobWorkers;
-import io.distkit.pool.jobs.RetryPolicy;
-import io.distkit.pool.jobs.Submission;
+import io.distkit.core.testing.TestKeys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,15 +25,34 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The local job queue with real workers and real time (short delays and backoffs). */
+/**
+ * What every job queue promises, with real workers and real time (short delays and backoffs): run on the local
+ * queue and on Redis standalone and Cluster.
+ */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class LocalJobQueueTest {
+public abstract class JobQueueContractTest {
 
-  private static final Duration WAIT = Duration.ofSeconds(20);
+  protected static final Duration WAIT = Duration.ofSeconds(20);
   private static final RetryPolicy QUICK = new RetryPolicy(3, Backoff.fixed(Duration.ofMillis(20)), Duration.ZERO);
 
-  private final Scheduler scheduler = Scheduler.create("jobs-test");
+  protected final Scheduler scheduler = Scheduler.create("jobs-test");
   private final List<AutoCloseable> opened = new ArrayList<>();
+
+  /**
+   * A new queue object (in Redis: on a client of its own, as another JVM would have).
+   *
+   * @param name the queue's name
+   * @param codec the payloads' codec
+   * @param deduplicationWindow how long idempotency keys are remembered
+   * @param <P> the payloads' type
+   * @return the queue, closed by the caller
+   */
+  protected abstract <P> JobQueue<P> newQueue(String name, Codec<P> codec, Duration deduplicationWindow);
+
+  protected <T extends AutoCloseable> T closeAfter(T resource) {
+    opened.add(resource);
+    return resource;
+  }
 
   @AfterEach
   void tearDown() throws Exception {
@@ -48,14 +62,8 @@ class LocalJobQueueTest {
     scheduler.close();
   }
 
-  private <P> JobQueue<P> queue(LocalJobQueue.Builder<P> builder) {
-    JobQueue<P> queue = builder.scheduler(scheduler).build();
-    opened.add(queue);
-    return queue;
-  }
-
-  private JobQueue<String> queue() {
-    return queue(LocalJobQueue.<String>builder("test"));
+  protected JobQueue<String> queue() {
+    return closeAfter(newQueue(TestKeys.unique("jobs"), Codec.utf8(), Duration.ofHours(1)));
   }
 
   @Test
@@ -183,8 +191,7 @@ class LocalJobQueueTest {
 
   @Test
   void aSecondSubmissionWithTheSameKeyWithinTheWindowIsIgnoredAndSaysSo() {
-    JobQueue<String> queue = queue(LocalJobQueue.<String>builder("dedup")
-        .deduplicationWindow(Duration.ofMillis(300)));
+    JobQueue<String> queue = closeAfter(newQueue(TestKeys.unique("dedup"), Codec.utf8(), Duration.ofMillis(300)));
     Submission first = queue.submit("charge order 7", JobOptions.DEFAULT.idempotencyKey("order-7"));
     Submission again = queue.submit("charge order 7", JobOptions.DEFAULT.idempotencyKey("order-7"));
     assertThat(again.duplicate()).isTrue();
@@ -249,10 +256,10 @@ class LocalJobQueueTest {
 
   @Test
   void randomFailuresAndConcurrentSubmittersLoseNoJobAndNeverRunOneTwiceAtOnce() throws Exception {
-    JobQueue<Integer> queue = queue(LocalJobQueue.<Integer>builder("checked"));
+    JobQueue<Long> queue = closeAfter(newQueue(TestKeys.unique("checked"), Codec.longs(), Duration.ofHours(1)));
     int jobs = 2_000;
-    Set<Integer> running = ConcurrentHashMap.newKeySet();
-    Map<Integer, AtomicInteger> successes = new ConcurrentHashMap<>();
+    Set<Long> running = ConcurrentHashMap.newKeySet();
+    Map<Long, AtomicInteger> successes = new ConcurrentHashMap<>();
     List<String> violations = Collections.synchronizedList(new ArrayList<>());
     queue.work(6, job -> {
       if (!running.add(job.payload())) {
@@ -271,9 +278,9 @@ class LocalJobQueueTest {
     for (int t = 0; t < 4; t++) {
       int from = t * jobs / 4;
       Thread submitter = new Thread(() -> {
-        for (int i = from; i < from + jobs / 4; i++) {
+        for (long i = from; i < from + jobs / 4; i++) {
           queue.submit(i, JobOptions.DEFAULT.retry(new RetryPolicy(3, Backoff.fixed(Duration.ofMillis(1)),
-              Duration.ZERO)).priority(i % 3));
+              Duration.ZERO)).priority((int) (i % 3)));
         }
       });
       submitter.start();
@@ -288,9 +295,9 @@ class LocalJobQueueTest {
     });
     assertThat(violations).isEmpty();
     JobStats stats = queue.stats();
-    Set<Integer> dead = ConcurrentHashMap.newKeySet();
+    Set<Long> dead = ConcurrentHashMap.newKeySet();
     queue.deadLetters(jobs).forEach(d -> dead.add(d.payload()));
-    for (int i = 0; i < jobs; i++) {
+    for (long i = 0; i < jobs; i++) {
       boolean succeeded = successes.containsKey(i);
       assertThat(succeeded || dead.contains(i)).as("job " + i + " lost").isTrue();
       assertThat(succeeded && dead.contains(i)).as("job " + i + " both done and dead").isFalse();
@@ -313,6 +320,6 @@ class LocalJobQueueTest {
     assertThatThrownBy(() -> JobOptions.DEFAULT.idempotencyKey("")).hasMessageContaining("idempotencyKey");
     queue.close();
     assertThatThrownBy(() -> queue.submit("late")).isInstanceOf(IllegalStateException.class)
-        .hasMessage("job queue test is closed");
+        .hasMessageContaining("is closed");
   }
 }

@@ -1,0 +1,59 @@
+package io.distkit.pool.jobs.redis;
+
+import io.distkit.core.DistkitException;
+import io.distkit.core.session.Backoff;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * What Redis keeps of a job beside its payload (format 1, comma-separated decimal text the scripts parse, after a
+ * version byte in Redis): its attempt count, the fencing token of its last attempt, its submission and due times,
+ * its ready score, and its retry policy's backoff (read by Java only, when an attempt fails).
+ *
+ * @param attempt attempts started (0 before the first)
+ * @param maxAttempts the retry policy's attempts
+ * @param token the last attempt's fencing token (0 before the first)
+ * @param submittedMicros when it was submitted, by the scripts' clock
+ * @param deadlineMicros no attempt after this (0: none)
+ * @param dueMicros when it became (or becomes) due: submitted, or its delay or backoff over, or given back
+ * @param backoff the pause before each retry
+ */
+record JobHeader(int attempt, int maxAttempts, long token, long submittedMicros, long deadlineMicros,
+    long dueMicros, Backoff backoff) {
+
+  /**
+   * A header as a script returns it (without the version byte).
+   *
+   * @param text {@code attempt,max,token,submitted,deadline,score,due,backoff}
+   * @return the header
+   */
+  static JobHeader parse(byte[] text) {
+    String body = new String(text, StandardCharsets.US_ASCII);
+    String[] fields = body.split(",", 8);
+    if (fields.length != 8) {
+      throw new DistkitException("unreadable job header (format 1 expected): " + body);
+    }
+    return new JobHeader(Integer.parseInt(fields[0]), Integer.parseInt(fields[1]), Long.parseLong(fields[2]),
+        Long.parseLong(fields[3]), Long.parseLong(fields[4]), Long.parseLong(fields[6]), backoff(fields[7]));
+  }
+
+  /**
+   * A backoff as the header keeps it.
+   *
+   * @param backoff the backoff
+   * @return {@code initialNanos|capNanos|multiplier|jitter}
+   */
+  static String text(Backoff backoff) {
+    return backoff.initial().toNanos() + "|" + backoff.cap().toNanos() + "|" + backoff.multiplier() + "|"
+        + backoff.jitter().name();
+  }
+
+  private static Backoff backoff(String text) {
+    String[] parts = text.split("\\|");
+    if (parts.length != 4) {
+      throw new DistkitException("unreadable backoff in a job header: " + text);
+    }
+    return Backoff.exponential(Duration.ofNanos(Long.parseLong(parts[0])), Duration.ofNanos(Long.parseLong(parts[1])))
+        .withMultiplier(Double.parseDouble(parts[2])).withJitter(Backoff.Jitter.valueOf(parts[3]));
+  }
+}
