@@ -161,7 +161,8 @@ final class JobScripts {
   /**
    * Ends attempts, reaps attempts whose lease ran out, promotes due delayed jobs and claims ready ones, in one call.
    * KEYS: r d f h p e x s t. ARGV: time, retention, channel, jobs to claim, lease (µs), dead jobs kept, outcome
-   * count, then 5 per outcome: op ({@code a} acknowledge, {@code f} failed, {@code r} release), id, token, retry
+   * count, then 5 per outcome: op ({@code a} acknowledge, {@code f} failed, {@code x} failed for good: dead at once,
+   * {@code r} release), id, token, retry
    * delay (µs), failure text. Reply: time, next due time (µs, the earliest delayed job or lease deadline; -1: none),
    * 1 when the caller must publish a wake-up, one letter per outcome ({@code A} acknowledged, {@code R} retried
    * later, {@code D} dead, {@code L} released, {@code S} stale: not this attempt's to end, {@code G} gone), then 3
@@ -187,6 +188,7 @@ final class JobScripts {
         local deadline = redis.call('ZSCORE', K.f, id)
         if not x then
           letters[#letters + 1] = 'G'
+          counts.stale = counts.stale + 1
         elseif x.token ~= token or not deadline or tonumber(deadline) <= now then
           letters[#letters + 1] = 'S'
           counts.stale = counts.stale + 1
@@ -197,11 +199,11 @@ final class JobScripts {
           redis.call('HDEL', K.e, id)
           counts.succeeded = counts.succeeded + 1
           letters[#letters + 1] = 'A'
-        elseif op == 'f' then
+        elseif op == 'f' or op == 'x' then
           local delay = tonumber(ARGV[at + 3])
           counts.failed = counts.failed + 1
           redis.call('HSET', K.e, id, ARGV[at + 4])
-          if x.attempt >= x.max or (x.deadline > 0 and now + delay > x.deadline) then
+          if op == 'x' or x.attempt >= x.max or (x.deadline > 0 and now + delay > x.deadline) then
             bury(K, id, now, ARGV[at + 4], max_dead)
             letters[#letters + 1] = 'D'
           else

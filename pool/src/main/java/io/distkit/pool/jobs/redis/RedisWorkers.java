@@ -38,6 +38,7 @@ final class RedisWorkers<P> implements JobWorkers {
   private static final Logger log = LoggerFactory.getLogger(RedisWorkers.class);
   private static final byte[] ACK = {'a'};
   private static final byte[] FAIL = {'f'};
+  private static final byte[] BURY = {'x'};
   private static final byte[] RELEASE = {'r'};
   private static final byte[] NONE = new byte[0];
   private static final Backoff OUTAGE_BACKOFF = Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(2));
@@ -235,7 +236,17 @@ final class RedisWorkers<P> implements JobWorkers {
     for (int i = 4; i + 2 < reply.size(); i += 3) {
       String id = RedisQueue.text(reply.get(i));
       JobHeader header = JobHeader.parse((byte[]) reply.get(i + 1));
-      P payload = queue.codec.decode((byte[]) reply.get(i + 2));
+      P payload;
+      try {
+        payload = queue.codec.decode((byte[]) reply.get(i + 2));
+      } catch (RuntimeException e) {
+        // no attempt can read it: straight to the dead letters, with the reason
+        log.warn("Job queue {}: job {} has a payload this codec cannot read; dead-lettered", queue.name, id, e);
+        outcomes.add(new Outcome(BURY, id.getBytes(StandardCharsets.UTF_8), RedisQueue.ascii(header.token()), NONE,
+            failureText("unreadable payload: " + e)));
+        woken = true;
+        continue;
+      }
       Attempt<P> attempt = new Attempt<>(new Job<>(id, payload, header.attempt(), new FencingToken(header.token())),
           header);
       startLatencyNanos.addAndGet(Math.max(0, now - header.dueMicros()) * 1_000);
@@ -325,14 +336,15 @@ final class RedisWorkers<P> implements JobWorkers {
       outcome = new Outcome(ACK, attempt.id, attempt.token, NONE, NONE);
     } else {
       long delayMicros = attempt.header.backoff().delayNanos(Math.max(1, attempt.job.attempt())) / 1_000;
-      String text = failure.toString();
-      if (text.length() > MAX_FAILURE_TEXT) {
-        text = text.substring(0, MAX_FAILURE_TEXT);
-      }
       outcome = new Outcome(FAIL, attempt.id, attempt.token, RedisQueue.ascii(delayMicros),
-          text.getBytes(StandardCharsets.UTF_8));
+          failureText(failure.toString()));
     }
     tell(attempt, outcome);
+  }
+
+  private static byte[] failureText(String text) {
+    return (text.length() > MAX_FAILURE_TEXT ? text.substring(0, MAX_FAILURE_TEXT) : text)
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   /** Gives a job back to the queue, as not attempted (a drain that did not let it start or finish). */
