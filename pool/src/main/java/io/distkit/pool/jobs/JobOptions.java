@@ -6,21 +6,23 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How one job is submitted: a delay before it may start, a priority, an idempotency key, a retry policy.
+ * How one job is submitted: a delay before it may start, a priority, an idempotency key, a retry policy, a group.
  *
  * <pre>{@code
  * queue.submit(email, JobOptions.DEFAULT.delay(Duration.ofMinutes(5)).priority(10).idempotencyKey("welcome:42"));
  * }</pre>
  *
  * @param delay how long after submission the job may start; zero: at once
- * @param priority among jobs due at the same time, higher runs first ({@value #MIN_PRIORITY} to
- *     {@value #MAX_PRIORITY}) (a due job of lower priority is not overtaken
- *     by one that is not yet due)
+ * @param priority among jobs due at the same time, higher runs first, from {@value #MIN_PRIORITY} to
+ *     {@value #MAX_PRIORITY} (a due job of lower priority is not overtaken by one that is not yet due)
  * @param idempotencyKey a second submission with the same key within the queue's deduplication window is ignored
  *     (and says so); null: none
  * @param retry how failures are retried
+ * @param group the group whose limits the job's attempts obey (see {@link GroupLimits}), e.g. a tenant or the API
+ *     the job calls; null: none
  */
-public record JobOptions(Duration delay, int priority, @Nullable String idempotencyKey, RetryPolicy retry) {
+public record JobOptions(Duration delay, int priority, @Nullable String idempotencyKey, RetryPolicy retry,
+    @Nullable String group) {
 
   /** The lowest priority: -1,000. */
   public static final int MIN_PRIORITY = -1_000;
@@ -28,8 +30,8 @@ public record JobOptions(Duration delay, int priority, @Nullable String idempote
   /** The highest priority: 1,000. */
   public static final int MAX_PRIORITY = 1_000;
 
-  /** No delay, priority 0, no idempotency key, {@link RetryPolicy#DEFAULT}. */
-  public static final JobOptions DEFAULT = new JobOptions(Duration.ZERO, 0, null, RetryPolicy.DEFAULT);
+  /** No delay, priority 0, no idempotency key, {@link RetryPolicy#DEFAULT}, no group. */
+  public static final JobOptions DEFAULT = new JobOptions(Duration.ZERO, 0, null, RetryPolicy.DEFAULT, null);
 
   /**
    * Checks the fields.
@@ -38,6 +40,7 @@ public record JobOptions(Duration delay, int priority, @Nullable String idempote
    * @param priority {@value #MIN_PRIORITY} to {@value #MAX_PRIORITY}
    * @param idempotencyKey null, or 1 to 1,024 chars
    * @param retry the retry policy
+   * @param group null, or 1 to 1,024 chars
    */
   public JobOptions {
     Require.nonNegativeNanos(delay, "delay");
@@ -49,6 +52,9 @@ public record JobOptions(Duration delay, int priority, @Nullable String idempote
     if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > 1024)) {
       throw new IllegalArgumentException("idempotencyKey must be 1 to 1024 chars, got " + idempotencyKey.length());
     }
+    if (group != null && (group.isEmpty() || group.length() > 1024)) {
+      throw new IllegalArgumentException("group must be 1 to 1024 chars, got " + group.length());
+    }
   }
 
   /**
@@ -58,7 +64,7 @@ public record JobOptions(Duration delay, int priority, @Nullable String idempote
    * @return the options
    */
   public JobOptions delay(Duration after) {
-    return new JobOptions(after, priority, idempotencyKey, retry);
+    return new JobOptions(after, priority, idempotencyKey, retry, group);
   }
 
   /**
@@ -68,7 +74,7 @@ public record JobOptions(Duration delay, int priority, @Nullable String idempote
    * @return the options
    */
   public JobOptions priority(int value) {
-    return new JobOptions(delay, value, idempotencyKey, retry);
+    return new JobOptions(delay, value, idempotencyKey, retry, group);
   }
 
   /**
@@ -78,7 +84,7 @@ public record JobOptions(Duration delay, int priority, @Nullable String idempote
    * @return the options
    */
   public JobOptions idempotencyKey(String key) {
-    return new JobOptions(delay, priority, Objects.requireNonNull(key, "idempotencyKey"), retry);
+    return new JobOptions(delay, priority, Objects.requireNonNull(key, "idempotencyKey"), retry, group);
   }
 
   /**
@@ -88,6 +94,16 @@ public record JobOptions(Duration delay, int priority, @Nullable String idempote
    * @return the options
    */
   public JobOptions retry(RetryPolicy policy) {
-    return new JobOptions(delay, priority, idempotencyKey, policy);
+    return new JobOptions(delay, priority, idempotencyKey, policy, group);
+  }
+
+  /**
+   * These options with a group.
+   *
+   * @param name 1 to 1,024 chars: the group whose limits the job's attempts obey
+   * @return the options
+   */
+  public JobOptions group(String name) {
+    return new JobOptions(delay, priority, idempotencyKey, retry, Objects.requireNonNull(name, "group"));
   }
 }

@@ -75,7 +75,20 @@ public interface JobQueue<P> extends AutoCloseable {
    * @param handler runs each attempt
    * @return the workers, to drain and stop
    */
-  JobWorkers work(int concurrency, JobHandler<P> handler);
+  default JobWorkers work(int concurrency, JobHandler<P> handler) {
+    return work(concurrency, handler, GroupLimits.NONE);
+  }
+
+  /**
+   * Starts workers whose attempts obey limits per {@linkplain JobOptions#group group}: a job whose group is at its
+   * limit goes back to the queue for later, not counted as an attempt.
+   *
+   * @param concurrency how many attempts at once, at least 1
+   * @param handler runs each attempt
+   * @param limits the limits of each group's attempts
+   * @return the workers, to drain and stop
+   */
+  JobWorkers work(int concurrency, JobHandler<P> handler, GroupLimits limits);
 
   /**
    * The dead-letter list, oldest first.

@@ -9,6 +9,10 @@ import io.distkit.core.session.FencingToken;
 import io.distkit.core.codec.Codec;
 import io.distkit.core.session.Scheduler;
 import io.distkit.core.testing.TestKeys;
+import io.distkit.ratelimit.Algorithm;
+import io.distkit.ratelimit.RateLimit;
+import io.distkit.ratelimit.RateLimiter;
+import io.distkit.ratelimit.local.LocalRateLimiter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -310,6 +314,50 @@ public abstract class JobQueueContractTest {
   }
 
   @Test
+  void aGroupAtItsConcurrencyWaitsItsTurnWithoutSpendingAttempts() {
+    JobQueue<String> queue = queue();
+    Map<String, AtomicInteger> runningByGroup = new ConcurrentHashMap<>();
+    Map<String, AtomicInteger> mostByGroup = new ConcurrentHashMap<>();
+    List<Integer> attempts = new CopyOnWriteArrayList<>();
+    for (String group : List.of("small", "big", "none")) { // in this order: the first 6 due are all small
+      for (int i = 0; i < 12; i++) {
+        queue.submit(group + ":" + i, group.equals("none") ? JobOptions.DEFAULT : JobOptions.DEFAULT.group(group));
+      }
+    }
+    queue.work(6, job -> {
+      String group = job.payload().substring(0, job.payload().indexOf(':'));
+      int now = runningByGroup.computeIfAbsent(group, g -> new AtomicInteger()).incrementAndGet();
+      mostByGroup.computeIfAbsent(group, g -> new AtomicInteger()).accumulateAndGet(now, Math::max);
+      attempts.add(job.attempt());
+      Thread.sleep(20); // a job that takes a while, so that attempts of one group overlap
+      runningByGroup.get(group).decrementAndGet();
+    }, GroupLimits.NONE.maxConcurrent(2).maxConcurrent("big", 4).deferral(Duration.ofMillis(5)));
+    await().atMost(WAIT).until(() -> queue.stats().succeeded() == 36);
+    assertThat(mostByGroup.get("small")).as("group small: at most 2 at once").hasValueBetween(1, 2);
+    assertThat(mostByGroup.get("big")).as("group big: at most 4 at once").hasValueBetween(1, 4);
+    assertThat(attempts).as("a deferral is not an attempt").containsOnly(1);
+    assertThat(queue.stats().deferred()).as("6 workers, 2 + 4 slots: some jobs waited").isPositive();
+  }
+
+  @Test
+  void aGroupsRateLimiterSpacesItsAttempts() {
+    JobQueue<String> queue = queue();
+    List<Long> startedAt = new CopyOnWriteArrayList<>();
+    RateLimiter fivePerSecond = LocalRateLimiter.builder()
+        .limit(RateLimit.of(Algorithm.GCRA, 5, Duration.ofSeconds(1))).build();
+    queue.work(4, job -> startedAt.add(System.nanoTime()), GroupLimits.NONE.rateLimiter(fivePerSecond));
+    for (int i = 0; i < 10; i++) {
+      queue.submit("call " + i, JobOptions.DEFAULT.group("partner-api"));
+    }
+    await().atMost(WAIT).until(() -> queue.stats().succeeded() == 10);
+    long spanMillis = TimeUnit.NANOSECONDS.toMillis(
+        Collections.max(startedAt) - Collections.min(startedAt));
+    // GCRA at 5/s with a burst of 5: the first 5 at once, then one per 200 ms
+    assertThat(spanMillis).as("10 starts at 5 per second").isGreaterThanOrEqualTo(900);
+    assertThat(queue.stats().deferred()).isPositive();
+  }
+
+  @Test
   void badInputIsRefusedNamingTheValue() {
     JobQueue<String> queue = queue();
     assertThatThrownBy(() -> queue.work(0, job -> { })).hasMessageContaining("concurrency");
@@ -318,6 +366,10 @@ public abstract class JobQueueContractTest {
     assertThatThrownBy(() -> JobOptions.DEFAULT.delay(Duration.ofSeconds(-1)))
         .hasMessage("delay (PT-1S) must not be negative");
     assertThatThrownBy(() -> JobOptions.DEFAULT.idempotencyKey("")).hasMessageContaining("idempotencyKey");
+    assertThatThrownBy(() -> JobOptions.DEFAULT.group("")).hasMessage("group must be 1 to 1024 chars, got 0");
+    assertThatThrownBy(() -> GroupLimits.NONE.maxConcurrent(0)).hasMessageContaining("attempts");
+    assertThatThrownBy(() -> queue.work(1, job -> { }, null)).isInstanceOf(NullPointerException.class)
+        .hasMessage("limits");
     queue.close();
     assertThatThrownBy(() -> queue.submit("late")).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("is closed");

@@ -5,6 +5,7 @@ import io.distkit.core.internal.Require;
 import io.distkit.core.session.FencingToken;
 import io.distkit.core.session.Scheduler;
 import io.distkit.pool.jobs.DeadJob;
+import io.distkit.pool.jobs.GroupLimits;
 import io.distkit.pool.jobs.Job;
 import io.distkit.pool.jobs.JobHandler;
 import io.distkit.pool.jobs.JobOptions;
@@ -12,6 +13,7 @@ import io.distkit.pool.jobs.JobQueue;
 import io.distkit.pool.jobs.JobStats;
 import io.distkit.pool.jobs.JobWorkers;
 import io.distkit.pool.jobs.Submission;
+import io.distkit.pool.jobs.internal.GroupGate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -92,6 +94,7 @@ final class InProcessJobQueue<P> implements JobQueue<P> {
   private long succeeded;
   private long failed;
   private long retried;
+  private long deferred;
   private long deadLettered;
   private long startLatencyNanos;
   private long started;
@@ -240,8 +243,11 @@ final class InProcessJobQueue<P> implements JobQueue<P> {
     }
   }
 
-  /** A drain gave up on an attempt: the job goes back to the queue, due at once, that attempt not counted. */
-  private void giveBack(Workers owner, Entry<P> entry, FencingToken token) {
+  /**
+   * An attempt that does not count goes back to the queue: due after {@code afterNanos} (its group was at its limit),
+   * or at once when 0 (a drain gave up on it).
+   */
+  private void putBack(Workers owner, Entry<P> entry, FencingToken token, long afterNanos) {
     lock.lock();
     try {
       if (!token.equals(entry.running)) {
@@ -251,8 +257,13 @@ final class InProcessJobQueue<P> implements JobQueue<P> {
       entry.attempts--;
       running--;
       owner.running--;
-      entry.dueNanos = clock.nanoTime();
-      ready.add(entry);
+      entry.dueNanos = clock.nanoTime() + afterNanos;
+      if (afterNanos == 0) {
+        ready.add(entry);
+      } else {
+        deferred++;
+        delayed.add(entry);
+      }
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -260,9 +271,10 @@ final class InProcessJobQueue<P> implements JobQueue<P> {
   }
 
   @Override
-  public JobWorkers work(int concurrency, JobHandler<P> handler) {
+  public JobWorkers work(int concurrency, JobHandler<P> handler, GroupLimits limits) {
     Require.positive(concurrency, "concurrency");
     Objects.requireNonNull(handler, "handler");
+    Objects.requireNonNull(limits, "limits");
     lock.lock();
     try {
       if (closed) {
@@ -271,7 +283,7 @@ final class InProcessJobQueue<P> implements JobQueue<P> {
     } finally {
       lock.unlock();
     }
-    Workers started = new Workers(handler);
+    Workers started = new Workers(handler, new GroupGate(limits));
     workers.add(started);
     for (int i = 0; i < concurrency; i++) {
       Runnable loop = started::loop;
@@ -287,6 +299,7 @@ final class InProcessJobQueue<P> implements JobQueue<P> {
   /** One {@link #work} call's workers. */
   private final class Workers implements JobWorkers {
     private final JobHandler<P> handler;
+    private final GroupGate gate;
     /** Guarded by the queue's lock. */
     boolean stopping;
     /** Attempts of these workers under way; guarded by the queue's lock. */
@@ -295,8 +308,9 @@ final class InProcessJobQueue<P> implements JobQueue<P> {
     private final Map<Thread, Entry<P>> attempts = new ConcurrentHashMap<>();
     private final Map<Thread, FencingToken> tokens = new ConcurrentHashMap<>();
 
-    Workers(JobHandler<P> handler) {
+    Workers(JobHandler<P> handler, GroupGate gate) {
       this.handler = handler;
+      this.gate = gate;
     }
 
     void loop() {
@@ -312,6 +326,12 @@ final class InProcessJobQueue<P> implements JobQueue<P> {
           return;
         }
         FencingToken token = Objects.requireNonNull(entry.running);
+        String group = entry.options.group();
+        long deferNanos = gate.enter(group);
+        if (deferNanos > 0) {
+          putBack(this, entry, token, deferNanos);
+          continue;
+        }
         attempts.put(me, entry);
         tokens.put(me, token);
         Throwable failure = null;
@@ -322,6 +342,7 @@ final class InProcessJobQueue<P> implements JobQueue<P> {
         } finally {
           attempts.remove(me);
           tokens.remove(me);
+          gate.leave(group);
         }
         ended(this, entry, token, failure);
         if (Thread.interrupted() && isStopping()) {
@@ -377,7 +398,7 @@ final class InProcessJobQueue<P> implements JobQueue<P> {
       for (Map.Entry<Thread, Entry<P>> attempt : new HashMap<>(attempts).entrySet()) {
         FencingToken token = tokens.get(attempt.getKey());
         if (token != null) {
-          giveBack(this, attempt.getValue(), token);
+          putBack(this, attempt.getValue(), token, 0);
           attempt.getKey().interrupt();
         }
       }
@@ -428,7 +449,7 @@ final class InProcessJobQueue<P> implements JobQueue<P> {
     lock.lock();
     try {
       return new JobStats(ready.size() + delayed.size(), running, dead.size(), submitted, duplicates, succeeded,
-          failed, retried, deadLettered, startLatencyNanos, started);
+          failed, retried, deadLettered, deferred, startLatencyNanos, started);
     } finally {
       lock.unlock();
     }

@@ -4,6 +4,7 @@ import io.distkit.core.DistkitException;
 import io.distkit.core.session.Backoff;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What Redis keeps of a job beside its payload (format 1, comma-separated decimal text the scripts parse, after a
@@ -17,35 +18,38 @@ import java.time.Duration;
  * @param deadlineMicros no attempt after this (0: none)
  * @param dueMicros when it became (or becomes) due: submitted, or its delay or backoff over, or given back
  * @param backoff the pause before each retry
+ * @param group the job's group, or null
  */
 record JobHeader(int attempt, int maxAttempts, long token, long submittedMicros, long deadlineMicros,
-    long dueMicros, Backoff backoff) {
+    long dueMicros, Backoff backoff, @Nullable String group) {
 
   /**
    * A header as a script returns it (without the version byte).
    *
-   * @param text {@code attempt,max,token,submitted,deadline,score,due,backoff}
+   * @param text {@code attempt,max,token,submitted,deadline,score,due,backoff,group}
    * @return the header
    */
   static JobHeader parse(byte[] text) {
-    String body = new String(text, StandardCharsets.US_ASCII);
-    String[] fields = body.split(",", 8);
-    if (fields.length != 8) {
+    String body = new String(text, StandardCharsets.UTF_8);
+    String[] fields = body.split(",", 9);
+    if (fields.length != 9) {
       throw new DistkitException("unreadable job header (format 1 expected): " + body);
     }
     return new JobHeader(Integer.parseInt(fields[0]), Integer.parseInt(fields[1]), Long.parseLong(fields[2]),
-        Long.parseLong(fields[3]), Long.parseLong(fields[4]), Long.parseLong(fields[6]), backoff(fields[7]));
+        Long.parseLong(fields[3]), Long.parseLong(fields[4]), Long.parseLong(fields[6]), backoff(fields[7]),
+        fields[8].isEmpty() ? null : fields[8]);
   }
 
   /**
-   * A backoff as the header keeps it.
+   * The part of a header only Java reads, as a submission writes it.
    *
-   * @param backoff the backoff
-   * @return {@code initialNanos|capNanos|multiplier|jitter}
+   * @param backoff the retry policy's backoff
+   * @param group the job's group, or null
+   * @return {@code initialNanos|capNanos|multiplier|jitter,group}
    */
-  static String text(Backoff backoff) {
+  static String javaPart(Backoff backoff, @Nullable String group) {
     return backoff.initial().toNanos() + "|" + backoff.cap().toNanos() + "|" + backoff.multiplier() + "|"
-        + backoff.jitter().name();
+        + backoff.jitter().name() + "," + (group == null ? "" : group);
   }
 
   private static Backoff backoff(String text) {

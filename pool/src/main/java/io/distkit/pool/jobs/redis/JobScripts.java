@@ -29,7 +29,8 @@ final class JobScripts {
       local RETENTION = tonumber(ARGV[2])
       local CHANNEL = ARGV[3]
 
-      -- header format 1: attempt,maxAttempts,token,submittedUs,deadlineUs,score,dueUs,backoff (backoff: for Java)
+      -- header format 1: attempt,maxAttempts,token,submittedUs,deadlineUs,score,dueUs,backoff,group (the last two
+      -- for Java only)
       local function header_read(h, id)
         local raw = redis.call('HGET', h, id)
         if not raw then
@@ -91,7 +92,8 @@ final class JobScripts {
   /**
    * Submits jobs. KEYS: r d h p s, then one idempotency key per job that has one. ARGV: time, retention, channel,
    * deduplication window (ms), job count, then 8 per job: id, payload, delay (µs), priority band (0..2000), max
-   * attempts, deadline after submission (µs, 0: none), backoff (text for Java), index in KEYS of its idempotency key
+   * attempts, deadline after submission (µs, 0: none), backoff and group (text for Java), index in KEYS of its
+   * idempotency key
    * (0: none). Reply: time (µs), 1 when the caller must publish a wake-up, then per job the id it got (its own, or
    * the job already submitted with the same idempotency key).
    */
@@ -162,10 +164,10 @@ final class JobScripts {
    * Ends attempts, reaps attempts whose lease ran out, promotes due delayed jobs and claims ready ones, in one call.
    * KEYS: r d f h p e x s t. ARGV: time, retention, channel, jobs to claim, lease (µs), dead jobs kept, outcome
    * count, then 5 per outcome: op ({@code a} acknowledge, {@code f} failed, {@code x} failed for good: dead at once,
-   * {@code r} release), id, token, retry
+   * {@code r} release, {@code d} deferred: due again after the delay, not counted as an attempt), id, token, retry
    * delay (µs), failure text. Reply: time, next due time (µs, the earliest delayed job or lease deadline; -1: none),
    * 1 when the caller must publish a wake-up, one letter per outcome ({@code A} acknowledged, {@code R} retried
-   * later, {@code D} dead, {@code L} released, {@code S} stale: not this attempt's to end, {@code G} gone), then 3
+   * later, {@code D} dead, {@code L} released or deferred, {@code S} stale: not this attempt's to end, {@code G} gone), then 3
    * per claimed job: id, header (format 1, without its version byte), payload.
    */
   static final RedisScript CLAIM = RedisScript.of("jobs-claim", List.of(LuaPrelude.TIME, LuaPrelude.FORMAT),
@@ -179,7 +181,7 @@ final class JobScripts {
       local outcomes = tonumber(ARGV[7])
       local ready_was_empty = redis.call('EXISTS', K.r) == 0
       local letters = {}
-      local counts = {succeeded = 0, failed = 0, retried = 0, stale = 0, expired = 0}
+      local counts = {succeeded = 0, failed = 0, retried = 0, stale = 0, expired = 0, deferred = 0}
 
       for i = 0, outcomes - 1 do
         local at = 8 + i * 5
@@ -199,6 +201,14 @@ final class JobScripts {
           redis.call('HDEL', K.e, id)
           counts.succeeded = counts.succeeded + 1
           letters[#letters + 1] = 'A'
+        elseif op == 'd' then -- deferred (its group at its limit): due later, the attempt not counted
+          redis.call('ZREM', K.f, id)
+          x.attempt = x.attempt - 1
+          x.due = now + tonumber(ARGV[at + 3])
+          header_write(K.h, id, x)
+          redis.call('ZADD', K.d, distkit_int(x.due), id)
+          counts.deferred = counts.deferred + 1
+          letters[#letters + 1] = 'L'
         elseif op == 'f' or op == 'x' then
           local delay = tonumber(ARGV[at + 3])
           counts.failed = counts.failed + 1
@@ -382,14 +392,14 @@ final class JobScripts {
 
   /**
    * Reads the queue's sizes and counters. KEYS: r d f x s. Reply: ready, delayed, in flight, dead, then the
-   * counters submitted, duplicates, succeeded, failed, retried, deadLettered, expired, stale (absent ones as
+   * counters submitted, duplicates, succeeded, failed, retried, deadLettered, deferred, expired, stale (absent ones as
    * false).
    */
   static final RedisScript STATS = RedisScript.of("jobs-stats", """
       local reply = {redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[2]), redis.call('ZCARD', KEYS[3]),
                      redis.call('ZCARD', KEYS[4])}
       local counters = redis.call('HMGET', KEYS[5], 'submitted', 'duplicates', 'succeeded', 'failed', 'retried',
-                                  'deadLettered', 'expired', 'stale')
+                                  'deadLettered', 'deferred', 'expired', 'stale')
       for _, value in ipairs(counters) do
         reply[#reply + 1] = value
       end

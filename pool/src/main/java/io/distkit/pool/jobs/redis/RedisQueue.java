@@ -11,12 +11,14 @@ import io.distkit.core.session.Scheduler;
 import io.distkit.core.session.Subscriber;
 import io.distkit.core.session.Subscription;
 import io.distkit.pool.jobs.DeadJob;
+import io.distkit.pool.jobs.GroupLimits;
 import io.distkit.pool.jobs.JobHandler;
 import io.distkit.pool.jobs.JobOptions;
 import io.distkit.pool.jobs.JobQueue;
 import io.distkit.pool.jobs.JobStats;
 import io.distkit.pool.jobs.JobWorkers;
 import io.distkit.pool.jobs.Submission;
+import io.distkit.pool.jobs.internal.GroupGate;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -173,7 +175,7 @@ final class RedisQueue<P> implements JobQueue<P> {
     byte[] band = ascii(TOP_PRIORITY - options.priority());
     byte[] maxAttempts = ascii(options.retry().maxAttempts());
     byte[] deadline = ascii(Require.saturatedNanos(options.retry().deadline()) / 1_000);
-    byte[] backoff = JobHeader.text(options.retry().backoff()).getBytes(StandardCharsets.US_ASCII);
+    byte[] javaPart = JobHeader.javaPart(options.retry().backoff(), options.group()).getBytes(StandardCharsets.UTF_8);
     List<byte[]> scriptKeys = new ArrayList<>(List.of(ready, delayed, headers, this.payloads, counters));
     byte[] keyIndex = ascii(0);
     if (options.idempotencyKey() != null) {
@@ -194,7 +196,7 @@ final class RedisQueue<P> implements JobQueue<P> {
       args.add(band);
       args.add(maxAttempts);
       args.add(deadline);
-      args.add(backoff);
+      args.add(javaPart);
       args.add(keyIndex);
     }
     List<?> reply = (List<?>) backend.eval(JobScripts.SUBMIT, scriptKeys, args);
@@ -208,14 +210,15 @@ final class RedisQueue<P> implements JobQueue<P> {
   }
 
   @Override
-  public JobWorkers work(int concurrency, JobHandler<P> handler) {
+  public JobWorkers work(int concurrency, JobHandler<P> handler, GroupLimits limits) {
     Require.positive(concurrency, "concurrency");
     Objects.requireNonNull(handler, "handler");
+    Objects.requireNonNull(limits, "limits");
     if (closed) {
       throw new IllegalStateException("job queue " + name + " is closed");
     }
     subscribe();
-    RedisWorkers<P> started = new RedisWorkers<>(this, concurrency, handler);
+    RedisWorkers<P> started = new RedisWorkers<>(this, concurrency, handler, new GroupGate(limits));
     workers.add(started);
     started.start();
     return started;
@@ -294,7 +297,8 @@ final class RedisQueue<P> implements JobQueue<P> {
       started += running.started();
     }
     return new JobStats(count(reply, 0) + count(reply, 1), count(reply, 2), count(reply, 3), count(reply, 4),
-        count(reply, 5), count(reply, 6), count(reply, 7), count(reply, 8), count(reply, 9), latency, started);
+        count(reply, 5), count(reply, 6), count(reply, 7), count(reply, 8), count(reply, 9), count(reply, 10), latency,
+        started);
   }
 
   private static long count(List<?> reply, int index) {

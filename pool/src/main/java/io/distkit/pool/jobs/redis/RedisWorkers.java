@@ -7,6 +7,7 @@ import io.distkit.core.session.FencingToken;
 import io.distkit.pool.jobs.Job;
 import io.distkit.pool.jobs.JobHandler;
 import io.distkit.pool.jobs.JobWorkers;
+import io.distkit.pool.jobs.internal.GroupGate;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +41,7 @@ final class RedisWorkers<P> implements JobWorkers {
   private static final byte[] FAIL = {'f'};
   private static final byte[] BURY = {'x'};
   private static final byte[] RELEASE = {'r'};
+  private static final byte[] DEFER = {'d'};
   private static final byte[] NONE = new byte[0];
   private static final Backoff OUTAGE_BACKOFF = Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(2));
   private static final int MAX_FAILURE_TEXT = 2_000;
@@ -73,6 +75,7 @@ final class RedisWorkers<P> implements JobWorkers {
   private final RedisQueue<P> queue;
   private final int concurrency;
   private final JobHandler<P> handler;
+  private final GroupGate gate;
   /** Attempts for the workers, and {@link #STOP} once per worker when the dispatcher ends. */
   private final LinkedBlockingQueue<Object> handOff = new LinkedBlockingQueue<>();
   private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
@@ -89,10 +92,11 @@ final class RedisWorkers<P> implements JobWorkers {
   private volatile boolean stopping;
   private volatile boolean gaveUp;
 
-  RedisWorkers(RedisQueue<P> queue, int concurrency, JobHandler<P> handler) {
+  RedisWorkers(RedisQueue<P> queue, int concurrency, JobHandler<P> handler, GroupGate gate) {
     this.queue = queue;
     this.concurrency = concurrency;
     this.handler = handler;
+    this.gate = gate;
     this.workersDone = new CountDownLatch(concurrency);
   }
 
@@ -309,6 +313,14 @@ final class RedisWorkers<P> implements JobWorkers {
         if (!attempt.state.compareAndSet(Attempt.WAITING, Attempt.RUNNING)) {
           continue; // released by the drain
         }
+        String group = attempt.header.group();
+        long deferNanos = gate.enter(group);
+        if (deferNanos > 0) {
+          if (attempt.state.compareAndSet(Attempt.RUNNING, Attempt.ENDED)) {
+            tell(attempt, new Outcome(DEFER, attempt.id, attempt.token, RedisQueue.ascii(deferNanos / 1_000), NONE));
+          }
+          continue;
+        }
         attempt.thread = Thread.currentThread();
         running.incrementAndGet();
         Throwable failure = null;
@@ -319,6 +331,7 @@ final class RedisWorkers<P> implements JobWorkers {
         } finally {
           attempt.thread = null;
           running.decrementAndGet();
+          gate.leave(group);
         }
         if (attempt.state.compareAndSet(Attempt.RUNNING, Attempt.ENDED)) {
           ended(attempt, failure);
