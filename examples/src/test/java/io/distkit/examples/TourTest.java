@@ -80,6 +80,12 @@ class TourTest {
             "jvm-2: a caller waits 300 ms -> PoolTimeoutException, because FleetCapReachedException",
             "jvm-1 closes one, gives 2 back -> jvm-2 opens jvm-2/conn-1; sizes: jvm-1 2, jvm-2 1 (together 3 of 3)",
             "jvm-1 borrows and gives back 100 times: 0 connections opened")
+        .contains("jobs: one queue, two JVMs' workers, on Redis at 127.0.0.1:" + redis.port(),
+            "jvm-1 submits 20 jobs in one call -> both JVMs ran them, each once: true (20 jobs;",
+            "jvm-2 drains with 300 ms to spare while the long job runs -> finished in time: false; the job is back in "
+                + "the queue: 1 queued",
+            "jvm-1 works again -> it runs the long job, attempt 1 (a drained attempt does not count), with a newer "
+                + "fencing token: true")
         .doesNotContain("Local only");
   }
 

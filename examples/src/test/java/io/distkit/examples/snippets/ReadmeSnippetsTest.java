@@ -205,6 +205,22 @@ class ReadmeSnippetsTest {
 
   @Test
   @ResourceLock(Resources.SYSTEM_OUT)
+  void theRedisJobsQuickStartRunsThreeJobsOnRedis(RedisServerProcess redis) {
+    String out = printed(() -> {
+      try {
+        RedisJobsQuickStart.main(new String[] {redis.hostAndPort().toString()});
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assertThat(out.lines().filter(line -> line.startsWith("resizing ")))
+        .hasSize(3)
+        .allMatch(line -> line.matches("resizing (cat|dog|owl)\\.jpg \\(attempt 1, token \\d+\\)"));
+    assertThat(out).endsWith("3 resized\n");
+  }
+
+  @Test
+  @ResourceLock(Resources.SYSTEM_OUT)
   void theHashingQuickStartPlacesAKeyAndItsReplicas() {
     String out = printed(() -> HashingQuickStart.main(new String[0]));
     assertThat(out).matches("(?s)user:42 lives on cache-\\d:6379, replicas \\[Server\\[host=cache-\\d, port=6379\\], "

@@ -283,10 +283,6 @@ public final class RedisJobQueue {
      * @return the queue
      */
     public JobQueue<P> build() {
-      if (deduplicationWindow.compareTo(retention) > 0) {
-        throw new IllegalArgumentException("deduplicationWindow (" + deduplicationWindow + ") must not be longer "
-            + "than retention (" + retention + ")");
-      }
       return new RedisQueue<>(this);
     }
   }
