@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <h2>In Redis</h2>
- * Ten keys under the queue's hash tag, {@code <prefix>:jobs:{<name>}:r|d|f|h|p|e|x|s|t} (ready, delayed, in flight,
+ * Nine keys under the queue's hash tag, {@code <prefix>:jobs:{<name>}:r|d|f|h|p|e|x|s|t} (ready, delayed, in flight,
  * headers, payloads, last failures, dead, counters, last fencing token), plus one key per idempotency key
  * ({@code :k:<key>}, for the deduplication window), and one pub/sub channel ({@code :w}) that wakes idle workers.
  * Every key is kept for the {@linkplain Builder#retention retention} after the queue's last write: a queue nobody
