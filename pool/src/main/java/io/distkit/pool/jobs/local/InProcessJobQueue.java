@@ -160,16 +160,22 @@ final class InProcessJobQueue<P> implements JobQueue<P> {
   private final LinkedHashMap<String, Remembered> keys = new LinkedHashMap<>();
   private final LinkedHashMap<String, Entry<P>> dead = new LinkedHashMap<>();
   private final List<Workers> workers = new CopyOnWriteArrayList<>();
-  private long lastToken;
-  private int running;
-  private long submitted;
-  private long duplicates;
-  private long succeeded;
-  private long failed;
-  private long retried;
-  private long deadLettered;
-  private long startLatencyNanos;
-  private long started;
+  /** Written on every take and outcome: an object of its own, off the cache lines submitters read. */
+  private final Counts counts = new Counts();
+
+  /** The counts of {@link #stats()} and the last fencing token. Guarded by the queue's lock. */
+  private static final class Counts {
+    long lastToken;
+    int running;
+    long submitted;
+    long duplicates;
+    long succeeded;
+    long failed;
+    long retried;
+    long deadLettered;
+    long startLatencyNanos;
+    long started;
+  }
 
   InProcessJobQueue(LocalJobQueue.Builder<P> settings) {
     this.name = settings.name;
@@ -219,7 +225,7 @@ final class InProcessJobQueue<P> implements JobQueue<P> {
       if (key != null) {
         Remembered seen = keys.get(key);
         if (seen != null) {
-          duplicates++;
+          counts.duplicates++;
           return new Submission(seen.jobId(), true);
         }
       }
@@ -227,7 +233,7 @@ final class InProcessJobQueue<P> implements JobQueue<P> {
       if (key != null) {
         keys.put(key, new Remembered(entry.id, now + deduplicationWindowNanos));
       }
-      submitted++;
+      counts.submitted++;
       if (options.delay().isZero()) {
         ready.add(entry);
         wakeOne();
@@ -282,7 +288,7 @@ final class InProcessJobQueue<P> implements JobQueue<P> {
   private void drainInbox() {
     for (Entry<P> entry = inbox.poll(); entry != null; entry = inbox.poll()) {
       ready.add(entry);
-      submitted++;
+      counts.submitted++;
     }
   }
 
@@ -308,12 +314,12 @@ final class InProcessJobQueue<P> implements JobQueue<P> {
       Entry<P> entry = ready.poll();
       if (entry != null) {
         entry.attempts++;
-        entry.running = new FencingToken(++lastToken);
+        entry.running = new FencingToken(++counts.lastToken);
         worker.attempt = entry;
-        running++;
+        counts.running++;
         owner.running++;
-        started++;
-        startLatencyNanos += Math.max(0, now - entry.dueNanos);
+        counts.started++;
+        counts.startLatencyNanos += Math.max(0, now - entry.dueNanos);
         if (!ready.isEmpty()) {
           wakeOne(); // more due jobs: another waiting worker takes the next
         }
@@ -355,15 +361,15 @@ final class InProcessJobQueue<P> implements JobQueue<P> {
     Workers owner = worker.owner;
     worker.attempt = null;
     entry.running = null;
-    running--;
+    counts.running--;
     owner.running--;
     if (owner.stopping) {
       attemptEnded.signalAll();
     }
     if (failure == null) {
-      succeeded++;
+      counts.succeeded++;
     } else {
-      failed++;
+      counts.failed++;
       entry.lastFailure = failure.toString();
       long now = clock.nanoTime();
       long delay = entry.options.retry().backoff().delayNanos(entry.attempts);
@@ -372,7 +378,7 @@ final class InProcessJobQueue<P> implements JobQueue<P> {
       if (entry.attempts < entry.options.retry().maxAttempts() && inTime) {
         entry.dueNanos = now + delay;
         addDelayed(entry);
-        retried++;
+        counts.retried++;
       } else {
         bury(entry);
       }
@@ -382,7 +388,7 @@ final class InProcessJobQueue<P> implements JobQueue<P> {
 
   private void bury(Entry<P> entry) {
     dead.put(entry.id, entry);
-    deadLettered++;
+    counts.deadLettered++;
     while (dead.size() > maxDead) {
       Iterator<Entry<P>> oldest = dead.values().iterator();
       oldest.next();
@@ -397,7 +403,7 @@ final class InProcessJobQueue<P> implements JobQueue<P> {
   private void giveBack(Workers owner, Entry<P> entry) {
     entry.running = null;
     entry.attempts--;
-    running--;
+    counts.running--;
     owner.running--;
     entry.dueNanos = clock.nanoTime();
     ready.add(entry);
@@ -579,8 +585,9 @@ final class InProcessJobQueue<P> implements JobQueue<P> {
     lock.lock();
     try {
       drainInbox();
-      return new JobStats(ready.size() + delayed.size(), running, dead.size(), submitted, duplicates, succeeded,
-          failed, retried, deadLettered, startLatencyNanos, started);
+      return new JobStats(ready.size() + delayed.size(), counts.running, dead.size(), counts.submitted,
+          counts.duplicates, counts.succeeded, counts.failed, counts.retried, counts.deadLettered,
+          counts.startLatencyNanos, counts.started);
     } finally {
       lock.unlock();
     }
