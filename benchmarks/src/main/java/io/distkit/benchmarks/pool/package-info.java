@@ -1,6 +1,7 @@
 /**
- * Object pool benchmarks: a borrow and return of one pooled object from distkit's {@code LocalObjectPool} beside
- * Apache Commons Pool 2's {@code GenericObjectPool} and Stormpot.
+ * Pool benchmarks: a borrow and return of one pooled object from distkit's {@code LocalObjectPool} beside
+ * Apache Commons Pool 2's {@code GenericObjectPool} and Stormpot; a load balancer's pick; no-op jobs run end to end
+ * by distkit's {@code LocalJobQueue} beside a bare {@code ThreadPoolExecutor}.
  */
 @NullMarked
 package io.distkit.benchmarks.pool;

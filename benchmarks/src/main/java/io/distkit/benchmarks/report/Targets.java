@@ -8,6 +8,8 @@ import io.distkit.benchmarks.hashing.NodeLookups;
 import io.distkit.benchmarks.locks.RedisLockBenchmark;
 import io.distkit.benchmarks.locks.RedisLockHandOffBenchmark;
 import io.distkit.benchmarks.pool.BorrowingPools;
+import io.distkit.benchmarks.pool.JobQueueBenchmark;
+import io.distkit.benchmarks.pool.JobRunners;
 import io.distkit.benchmarks.pool.PoolBorrowBenchmark;
 import io.distkit.benchmarks.ratelimit.LocalLimiterOneKeyBenchmark;
 import io.distkit.benchmarks.ratelimit.LocalLimiters;
@@ -103,6 +105,9 @@ public final class Targets {
     targets.add(new FigureTarget("Object pool: distkit's borrow and return allocates nothing (0 B/op)",
         PoolBorrowBenchmark.class, Targets::ours, "distkit's pool", GroupReport::bytesPerOp, "B/op",
         b -> b <= ALLOCATION_FREE));
+    // issue 17: no-op jobs end to end in one JVM, beside a bare ThreadPoolExecutor with as many worker threads
+    targets.add(new RatioTarget("Job queue: distkit-local ≥ 0.9× a bare ThreadPoolExecutor's no-op jobs",
+        JobQueueBenchmark.class, JobRunners.DISTKIT_LOCAL, JobRunners.THREAD_POOL_EXECUTOR, 0.9, false, s -> true));
     return targets;
   }
 }
