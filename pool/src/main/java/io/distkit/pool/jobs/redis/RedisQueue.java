@@ -74,6 +74,8 @@ final class RedisQueue<P> implements JobQueue<P> {
   private final Object subscribing = new Object();
   private @Nullable Subscription subscription;
   private volatile boolean closed;
+  /** For tests only: told what Redis answered to each outcome. */
+  volatile @Nullable OutcomeHook outcomeHook;
 
   RedisQueue(RedisJobQueue.Builder<P> settings) {
     this.name = settings.name;
