@@ -18,10 +18,17 @@ import org.jspecify.annotations.Nullable;
  */
 final class JobChaosChecker {
 
-  /** One submission as the orchestrator saw it: ok (with the id it got) or failed (unknown: it may be in). */
-  record Submit(long t, long payload, @Nullable String key, boolean ok, @Nullable String id, boolean duplicate) {}
+  /**
+   * One submission as the orchestrator saw it: ok (with the id it got) or failed (unknown: it may be in); {@code t}
+   * is taken before the call, so the job is due no sooner than {@code t + delayMicros}.
+   */
+  record Submit(long t, long payload, @Nullable String key, boolean ok, @Nullable String id, boolean duplicate,
+      long delayMicros) {}
 
-  /** A fault: {@code kill}, {@code stop}, {@code term} of a worker, or {@code redis} (killed, then back up). */
+  /**
+   * A fault: {@code kill}, {@code stop}, {@code term} of a worker, {@code redis} (killed, then back up) or
+   * {@code redis-pause} (SIGSTOP, then SIGCONT).
+   */
   record Fault(String kind, String target, long from, long to) {}
 
   record Start(String worker, long t, String id, long payload, int attempt, long token) {}
@@ -171,6 +178,7 @@ final class JobChaosChecker {
         acksOf.computeIfAbsent(t.id(), k -> new ArrayList<>()).add(t);
       }
     }
+    List<Long> lateness = new ArrayList<>();
     long reruns = 0;
     long rerunsAfterFailure = 0;
     long rerunsAfterFault = 0;
@@ -211,6 +219,15 @@ final class JobChaosChecker {
               + "between: " + (prev == null ? "submitted at " + from : prev) + " then " + next);
         }
         prev = next;
+      }
+      if (submitted != null && submitted.delayMicros() > 0 && !runs.isEmpty()) {
+        long due = submitted.t() + submitted.delayMicros();
+        Start first = runs.get(0);
+        if (first.t() < due) {
+          violations.add("delayed job " + id + " started " + (due - first.t()) + " µs before it was due: " + first);
+        } else if (first.attempt() == 1 && anyFault(submitted.t(), first.t()) == null) {
+          lateness.add(first.t() - due);
+        }
       }
       List<Told> acks = acksOf.getOrDefault(id, List.of());
       boolean dead = end.deadAttempts().containsKey(id);
@@ -322,6 +339,13 @@ final class JobChaosChecker {
     summary.put("staleCounter", staleCounter);
     summary.put("expiredCounter", end.counters().getOrDefault("expired", 0L));
     summary.put("drains", (long) drains.size());
+    lateness.sort(null);
+    summary.put("delayedStartsCalm", (long) lateness.size());
+    if (!lateness.isEmpty()) {
+      summary.put("delayedLatenessP50Ms", lateness.get(lateness.size() / 2) / 1000);
+      summary.put("delayedLatenessP99Ms", lateness.get((int) (lateness.size() * 0.99)) / 1000);
+      summary.put("delayedLatenessMaxMs", lateness.get(lateness.size() - 1) / 1000);
+    }
     Map<String, Long> kinds = new TreeMap<>();
     faults.forEach(f -> kinds.merge("faults." + f.kind(), 1L, Long::sum));
     summary.putAll(kinds);
@@ -340,7 +364,7 @@ final class JobChaosChecker {
   /** A Redis outage overlapping [from, to] (its effects last until a second after it is back). */
   @Nullable Fault redisFault(long from, long to) {
     for (Fault f : faults) {
-      if (f.kind().equals("redis") && f.from() <= to && f.to() + 1_000_000 >= from) {
+      if (f.kind().startsWith("redis") && f.from() <= to && f.to() + 1_000_000 >= from) {
         return f;
       }
     }

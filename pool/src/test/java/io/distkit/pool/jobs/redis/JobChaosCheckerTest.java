@@ -48,8 +48,8 @@ class JobChaosCheckerTest {
 
   /** Job a (payload 1) runs once; job b (payload 2) fails once and then succeeds elsewhere. */
   private void cleanHistory() {
-    checker.submit(new Submit(0, 1, null, true, "a", false));
-    checker.submit(new Submit(0, 2, null, true, "b", false));
+    checker.submit(new Submit(0, 1, null, true, "a", false, 0));
+    checker.submit(new Submit(0, 2, null, true, "b", false, 0));
     w1.add(start(10, "a", 1, 1, 100));
     w1.add(start(11, "b", 2, 1, 101));
     w1.add(end(20, "a", 100, "ok"));
@@ -71,7 +71,7 @@ class JobChaosCheckerTest {
   @Test
   void aJobGoneWithoutASuccessIsLost() {
     cleanHistory();
-    checker.submit(new Submit(0, 3, null, true, "c", false));
+    checker.submit(new Submit(0, 3, null, true, "c", false, 0));
     assertThat(check(empty(3, 3, 0))).anyMatch(v -> v.startsWith("lost: job c"));
   }
 
@@ -94,7 +94,7 @@ class JobChaosCheckerTest {
 
   @Test
   void aReRunIsExplainedByAFaultOfItsWorkerOnly() {
-    checker.submit(new Submit(0, 1, null, true, "a", false));
+    checker.submit(new Submit(0, 1, null, true, "a", false, 0));
     w1.add(start(10, "a", 1, 1, 100));
     w2.add(start(3_000_000, "a", 1, 2, 101));
     w2.add(end(3_100_000, "a", 101, "ok"));
@@ -103,7 +103,7 @@ class JobChaosCheckerTest {
     assertThat(check(empty(1, 1, 0))).anyMatch(v -> v.startsWith("re-run without a failure or a fault"));
 
     JobChaosChecker other = new JobChaosChecker();
-    other.submit(new Submit(0, 1, null, true, "a", false));
+    other.submit(new Submit(0, 1, null, true, "a", false, 0));
     other.fault(new Fault("stop", "w1", 500_000, 3_000_000));
     other.worker("w1", w1);
     other.worker("w2", w2);
@@ -113,7 +113,7 @@ class JobChaosCheckerTest {
 
   @Test
   void anAcknowledgementCountedForAnOlderAttemptIsALateAckAccepted() {
-    checker.submit(new Submit(0, 1, null, true, "a", false));
+    checker.submit(new Submit(0, 1, null, true, "a", false, 0));
     checker.fault(new Fault("stop", "w1", 20, 3_000_000));
     w1.add(start(10, "a", 1, 1, 100));
     w2.add(start(2_100_000, "a", 1, 2, 101));
@@ -126,8 +126,8 @@ class JobChaosCheckerTest {
 
   @Test
   void tokensMustGrowWithAttemptsAndNeverRepeat() {
-    checker.submit(new Submit(0, 1, null, true, "a", false));
-    checker.submit(new Submit(0, 2, null, true, "b", false));
+    checker.submit(new Submit(0, 1, null, true, "a", false, 0));
+    checker.submit(new Submit(0, 2, null, true, "b", false, 0));
     checker.fault(new Fault("kill", "w1", 20, 20));
     w1.add(start(10, "a", 1, 2, 100));
     w1.add(start(11, "b", 2, 1, 100));
@@ -150,12 +150,22 @@ class JobChaosCheckerTest {
   @Test
   void aSecondSubmissionWithTheSameKeyMustBeADuplicateOfTheFirst() {
     cleanHistory();
-    checker.submit(new Submit(0, 5, "k", true, "c", false));
-    checker.submit(new Submit(0, 5, "k", true, "d", false));
+    checker.submit(new Submit(0, 5, "k", true, "c", false, 0));
+    checker.submit(new Submit(0, 5, "k", true, "d", false, 0));
     w1.add(start(50, "c", 5, 1, 110));
     w1.add(end(51, "c", 110, "ok"));
     w1.add(told(52, "c", 110, 'a', 'A'));
     assertThat(check(empty(3, 3, 0))).anyMatch(v -> v.startsWith("idempotency key k"));
+  }
+
+  @Test
+  void aDelayedJobMustNotStartBeforeItIsDue() {
+    cleanHistory();
+    checker.submit(new Submit(100, 3, null, true, "c", false, 1_000_000));
+    w1.add(start(900_000, "c", 3, 1, 120));
+    w1.add(end(900_010, "c", 120, "ok"));
+    w1.add(told(900_020, "c", 120, 'a', 'A'));
+    assertThat(check(empty(3, 3, 0))).anyMatch(v -> v.startsWith("delayed job c started 100100 µs before"));
   }
 
   @Test

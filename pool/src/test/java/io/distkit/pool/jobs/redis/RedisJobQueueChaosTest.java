@@ -149,13 +149,14 @@ class RedisJobQueueChaosTest {
     while (System.nanoTime() - end < 0) {
       pace(1_000 + nemesis.nextInt(1_500));
       if (bag.isEmpty()) {
-        bag.addAll(List.of("kill", "stop", "redis", "term"));
+        bag.addAll(List.of("kill", "stop", "redis", "term", "redis-pause"));
         Collections.shuffle(bag, nemesis);
       }
       strike(bag.remove(0), nemesis);
     }
     submitting = false;
     submitter.join();
+    int chaosFaults = faults.size();
     record("phase", "heal");
     awaitReady();
     awaitEmpty(Duration.ofSeconds(60));
@@ -190,6 +191,17 @@ class RedisJobQueueChaosTest {
     }
     JobChaosChecker checker = checker();
     checker.check(finalState(), MAX_ATTEMPTS, LEASE.toMillis() * 1_000, JobWorkerProcess.DRAIN.toMillis() * 1_000);
+    long slowest = -1;
+    for (Fault f : faults.subList(0, chaosFaults)) {
+      if (f.kind().equals("kill")) {
+        for (Long delay : checker.redelivery(f.target(), f.from()).values()) {
+          slowest = Math.max(slowest, delay == null ? -1 : delay / 1000);
+        }
+      }
+    }
+    checker.summary().put("redeliveryAfterChaosKillsMaxMs", slowest);
+    checker.summary().put("redeliveryAfterMeasuredKillMaxMs", max(afterKill) / 1000);
+    checker.summary().put("redeliveryAfterMeasuredStopMaxMs", max(afterStop) / 1000);
     log.info("Chaos seed {}: {}", seed, checker.summary());
     System.out.println("Chaos seed " + seed + ": " + checker.summary());
     violations.addAll(checker.violations());
@@ -205,6 +217,10 @@ class RedisJobQueueChaosTest {
     assertThat(violations.subList(0, Math.min(30, violations.size())))
         .as("violations (%d in all, see violations.txt; summary: %s)", violations.size(), checker.summary())
         .isEmpty();
+  }
+
+  private static long max(Map<String, Long> delays) {
+    return delays.values().stream().mapToLong(d -> d == null ? -1 : d).max().orElse(-1);
   }
 
   private static void redeliveredInTime(String fault, Map<String, Long> delays, List<String> violations) {
@@ -235,10 +251,10 @@ class RedisJobQueueChaosTest {
         try {
           List<Submission> got = queue.submitAll(batch, base);
           for (int i = 0; i < batch.size(); i++) {
-            submitted(new Submit(t, batch.get(i), null, true, got.get(i).jobId(), got.get(i).duplicate()));
+            submitted(new Submit(t, batch.get(i), null, true, got.get(i).jobId(), got.get(i).duplicate(), 0));
           }
         } catch (RuntimeException e) {
-          batch.forEach(payload -> submitted(new Submit(t, payload, null, false, null, false)));
+          batch.forEach(payload -> submitted(new Submit(t, payload, null, false, null, false, 0)));
           pace(20);
         }
       } else {
@@ -260,11 +276,12 @@ class RedisJobQueueChaosTest {
 
   private void submitOne(long payload, JobOptions options, @Nullable String key) {
     long t = JobWorkerProcess.micros();
+    long delay = options.delay().toNanos() / 1_000;
     try {
       Submission got = queue.submit(payload, options);
-      submitted(new Submit(t, payload, key, true, got.jobId(), got.duplicate()));
+      submitted(new Submit(t, payload, key, true, got.jobId(), got.duplicate(), delay));
     } catch (RuntimeException e) {
-      submitted(new Submit(t, payload, key, false, null, false));
+      submitted(new Submit(t, payload, key, false, null, false, delay));
       pace(20);
     }
   }
@@ -272,7 +289,8 @@ class RedisJobQueueChaosTest {
   private void submitted(Submit s) {
     submits.add(s);
     orchestrator.record("submit", Long.toString(s.t()), Long.toString(s.payload()), String.valueOf(s.key()),
-        s.ok() ? "ok" : "unknown", String.valueOf(s.id()), Boolean.toString(s.duplicate()));
+        s.ok() ? "ok" : "unknown", String.valueOf(s.id()), Boolean.toString(s.duplicate()),
+        Long.toString(s.delayMicros()));
   }
 
   // ---------------------------------------------------------------------------------------------------- faults
@@ -302,6 +320,13 @@ class RedisJobQueueChaosTest {
         pace(200 + random.nextInt(1_000));
         redis.restart();
         fault(new Fault("redis", "redis", from, JobWorkerProcess.micros()), "");
+      }
+      case "redis-pause" -> {
+        long from = JobWorkerProcess.micros();
+        redis.pause();
+        pace(500 + random.nextInt(1_500));
+        redis.resume();
+        fault(new Fault("redis-pause", "redis", from, JobWorkerProcess.micros()), "");
       }
       default -> throw new IllegalArgumentException(kind);
     }
@@ -338,7 +363,7 @@ class RedisJobQueueChaosTest {
     long t = JobWorkerProcess.micros();
     List<Submission> got = queue.submitAll(payloads, JobOptions.DEFAULT.retry(RETRY));
     for (int i = 0; i < payloads.size(); i++) {
-      submitted(new Submit(t, payloads.get(i), null, true, got.get(i).jobId(), false));
+      submitted(new Submit(t, payloads.get(i), null, true, got.get(i).jobId(), false, 0));
     }
     Map<Long, String> holderOf = new HashMap<>();
     await("the long jobs to start").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
