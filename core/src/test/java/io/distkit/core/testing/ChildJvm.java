@@ -17,7 +17,8 @@ import java.util.function.Predicate;
 
 /**
  * Runs a {@code main} class in a JVM of its own, on this JVM's class path, so a test can crash it
- * ({@link #kill()}: SIGKILL, no shutdown hooks), freeze it ({@link #pause()}: SIGSTOP, its leases run out
+ * ({@link #kill()}: SIGKILL, no shutdown hooks), ask it to shut down ({@link #terminate()}: SIGTERM, shutdown
+ * hooks run), freeze it ({@link #pause()}: SIGSTOP, its leases run out
  * while it believes it holds them) and thaw it ({@link #resume()}).
  *
  * <pre>{@code
@@ -190,6 +191,14 @@ public final class ChildJvm implements AutoCloseable {
     process.destroyForcibly();
     waitFor(Duration.ofSeconds(10));
     RUNNING.remove(process);
+  }
+
+  /**
+   * Asks the child to exit (SIGTERM): its shutdown hooks run, as on an orderly shutdown. Does not wait; see
+   * {@link #waitFor(Duration)}.
+   */
+  public void terminate() {
+    signal("TERM");
   }
 
   /** Freezes the child (SIGSTOP): its threads stop, its connections stay open. */

@@ -101,12 +101,23 @@ class FaultHarnessTest {
     }
   }
 
-  /** Prints a numbered tick every 20 ms until its parent goes. */
+  @Test
+  void aTerminatedChildJvmRunsItsShutdownHooks() {
+    try (ChildJvm child = ChildJvm.start(TickingChild.class)) {
+      child.awaitLine(l -> l.equals("tick 1"), Duration.ofSeconds(60));
+      child.terminate();
+      assertThat(child.waitFor(Duration.ofSeconds(10))).isNotEqualTo(-1);
+      await().atMost(Duration.ofSeconds(5)).until(() -> child.output().contains("shutting down"));
+    }
+  }
+
+  /** Prints a numbered tick every 20 ms until its parent goes, and "shutting down" on SIGTERM. */
   public static final class TickingChild {
     private TickingChild() {}
 
     public static void main(String[] args) throws InterruptedException {
       ChildJvm.exitWhenParentExits();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("shutting down")));
       for (int i = 1; ; i++) {
         System.out.println("tick " + i);
         Thread.sleep(20);

@@ -86,6 +86,22 @@ class RedisHarnessTest {
   }
 
   @Test
+  void serverWithAnAofKeepsWhatItAcknowledgedAcrossKillAndRestart() {
+    try (RedisServerProcess server = RedisServers.startStandalone("--appendonly", "yes", "--appendfsync", "always")) {
+      try (RedisClient client = server.newClient(Duration.ofMillis(300))) {
+        client.set("k", "v");
+        client.eval("redis.call('SET', KEYS[1], redis.call('TIME')[1]) return 1", List.of("t"), List.of());
+      }
+      server.kill();
+      server.restart();
+      try (RedisClient client = server.newClient(Duration.ofMillis(300))) {
+        assertThat(client.get("k")).as("reloaded from the AOF in the same directory").isEqualTo("v");
+        assertThat(client.get("t")).isNotNull();
+      }
+    }
+  }
+
+  @Test
   void clusterWithReplicasFailsOverWhenAMasterDies() {
     try (RedisCluster cluster = RedisServers.startCluster(3, 1);
         RedisClusterClient client = cluster.newClient()) {

@@ -33,8 +33,9 @@ import redis.clients.jedis.RedisClient;
  * {@link #restart()} on the same port.
  *
  * <p>Started by {@link RedisServers}; every process started is killed when the test JVM exits. Nothing is
- * persisted: no RDB, no AOF. Logs go to {@code <dir>/redis.log}, and the last lines are quoted in any
- * start-up failure.
+ * persisted (no RDB, no AOF) unless the extra arguments of {@link RedisServers#startStandalone(String...)} ask
+ * for it: a server keeps its directory and arguments across {@link #restart()}, so an AOF is reloaded. Logs go to
+ * {@code <dir>/redis.log}, and the last lines are quoted in any start-up failure.
  */
 public final class RedisServerProcess implements AutoCloseable {
 
@@ -256,6 +257,15 @@ public final class RedisServerProcess implements AutoCloseable {
    */
   public String uri() {
     return "redis://" + HOST + ":" + port;
+  }
+
+  /**
+   * The server's directory (its logs, and its AOF when it has one), the same across restarts.
+   *
+   * @return the directory
+   */
+  public Path dir() {
+    return dir;
   }
 
   /**
@@ -522,8 +532,9 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the server again on the same port and directory, after {@link #stop()} or {@link #kill()}. A
-   * cluster node rejoins its cluster from its nodes.conf; a standalone server comes back empty.
+   * Starts the server again on the same port, directory and arguments, after {@link #stop()} or {@link #kill()}.
+   * A cluster node rejoins its cluster from its nodes.conf; a standalone server comes back empty, unless it was
+   * started with an AOF ({@code --appendonly yes}), which it reloads.
    */
   public void restart() {
     if (isRunning()) {

@@ -71,6 +71,20 @@ public final class RedisServers {
   }
 
   /**
+   * A standalone server of the caller's own, with more {@code redis-server} arguments, which come after the
+   * harness's own and so override them: e.g. {@code "--appendonly", "yes", "--appendfsync", "always"} for a
+   * server that keeps what it acknowledged across {@link RedisServerProcess#kill()} and
+   * {@link RedisServerProcess#restart()} (the same directory and arguments: the AOF is reloaded). The caller
+   * closes it.
+   *
+   * @param extraArgs arguments as {@code redis-server} takes them, each option and value its own element
+   * @return a running server
+   */
+  public static RedisServerProcess startStandalone(String... extraArgs) {
+    return RedisServerProcess.start(List.of(extraArgs));
+  }
+
+  /**
    * A cluster of the caller's own. The caller closes it.
    *
    * @param masters how many masters split the slots

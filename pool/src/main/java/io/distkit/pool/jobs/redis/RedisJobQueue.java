@@ -109,7 +109,7 @@ public final class RedisJobQueue {
    *       write</td></tr>
    *   <tr><td>{@link #claimBatch}</td><td>128</td><td>the most jobs one call claims</td></tr>
    *   <tr><td>{@link #pollInterval}</td><td>5 s</td><td>the longest an idle dispatcher waits without a message
-   *       (covers messages lost while pub/sub reconnects)</td></tr>
+   *       (covers messages lost while pub/sub reconnects); at most the lease</td></tr>
    *   <tr><td>{@link #executor}</td><td>the scheduler's blocking tasks</td><td>where handlers run</td></tr>
    *   <tr><td>{@link #keyPrefix}</td><td>{@value RedisKeys#DEFAULT_PREFIX}</td><td>the keys' prefix</td></tr>
    *   <tr><td>{@link #timeSource}</td><td>{@link TimeSource#SERVER}</td><td>whose clock leases, delays and
@@ -240,7 +240,9 @@ public final class RedisJobQueue {
     }
 
     /**
-     * The longest an idle dispatcher waits for a message before it asks Redis anyway.
+     * The longest an idle dispatcher waits for a message before it asks Redis anyway. A dispatcher waits at most
+     * the {@linkplain #lease lease}, whatever this says: it must hear of every lease before that lease can run out
+     * (another JVM's job, claimed without a message) to run the job again in time if its worker died.
      *
      * @param interval at least 10 ms; default 5 s
      * @return this builder

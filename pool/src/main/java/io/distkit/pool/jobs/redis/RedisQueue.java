@@ -78,6 +78,8 @@ final class RedisQueue<P> implements JobQueue<P> {
   private final Object subscribing = new Object();
   private @Nullable Subscription subscription;
   private volatile boolean closed;
+  /** For tests only: told what Redis answered to each outcome. */
+  volatile @Nullable OutcomeHook outcomeHook;
 
   RedisQueue(RedisJobQueue.Builder<P> settings) {
     this.name = settings.name;
@@ -91,7 +93,9 @@ final class RedisQueue<P> implements JobQueue<P> {
     this.leaseMicros = leaseNanos / 1_000;
     this.claimBatch = settings.claimBatch;
     this.maxDead = settings.maxDead;
-    this.pollIntervalNanos = settings.pollInterval.toNanos();
+    // an idle dispatcher asks at least once per lease: it learns of every lease before that lease can run out, so
+    // the job of a worker that died runs again within its lease (plus 1 s), however long the poll interval
+    this.pollIntervalNanos = Math.min(settings.pollInterval.toNanos(), leaseNanos);
     this.retentionNanos = settings.retention.toNanos();
     this.retentionMillis = ascii(settings.retention.toMillis());
     this.deduplicationWindowMillis = ascii(settings.deduplicationWindow.toMillis());

@@ -236,6 +236,13 @@ final class RedisWorkers<P> implements JobWorkers {
         log.debug("Job queue {}: a stale outcome was refused", queue.name);
       }
     }
+    OutcomeHook hook = queue.outcomeHook;
+    for (int i = 0; hook != null && i < letters.length(); i++) {
+      Outcome outcome = unsent.get(i);
+      hook.told(new String(outcome.id(), StandardCharsets.UTF_8),
+          Long.parseLong(new String(outcome.token(), StandardCharsets.US_ASCII)), (char) outcome.op()[0],
+          letters.charAt(i));
+    }
     int claimed = 0;
     for (int i = 4; i + 2 < reply.size(); i += 3) {
       String id = RedisQueue.text(reply.get(i));
