@@ -159,11 +159,13 @@ final class RedisWorkers<P> implements JobWorkers {
           if (ask) {
             woken = false;
             int asked = wanted;
+            long sent = queue.clock.nanoTime();
             long[] next = claim(unsent, wanted);
             unsent.clear();
-            long after = queue.clock.nanoTime();
-            nextDueNanos = next[0] < 0 ? Long.MAX_VALUE : after + next[0] * 1_000;
-            nextPollNanos = after + queue.pollIntervalNanos;
+            // the next due time counted from when the call was sent: the script ran after that, so the timer fires
+            // early (by at most the round trip: one more call finds it not quite due) rather than late
+            nextDueNanos = next[0] < 0 ? Long.MAX_VALUE : sent + next[0] * 1_000;
+            nextPollNanos = queue.clock.nanoTime() + queue.pollIntervalNanos;
             if (asked > 0 && next[1] == asked) {
               woken = true; // a full batch: there may be more
             }

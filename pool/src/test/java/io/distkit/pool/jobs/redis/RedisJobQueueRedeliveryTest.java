@@ -71,7 +71,7 @@ class RedisJobQueueRedeliveryTest {
     args.add(RedisQueue.ascii(1_000)); // priority band of priority 0
     args.add(RedisQueue.ascii(3));
     args.add(RedisQueue.ascii(0)); // no deadline
-    args.add(JobHeader.text(RetryPolicy.DEFAULT.backoff()).getBytes(StandardCharsets.US_ASCII));
+    args.add(JobHeader.javaPart(RetryPolicy.DEFAULT.backoff(), null).getBytes(StandardCharsets.US_ASCII));
     args.add(RedisQueue.ascii(0)); // no idempotency key
     List<?> reply = (List<?>) backend.eval(JobScripts.SUBMIT,
         List.of(keys.get(0), keys.get(1), keys.get(3), keys.get(4), keys.get(7)), args);
