@@ -21,7 +21,9 @@ public interface JobWorkers extends AutoCloseable {
   /**
    * Drains: no attempt starts from now on; attempts under way may finish until {@code deadline}; then the threads of
    * those still running are interrupted and their jobs go back to the queue, as not attempted (their outcome, if it
-   * comes later, is ignored: the attempt's token is no longer the job's). Idempotent.
+   * comes later, is ignored: the attempt's token is no longer the job's). Idempotent. On Redis, giving those jobs back
+   * is one more call, waited for at most 1 s past the deadline (if Redis does not answer, the jobs run again once
+   * their leases run out).
    *
    * @param deadline how long attempts under way may take to finish
    * @return true when every attempt finished within the deadline
