@@ -202,7 +202,7 @@ class QuickSuiteIT {
   @Test
   void theReportHasATableAndAChartPerGroupAndJudgesEveryTarget() throws Exception {
     List<GroupReport> groups = GroupReport.of(results);
-    assertThat(groups).hasSize(12);
+    assertThat(groups).hasSize(14);
     for (GroupReport group : groups) {
       assertThat(Files.readString(RESULTS.resolve(group.id() + ".md"))).contains("| scenario | implementation |");
       byte[] png = Files.readAllBytes(RESULTS.resolve(group.id() + ".png"));

@@ -1,6 +1,7 @@
 /**
  * Object pool benchmarks: a borrow and return of one pooled object from distkit's {@code LocalObjectPool} beside
- * Apache Commons Pool 2's {@code GenericObjectPool} and Stormpot.
+ * Apache Commons Pool 2's {@code GenericObjectPool} and Stormpot; no-op jobs through distkit's Redis job queue beside
+ * Redisson's {@code RExecutorService}, end to end and at a fixed load (enqueue-to-start latency).
  */
 @NullMarked
 package io.distkit.benchmarks.pool;
