@@ -16,10 +16,11 @@ import java.time.Duration;
  * @param submittedMicros when it was submitted, by the scripts' clock
  * @param deadlineMicros no attempt after this (0: none)
  * @param dueMicros when it became (or becomes) due: submitted, or its delay or backoff over, or given back
- * @param backoff the pause before each retry
+ * @param backoffText the pause before each retry, as {@link #text(Backoff)} wrote it: read by {@link #backoff()}
+ *     only when an attempt fails (a claim of many jobs parses no backoff)
  */
 record JobHeader(int attempt, int maxAttempts, long token, long submittedMicros, long deadlineMicros,
-    long dueMicros, Backoff backoff) {
+    long dueMicros, String backoffText) {
 
   /**
    * A header as a script returns it (without the version byte).
@@ -34,7 +35,16 @@ record JobHeader(int attempt, int maxAttempts, long token, long submittedMicros,
       throw new DistkitException("unreadable job header (format 1 expected): " + body);
     }
     return new JobHeader(Integer.parseInt(fields[0]), Integer.parseInt(fields[1]), Long.parseLong(fields[2]),
-        Long.parseLong(fields[3]), Long.parseLong(fields[4]), Long.parseLong(fields[6]), backoff(fields[7]));
+        Long.parseLong(fields[3]), Long.parseLong(fields[4]), Long.parseLong(fields[6]), fields[7]);
+  }
+
+  /**
+   * The retry policy's backoff.
+   *
+   * @return the pause before each retry
+   */
+  Backoff backoff() {
+    return backoff(backoffText);
   }
 
   /**

@@ -30,22 +30,36 @@ final class JobScripts {
       local CHANNEL = ARGV[3]
 
       -- header format 1: attempt,maxAttempts,token,submittedUs,deadlineUs,score,dueUs,backoff (backoff: for Java)
-      local function header_read(h, id)
+      -- a job's header text (without its version byte), or nil when the job is gone
+      local function header_body(h, id)
         local raw = redis.call('HGET', h, id)
         if not raw then
           return nil
         end
-        local body = distkit_payload(raw, 1, 'job header of ' .. id)
+        return distkit_payload(raw, 1, 'job header of ' .. id)
+      end
+
+      local function header_parse(body)
         local a, m, t, sub, dl, sc, due, rest =
             string.match(body, '^(%d+),(%d+),(%d+),(%d+),(%d+),(%d+),(%d+),(.*)$')
         return {attempt = tonumber(a), max = tonumber(m), token = tonumber(t), submitted = tonumber(sub),
                 deadline = tonumber(dl), score = tonumber(sc), due = tonumber(due), rest = rest}
       end
 
+      local function header_read(h, id)
+        local body = header_body(h, id)
+        return body and header_parse(body)
+      end
+
+      -- the fencing token alone (the hot paths check it without parsing the rest)
+      local function header_token(body)
+        return tonumber(string.match(body, '^%d+,%d+,(%d+),'))
+      end
+
+      -- one format call (%d: every field is an integer below 2^53, and Lua's %d takes a C long)
       local function header_text(x)
-        return distkit_int(x.attempt) .. ',' .. distkit_int(x.max) .. ',' .. distkit_int(x.token) .. ','
-            .. distkit_int(x.submitted) .. ',' .. distkit_int(x.deadline) .. ',' .. distkit_int(x.score) .. ','
-            .. distkit_int(x.due) .. ',' .. x.rest
+        return string.format('%d,%d,%d,%d,%d,%d,%d,%s', x.attempt, x.max, x.token, x.submitted, x.deadline,
+            x.score, x.due, x.rest)
       end
 
       local function header_write(h, id, x)
@@ -107,6 +121,7 @@ final class JobScripts {
       local seq = redis.call('HINCRBY', K.s, 'seq', count) - count
       local reply = {now, 0}
       local accepted, duplicates, readied, sooner = 0, 0, 0, false
+      local headers, ready = {}, {} -- written after the loop, a command per key for up to 500 jobs
       for i = 0, count - 1 do
         local at = 6 + i * 8
         local id = ARGV[at]
@@ -130,7 +145,8 @@ final class JobScripts {
                      deadline = relative_deadline > 0 and now + relative_deadline or 0,
                      score = tonumber(ARGV[at + 3]) * 4398046511104 + (seq + i) % 4398046511104,
                      due = now + delay, rest = ARGV[at + 6]}
-          header_write(K.h, id, x)
+          headers[#headers + 1] = id
+          headers[#headers + 1] = distkit_versioned(1, header_text(x))
           if delay > 0 then
             redis.call('ZADD', K.d, distkit_int(x.due), id)
             if first_due < 0 or x.due < first_due then
@@ -138,12 +154,19 @@ final class JobScripts {
               sooner = true
             end
           else
-            redis.call('ZADD', K.r, distkit_int(x.score), id)
+            ready[#ready + 1] = distkit_int(x.score)
+            ready[#ready + 1] = id
             readied = readied + 1
           end
           accepted = accepted + 1
           reply[#reply + 1] = id
         end
+      end
+      for from = 1, #headers, 1000 do
+        redis.call('HSET', K.h, unpack(headers, from, math.min(from + 999, #headers)))
+      end
+      for from = 1, #ready, 1000 do
+        redis.call('ZADD', K.r, unpack(ready, from, math.min(from + 999, #ready)))
       end
       if accepted > 0 then
         redis.call('HINCRBY', K.s, 'submitted', accepted)
@@ -178,26 +201,25 @@ final class JobScripts {
       local outcomes = tonumber(ARGV[7])
       local ready_was_empty = redis.call('EXISTS', K.r) == 0
       local letters = {}
+      local acked = {}
       local counts = {succeeded = 0, failed = 0, retried = 0, stale = 0, expired = 0}
 
       for i = 0, outcomes - 1 do
         local at = 8 + i * 5
         local op, id, token = ARGV[at], ARGV[at + 1], tonumber(ARGV[at + 2])
-        local x = header_read(K.h, id)
+        local body = header_body(K.h, id)
         local deadline = redis.call('ZSCORE', K.f, id)
-        if not x then
+        if not body then
           letters[#letters + 1] = 'G'
-        elseif x.token ~= token or not deadline or tonumber(deadline) <= now then
+        elseif header_token(body) ~= token or not deadline or tonumber(deadline) <= now then
           letters[#letters + 1] = 'S'
           counts.stale = counts.stale + 1
         elseif op == 'a' then
-          redis.call('ZREM', K.f, id)
-          redis.call('HDEL', K.h, id)
-          redis.call('HDEL', K.p, id)
-          redis.call('HDEL', K.e, id)
+          acked[#acked + 1] = id -- removed below, all in one command per key
           counts.succeeded = counts.succeeded + 1
           letters[#letters + 1] = 'A'
         elseif op == 'f' then
+          local x = header_parse(body)
           local delay = tonumber(ARGV[at + 3])
           counts.failed = counts.failed + 1
           redis.call('HSET', K.e, id, ARGV[at + 4])
@@ -213,6 +235,7 @@ final class JobScripts {
             letters[#letters + 1] = 'R'
           end
         else -- release: back to its place among the ready jobs, the attempt not counted (its token stays used)
+          local x = header_parse(body)
           redis.call('ZREM', K.f, id)
           x.attempt = x.attempt - 1
           x.due = now
@@ -220,6 +243,14 @@ final class JobScripts {
           redis.call('ZADD', K.r, distkit_int(x.score), id)
           letters[#letters + 1] = 'L'
         end
+      end
+      -- acknowledged jobs leave, a command per key for up to 1,000 of them (unpack's stack stays small)
+      for from = 1, #acked, 1000 do
+        local to = math.min(from + 999, #acked)
+        redis.call('ZREM', K.f, unpack(acked, from, to))
+        redis.call('HDEL', K.h, unpack(acked, from, to))
+        redis.call('HDEL', K.p, unpack(acked, from, to))
+        redis.call('HDEL', K.e, unpack(acked, from, to))
       end
 
       -- attempts whose lease ran out: their worker died, stalled or lost Redis; the job runs again (at once, at
@@ -263,19 +294,35 @@ final class JobScripts {
           if now > token then
             token = now
           end
+          -- headers, payloads and the new leases read and written a command per key for the whole batch
+          local ids = {}
           for i = 1, #popped, 2 do
-            local id = popped[i]
-            local x = header_read(K.h, id)
-            if x then
-              x.attempt = x.attempt + 1
-              x.token = token
+            ids[#ids + 1] = popped[i]
+          end
+          local raws = redis.call('HMGET', K.h, unpack(ids))
+          local bodies = redis.call('HMGET', K.p, unpack(ids))
+          local headers, leases = {}, {}
+          local deadline = distkit_int(now + lease)
+          for i, id in ipairs(ids) do
+            local raw = raws[i]
+            if raw then
+              -- the next attempt: attempt + 1 and this token, the other fields as they were (not parsed)
+              local body = distkit_payload(raw, 1, 'job header of ' .. id)
+              local attempt, max, rest = string.match(body, '^(%d+),(%d+),%d+,(.*)$')
+              local text = string.format('%d,%s,%d,%s', tonumber(attempt) + 1, max, token, rest)
               token = token + 1
-              header_write(K.h, id, x)
-              redis.call('ZADD', K.f, distkit_int(now + lease), id)
+              headers[#headers + 1] = id
+              headers[#headers + 1] = distkit_versioned(1, text)
+              leases[#leases + 1] = deadline
+              leases[#leases + 1] = id
               reply[#reply + 1] = id
-              reply[#reply + 1] = header_text(x)
-              reply[#reply + 1] = redis.call('HGET', K.p, id)
+              reply[#reply + 1] = text
+              reply[#reply + 1] = bodies[i]
             end
+          end
+          if #headers > 0 then
+            redis.call('HSET', K.h, unpack(headers))
+            redis.call('ZADD', K.f, unpack(leases))
           end
           redis.call('SET', K.t, distkit_versioned(1, distkit_int(token - 1)), 'PX', RETENTION)
         end
@@ -316,9 +363,9 @@ final class JobScripts {
       local reply = {now}
       for i = 0, (#ARGV - 4) / 2 - 1 do
         local id, token = ARGV[5 + i * 2], tonumber(ARGV[6 + i * 2])
-        local x = header_read(K.h, id)
+        local body = header_body(K.h, id)
         local deadline = redis.call('ZSCORE', K.f, id)
-        if x and x.token == token and deadline and tonumber(deadline) > now then
+        if body and header_token(body) == token and deadline and tonumber(deadline) > now then
           redis.call('ZADD', K.f, 'XX', distkit_int(now + lease), id)
         else
           reply[#reply + 1] = i
