@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * The Lua scripts of a Redis job queue. Every key of a queue shares its hash tag; every script reads the time once
- * (never backwards: the last time seen is kept in the stats hash) and keeps each key it writes for at least the
- * queue's retention.
+ * (never backwards: the last time seen is kept in the stats hash) and keeps each key of the queue for the queue's
+ * retention (refreshed once a thousandth of it has passed).
  *
  * <p>Keys, in this order for every script that takes them all: {@code r} ready jobs (sorted set, score = priority
  * band &times; 2<sup>42</sup> + submission number: lowest first), {@code d} delayed jobs (sorted set, score = due
@@ -76,9 +76,16 @@ final class JobScripts {
         return 0
       end
 
+      -- keeps each key for the retention: refreshes its time to live once less than the retention less a thousandth
+      -- of it remains (a busy queue does not rewrite every TTL on every call), never shortens a longer one, and
+      -- leaves absent keys alone (PTTL -2: a queue without delayed, failed or dead jobs has no such keys)
+      local KEEP_BELOW = RETENTION - math.max(1, math.floor(RETENTION / 1000))
       local function keep(keys)
         for _, key in ipairs(keys) do
-          distkit_keep_for(key, RETENTION)
+          local ttl = redis.call('PTTL', key)
+          if ttl ~= -2 and ttl < KEEP_BELOW then
+            redis.call('PEXPIRE', key, RETENTION)
+          end
         end
       end
       """;
