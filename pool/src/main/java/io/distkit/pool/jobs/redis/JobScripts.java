@@ -123,8 +123,7 @@ final class JobScripts {
       local window = tonumber(ARGV[4])
       local count = tonumber(ARGV[5])
       local ready_was_empty = redis.call('EXISTS', K.r) == 0
-      local first_due = redis.call('ZRANGE', K.d, 0, 0, 'WITHSCORES')[2]
-      first_due = first_due and tonumber(first_due) or -1
+      local first_due = nil -- the earliest delayed job's due time (-1: none), read at the call's first delayed job
       local seq = redis.call('HINCRBY', K.s, 'seq', count) - count
       local reply = {now, 0}
       local accepted, duplicates, readied, sooner = 0, 0, 0, false
@@ -155,6 +154,10 @@ final class JobScripts {
           headers[#headers + 1] = id
           headers[#headers + 1] = distkit_versioned(1, header_text(x))
           if delay > 0 then
+            if first_due == nil then
+              local earliest = redis.call('ZRANGE', K.d, 0, 0, 'WITHSCORES')[2]
+              first_due = earliest and tonumber(earliest) or -1
+            end
             redis.call('ZADD', K.d, distkit_int(x.due), id)
             if first_due < 0 or x.due < first_due then
               first_due = x.due
@@ -211,11 +214,27 @@ final class JobScripts {
       local acked = {}
       local counts = {succeeded = 0, failed = 0, retried = 0, stale = 0, expired = 0}
 
+      -- the outcomes' headers and lease deadlines, a command per key for up to 1,000 of them (one attempt ends
+      -- once: no outcome of a call changes what another outcome of the same call reads)
+      local raws, deadlines = {}, {}
+      for from = 0, outcomes - 1, 1000 do
+        local ids = {}
+        for i = from, math.min(from + 999, outcomes - 1) do
+          ids[#ids + 1] = ARGV[9 + i * 5]
+        end
+        local hs = redis.call('HMGET', K.h, unpack(ids))
+        local ds = redis.call('ZMSCORE', K.f, unpack(ids))
+        for j = 1, #ids do
+          raws[from + j] = hs[j]
+          deadlines[from + j] = ds[j]
+        end
+      end
+
       for i = 0, outcomes - 1 do
         local at = 8 + i * 5
         local op, id, token = ARGV[at], ARGV[at + 1], tonumber(ARGV[at + 2])
-        local body = header_body(K.h, id)
-        local deadline = redis.call('ZSCORE', K.f, id)
+        local body = raws[i + 1] and distkit_payload(raws[i + 1], 1, 'job header of ' .. id)
+        local deadline = deadlines[i + 1]
         if not body then
           letters[#letters + 1] = 'G'
         elseif header_token(body) ~= token or not deadline or tonumber(deadline) <= now then
