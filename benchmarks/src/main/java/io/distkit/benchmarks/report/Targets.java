@@ -11,6 +11,9 @@ import io.distkit.benchmarks.pool.BorrowingPools;
 import io.distkit.benchmarks.pool.JobQueueBenchmark;
 import io.distkit.benchmarks.pool.JobRunners;
 import io.distkit.benchmarks.pool.PoolBorrowBenchmark;
+import io.distkit.benchmarks.pool.RedisJobLatencyBenchmark;
+import io.distkit.benchmarks.pool.RedisJobQueueBenchmark;
+import io.distkit.benchmarks.profile.TrialFiguresProfiler;
 import io.distkit.benchmarks.ratelimit.LocalLimiterOneKeyBenchmark;
 import io.distkit.benchmarks.ratelimit.LocalLimiters;
 import io.distkit.benchmarks.ratelimit.RedisLimiterBenchmark;
@@ -28,6 +31,14 @@ public final class Targets {
   public static final double ALLOCATION_FREE = 0.05;
 
   private Targets() {}
+
+  private static double startP99(BenchmarkResult r) {
+    if (!"12500".equals(r.params().get("rate"))) {
+      return Double.NaN;
+    }
+    Metric p99 = r.secondary(TrialFiguresProfiler.PREFIX + "start.p99");
+    return p99 == null ? Double.NaN : p99.score();
+  }
 
   private static boolean ours(String implementation) {
     return implementation.startsWith(ReportGroup.OURS_PREFIX);
@@ -108,6 +119,14 @@ public final class Targets {
     // issue 17: no-op jobs end to end in one JVM, beside a bare ThreadPoolExecutor with as many worker threads
     targets.add(new RatioTarget("Job queue: distkit-local ≥ 0.9× a bare ThreadPoolExecutor's no-op jobs",
         JobQueueBenchmark.class, JobRunners.DISTKIT_LOCAL, JobRunners.THREAD_POOL_EXECUTOR, 0.9, false, s -> true));
+    // issue 17: no-op jobs end to end from one JVM on one Redis (Sidekiq publishes 23,500/s), and the start latency
+    // at half that load
+    targets.add(new FigureTarget("Redis job queue: ≥ 25 no-op jobs/ms end to end (one producer, batches of 100)",
+        RedisJobQueueBenchmark.class, Targets::ours, "distkit's Redis job queue",
+        r -> r.method().equals("batchesOf100") ? r.primary().score() : Double.NaN, "jobs/ms", j -> j >= 25));
+    targets.add(new FigureTarget("Redis job queue: p99 enqueue-to-start ≤ 5 ms at 12,500 jobs/s",
+        RedisJobLatencyBenchmark.class, Targets::ours, "distkit's Redis job queue",
+        Targets::startP99, "us", us -> us <= 5_000));
     return targets;
   }
 }

@@ -17,11 +17,12 @@ import org.jspecify.annotations.Nullable;
  * @param submittedMicros when it was submitted, by the scripts' clock
  * @param deadlineMicros no attempt after this (0: none)
  * @param dueMicros when it became (or becomes) due: submitted, or its delay or backoff over, or given back
- * @param backoff the pause before each retry
+ * @param backoffText the pause before each retry, as {@link #javaPart} wrote it: read by {@link #backoff()} only
+ *     when an attempt fails (a claim of many jobs parses no backoff)
  * @param group the job's group, or null
  */
 record JobHeader(int attempt, int maxAttempts, long token, long submittedMicros, long deadlineMicros,
-    long dueMicros, Backoff backoff, @Nullable String group) {
+    long dueMicros, String backoffText, @Nullable String group) {
 
   /**
    * A header as a script returns it (without the version byte).
@@ -36,8 +37,17 @@ record JobHeader(int attempt, int maxAttempts, long token, long submittedMicros,
       throw new DistkitException("unreadable job header (format 1 expected): " + body);
     }
     return new JobHeader(Integer.parseInt(fields[0]), Integer.parseInt(fields[1]), Long.parseLong(fields[2]),
-        Long.parseLong(fields[3]), Long.parseLong(fields[4]), Long.parseLong(fields[6]), backoff(fields[7]),
+        Long.parseLong(fields[3]), Long.parseLong(fields[4]), Long.parseLong(fields[6]), fields[7],
         fields[8].isEmpty() ? null : fields[8]);
+  }
+
+  /**
+   * The retry policy's backoff.
+   *
+   * @return the pause before each retry
+   */
+  Backoff backoff() {
+    return backoff(backoffText);
   }
 
   /**

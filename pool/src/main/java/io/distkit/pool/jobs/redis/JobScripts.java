@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * The Lua scripts of a Redis job queue. Every key of a queue shares its hash tag; every script reads the time once
- * (never backwards: the last time seen is kept in the stats hash) and keeps each key it writes for at least the
- * queue's retention.
+ * (never backwards: the last time seen is kept in the stats hash) and keeps each key of the queue for the queue's
+ * retention (refreshed once a thousandth of it has passed).
  *
  * <p>Keys, in this order for every script that takes them all: {@code r} ready jobs (sorted set, score = priority
  * band &times; 2<sup>42</sup> + submission number: lowest first), {@code d} delayed jobs (sorted set, score = due
@@ -31,22 +31,36 @@ final class JobScripts {
 
       -- header format 1: attempt,maxAttempts,token,submittedUs,deadlineUs,score,dueUs,backoff,group (the last two
       -- for Java only)
-      local function header_read(h, id)
+      -- a job's header text (without its version byte), or nil when the job is gone
+      local function header_body(h, id)
         local raw = redis.call('HGET', h, id)
         if not raw then
           return nil
         end
-        local body = distkit_payload(raw, 1, 'job header of ' .. id)
+        return distkit_payload(raw, 1, 'job header of ' .. id)
+      end
+
+      local function header_parse(body)
         local a, m, t, sub, dl, sc, due, rest =
             string.match(body, '^(%d+),(%d+),(%d+),(%d+),(%d+),(%d+),(%d+),(.*)$')
         return {attempt = tonumber(a), max = tonumber(m), token = tonumber(t), submitted = tonumber(sub),
                 deadline = tonumber(dl), score = tonumber(sc), due = tonumber(due), rest = rest}
       end
 
+      local function header_read(h, id)
+        local body = header_body(h, id)
+        return body and header_parse(body)
+      end
+
+      -- the fencing token alone (the hot paths check it without parsing the rest)
+      local function header_token(body)
+        return tonumber(string.match(body, '^%d+,%d+,(%d+),'))
+      end
+
+      -- one format call (%d: every field is an integer below 2^53, and Lua's %d takes a C long)
       local function header_text(x)
-        return distkit_int(x.attempt) .. ',' .. distkit_int(x.max) .. ',' .. distkit_int(x.token) .. ','
-            .. distkit_int(x.submitted) .. ',' .. distkit_int(x.deadline) .. ',' .. distkit_int(x.score) .. ','
-            .. distkit_int(x.due) .. ',' .. x.rest
+        return string.format('%d,%d,%d,%d,%d,%d,%d,%s', x.attempt, x.max, x.token, x.submitted, x.deadline,
+            x.score, x.due, x.rest)
       end
 
       local function header_write(h, id, x)
@@ -63,9 +77,16 @@ final class JobScripts {
         return 0
       end
 
+      -- keeps each key for the retention: refreshes its time to live once less than the retention less a thousandth
+      -- of it remains (a busy queue does not rewrite every TTL on every call), never shortens a longer one, and
+      -- leaves absent keys alone (PTTL -2: a queue without delayed, failed or dead jobs has no such keys)
+      local KEEP_BELOW = RETENTION - math.max(1, math.floor(RETENTION / 1000))
       local function keep(keys)
         for _, key in ipairs(keys) do
-          distkit_keep_for(key, RETENTION)
+          local ttl = redis.call('PTTL', key)
+          if ttl ~= -2 and ttl < KEEP_BELOW then
+            redis.call('PEXPIRE', key, RETENTION)
+          end
         end
       end
       """;
@@ -104,11 +125,11 @@ final class JobScripts {
       local window = tonumber(ARGV[4])
       local count = tonumber(ARGV[5])
       local ready_was_empty = redis.call('EXISTS', K.r) == 0
-      local first_due = redis.call('ZRANGE', K.d, 0, 0, 'WITHSCORES')[2]
-      first_due = first_due and tonumber(first_due) or -1
+      local first_due = nil -- the earliest delayed job's due time (-1: none), read at the call's first delayed job
       local seq = redis.call('HINCRBY', K.s, 'seq', count) - count
       local reply = {now, 0}
       local accepted, duplicates, readied, sooner = 0, 0, 0, false
+      local headers, ready = {}, {} -- written after the loop, a command per key for up to 500 jobs
       for i = 0, count - 1 do
         local at = 6 + i * 8
         local id = ARGV[at]
@@ -132,20 +153,32 @@ final class JobScripts {
                      deadline = relative_deadline > 0 and now + relative_deadline or 0,
                      score = tonumber(ARGV[at + 3]) * 4398046511104 + (seq + i) % 4398046511104,
                      due = now + delay, rest = ARGV[at + 6]}
-          header_write(K.h, id, x)
+          headers[#headers + 1] = id
+          headers[#headers + 1] = distkit_versioned(1, header_text(x))
           if delay > 0 then
+            if first_due == nil then
+              local earliest = redis.call('ZRANGE', K.d, 0, 0, 'WITHSCORES')[2]
+              first_due = earliest and tonumber(earliest) or -1
+            end
             redis.call('ZADD', K.d, distkit_int(x.due), id)
             if first_due < 0 or x.due < first_due then
               first_due = x.due
               sooner = true
             end
           else
-            redis.call('ZADD', K.r, distkit_int(x.score), id)
+            ready[#ready + 1] = distkit_int(x.score)
+            ready[#ready + 1] = id
             readied = readied + 1
           end
           accepted = accepted + 1
           reply[#reply + 1] = id
         end
+      end
+      for from = 1, #headers, 1000 do
+        redis.call('HSET', K.h, unpack(headers, from, math.min(from + 999, #headers)))
+      end
+      for from = 1, #ready, 1000 do
+        redis.call('ZADD', K.r, unpack(ready, from, math.min(from + 999, #ready)))
       end
       if accepted > 0 then
         redis.call('HINCRBY', K.s, 'submitted', accepted)
@@ -167,8 +200,8 @@ final class JobScripts {
    * {@code r} release, {@code d} deferred: due again after the delay, not counted as an attempt), id, token, retry
    * delay (µs), failure text. Reply: time, next due time (µs, the earliest delayed job or lease deadline; -1: none),
    * 1 when the caller must publish a wake-up, one letter per outcome ({@code A} acknowledged, {@code R} retried
-   * later, {@code D} dead, {@code L} released or deferred, {@code S} stale: not this attempt's to end, {@code G} gone), then 3
-   * per claimed job: id, header (format 1, without its version byte), payload.
+   * later, {@code D} dead, {@code L} released or deferred, {@code S} stale: not this attempt's to end, {@code G}
+   * gone), then 3 per claimed job: id, header (format 1, without its version byte), payload.
    */
   static final RedisScript CLAIM = RedisScript.of("jobs-claim", List.of(LuaPrelude.TIME, LuaPrelude.FORMAT),
       COMMON + BURY + """
@@ -181,27 +214,42 @@ final class JobScripts {
       local outcomes = tonumber(ARGV[7])
       local ready_was_empty = redis.call('EXISTS', K.r) == 0
       local letters = {}
+      local acked = {}
       local counts = {succeeded = 0, failed = 0, retried = 0, stale = 0, expired = 0, deferred = 0}
+
+      -- the outcomes' headers and lease deadlines, a command per key for up to 1,000 of them (one attempt ends
+      -- once: no outcome of a call changes what another outcome of the same call reads)
+      local raws, deadlines = {}, {}
+      for from = 0, outcomes - 1, 1000 do
+        local ids = {}
+        for i = from, math.min(from + 999, outcomes - 1) do
+          ids[#ids + 1] = ARGV[9 + i * 5]
+        end
+        local hs = redis.call('HMGET', K.h, unpack(ids))
+        local ds = redis.call('ZMSCORE', K.f, unpack(ids))
+        for j = 1, #ids do
+          raws[from + j] = hs[j]
+          deadlines[from + j] = ds[j]
+        end
+      end
 
       for i = 0, outcomes - 1 do
         local at = 8 + i * 5
         local op, id, token = ARGV[at], ARGV[at + 1], tonumber(ARGV[at + 2])
-        local x = header_read(K.h, id)
-        local deadline = redis.call('ZSCORE', K.f, id)
-        if not x then
+        local body = raws[i + 1] and distkit_payload(raws[i + 1], 1, 'job header of ' .. id)
+        local deadline = deadlines[i + 1]
+        if not body then
           letters[#letters + 1] = 'G'
           counts.stale = counts.stale + 1
-        elseif x.token ~= token or not deadline or tonumber(deadline) <= now then
+        elseif header_token(body) ~= token or not deadline or tonumber(deadline) <= now then
           letters[#letters + 1] = 'S'
           counts.stale = counts.stale + 1
         elseif op == 'a' then
-          redis.call('ZREM', K.f, id)
-          redis.call('HDEL', K.h, id)
-          redis.call('HDEL', K.p, id)
-          redis.call('HDEL', K.e, id)
+          acked[#acked + 1] = id -- removed below, all in one command per key
           counts.succeeded = counts.succeeded + 1
           letters[#letters + 1] = 'A'
         elseif op == 'd' then -- deferred (its group at its limit): due later, the attempt not counted
+          local x = header_parse(body)
           redis.call('ZREM', K.f, id)
           x.attempt = x.attempt - 1
           x.due = now + tonumber(ARGV[at + 3])
@@ -210,6 +258,7 @@ final class JobScripts {
           counts.deferred = counts.deferred + 1
           letters[#letters + 1] = 'L'
         elseif op == 'f' or op == 'x' then
+          local x = header_parse(body)
           local delay = tonumber(ARGV[at + 3])
           counts.failed = counts.failed + 1
           redis.call('HSET', K.e, id, ARGV[at + 4])
@@ -225,6 +274,7 @@ final class JobScripts {
             letters[#letters + 1] = 'R'
           end
         else -- release: back to its place among the ready jobs, the attempt not counted (its token stays used)
+          local x = header_parse(body)
           redis.call('ZREM', K.f, id)
           x.attempt = x.attempt - 1
           x.due = now
@@ -232,6 +282,14 @@ final class JobScripts {
           redis.call('ZADD', K.r, distkit_int(x.score), id)
           letters[#letters + 1] = 'L'
         end
+      end
+      -- acknowledged jobs leave, a command per key for up to 1,000 of them (unpack's stack stays small)
+      for from = 1, #acked, 1000 do
+        local to = math.min(from + 999, #acked)
+        redis.call('ZREM', K.f, unpack(acked, from, to))
+        redis.call('HDEL', K.h, unpack(acked, from, to))
+        redis.call('HDEL', K.p, unpack(acked, from, to))
+        redis.call('HDEL', K.e, unpack(acked, from, to))
       end
 
       -- attempts whose lease ran out: their worker died, stalled or lost Redis; the job runs again (at once, at
@@ -275,19 +333,35 @@ final class JobScripts {
           if now > token then
             token = now
           end
+          -- headers, payloads and the new leases read and written a command per key for the whole batch
+          local ids = {}
           for i = 1, #popped, 2 do
-            local id = popped[i]
-            local x = header_read(K.h, id)
-            if x then
-              x.attempt = x.attempt + 1
-              x.token = token
+            ids[#ids + 1] = popped[i]
+          end
+          local raws = redis.call('HMGET', K.h, unpack(ids))
+          local bodies = redis.call('HMGET', K.p, unpack(ids))
+          local headers, leases = {}, {}
+          local deadline = distkit_int(now + lease)
+          for i, id in ipairs(ids) do
+            local raw = raws[i]
+            if raw then
+              -- the next attempt: attempt + 1 and this token, the other fields as they were (not parsed)
+              local body = distkit_payload(raw, 1, 'job header of ' .. id)
+              local attempt, max, rest = string.match(body, '^(%d+),(%d+),%d+,(.*)$')
+              local text = string.format('%d,%s,%d,%s', tonumber(attempt) + 1, max, token, rest)
               token = token + 1
-              header_write(K.h, id, x)
-              redis.call('ZADD', K.f, distkit_int(now + lease), id)
+              headers[#headers + 1] = id
+              headers[#headers + 1] = distkit_versioned(1, text)
+              leases[#leases + 1] = deadline
+              leases[#leases + 1] = id
               reply[#reply + 1] = id
-              reply[#reply + 1] = header_text(x)
-              reply[#reply + 1] = redis.call('HGET', K.p, id)
+              reply[#reply + 1] = text
+              reply[#reply + 1] = bodies[i]
             end
+          end
+          if #headers > 0 then
+            redis.call('HSET', K.h, unpack(headers))
+            redis.call('ZADD', K.f, unpack(leases))
           end
           redis.call('SET', K.t, distkit_versioned(1, distkit_int(token - 1)), 'PX', RETENTION)
         end
@@ -328,9 +402,9 @@ final class JobScripts {
       local reply = {now}
       for i = 0, (#ARGV - 4) / 2 - 1 do
         local id, token = ARGV[5 + i * 2], tonumber(ARGV[6 + i * 2])
-        local x = header_read(K.h, id)
+        local body = header_body(K.h, id)
         local deadline = redis.call('ZSCORE', K.f, id)
-        if x and x.token == token and deadline and tonumber(deadline) > now then
+        if body and header_token(body) == token and deadline and tonumber(deadline) > now then
           redis.call('ZADD', K.f, 'XX', distkit_int(now + lease), id)
         else
           reply[#reply + 1] = i

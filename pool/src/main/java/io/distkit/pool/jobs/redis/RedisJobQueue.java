@@ -32,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  * Nine keys under the queue's hash tag, {@code <prefix>:jobs:{<name>}:r|d|f|h|p|e|x|s|t} (ready, delayed, in flight,
  * headers, payloads, last failures, dead, counters, last fencing token), plus one key per idempotency key
  * ({@code :k:<key>}, for the deduplication window), and one pub/sub channel ({@code :w}) that wakes idle workers.
- * Every key is kept for the {@linkplain Builder#retention retention} after the queue's last write: a queue nobody
+ * Every key is kept for the {@linkplain Builder#retention retention} after the queue's last write (less at most a
+ * thousandth of it: a time to live is refreshed once that much of it has passed, not on every call): a queue nobody
  * writes to for that long is gone.
  *
  * <h2>Round trips</h2>
