@@ -4,6 +4,7 @@ import io.distkit.core.DistkitException;
 import io.distkit.core.session.Backoff;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,6 +40,21 @@ record JobHeader(int attempt, int maxAttempts, long token, long submittedMicros,
     return new JobHeader(Integer.parseInt(fields[0]), Integer.parseInt(fields[1]), Long.parseLong(fields[2]),
         Long.parseLong(fields[3]), Long.parseLong(fields[4]), Long.parseLong(fields[6]), fields[7],
         fields[8].isEmpty() ? null : fields[8]);
+  }
+
+  /**
+   * The fencing token of a header that may not parse as a whole (its third field).
+   *
+   * @param text a header as a script returns it
+   * @return the token, or empty when even that cannot be read
+   */
+  static OptionalLong tokenOf(byte[] text) {
+    String[] fields = new String(text, StandardCharsets.UTF_8).split(",", 4);
+    try {
+      return fields.length < 4 ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(fields[2]));
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
+    }
   }
 
   /**

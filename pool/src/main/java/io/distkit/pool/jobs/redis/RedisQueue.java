@@ -265,14 +265,15 @@ final class RedisQueue<P> implements JobQueue<P> {
     List<?> reply = (List<?>) backend.eval(JobScripts.DEAD, List.of(dead, headers, payloads, failures), args);
     List<DeadJob<P>> jobs = new ArrayList<>(reply.size() / 4);
     for (int i = 0; i < reply.size(); i += 4) {
-      JobHeader header = JobHeader.parse((byte[]) reply.get(i + 1));
+      JobHeader header;
       P payload;
       try {
+        header = JobHeader.parse((byte[]) reply.get(i + 1));
         payload = codec.decode((byte[]) reply.get(i + 2));
       } catch (RuntimeException e) {
-        // left out, not lost: it stays dead in Redis, for a codec that reads it (or replay by id)
-        log.warn("Job queue {}: dead job {} has a payload this codec cannot read; not listed", name,
-            text(reply.get(i)), e);
+        // left out, not lost: it stays dead in Redis, for code that reads it (or replay by id)
+        log.warn("Job queue {}: dead job {} cannot be read by this code ({}); not listed", name, text(reply.get(i)),
+            e.toString());
         continue;
       }
       jobs.add(new DeadJob<>(text(reply.get(i)), payload, header.attempt(), text(reply.get(i + 3))));

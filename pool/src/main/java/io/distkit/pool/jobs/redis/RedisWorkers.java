@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -175,11 +176,18 @@ final class RedisWorkers<P> implements JobWorkers {
             nextExtendNanos = queue.clock.nanoTime() + queue.leaseNanos / 3;
           }
           failuresInARow = 0;
-        } catch (DistkitException e) {
+        } catch (RuntimeException e) {
+          // Redis down or slow, or (not a DistkitException) a reply this code could not read: either way the
+          // dispatcher carries on after a pause rather than leave its workers idle; a job it could not read comes
+          // back when its lease runs out, and goes to the dead letters once out of attempts
           failuresInARow++;
           if (failuresInARow == 1) {
-            log.warn("Job queue {}: Redis call failed; retrying with backoff ({} outcomes kept)", queue.name,
-                unsent.size(), e);
+            if (e instanceof DistkitException) {
+              log.warn("Job queue {}: Redis call failed; retrying with backoff ({} outcomes kept)", queue.name,
+                  unsent.size(), e);
+            } else {
+              log.error("Job queue {}: a reply could not be read; retrying with backoff", queue.name, e);
+            }
           }
           LockSupport.parkNanos(OUTAGE_BACKOFF.delayNanos(Math.min(failuresInARow, 30)));
           woken = true;
@@ -248,16 +256,19 @@ final class RedisWorkers<P> implements JobWorkers {
     int claimed = 0;
     for (int i = 4; i + 2 < reply.size(); i += 3) {
       String id = RedisQueue.text(reply.get(i));
-      JobHeader header = JobHeader.parse((byte[]) reply.get(i + 1));
+      byte[] headerText = (byte[]) reply.get(i + 1);
+      JobHeader header;
       P payload;
+      try {
+        header = JobHeader.parse(headerText);
+      } catch (RuntimeException e) {
+        bury(id, headerText, "unreadable header", e); // written by another version of this code, or by hand
+        continue;
+      }
       try {
         payload = queue.codec.decode((byte[]) reply.get(i + 2));
       } catch (RuntimeException e) {
-        // no attempt can read it: straight to the dead letters, with the reason
-        log.warn("Job queue {}: job {} has a payload this codec cannot read; dead-lettered", queue.name, id, e);
-        outcomes.add(new Outcome(BURY, id.getBytes(StandardCharsets.UTF_8), RedisQueue.ascii(header.token()), NONE,
-            failureText("unreadable payload: " + e)));
-        woken = true;
+        bury(id, headerText, "unreadable payload", e);
         continue;
       }
       Attempt<P> attempt = new Attempt<>(new Job<>(id, payload, header.attempt(), new FencingToken(header.token())),
@@ -273,6 +284,21 @@ final class RedisWorkers<P> implements JobWorkers {
       }
     }
     return new long[] {nextDue < 0 ? -1 : Math.max(0, nextDue - now), claimed};
+  }
+
+  /**
+   * Sends a job no attempt can read straight to the dead letters, with the reason; a header too broken to give the
+   * attempt's token leaves the job to its lease (it comes back, and is dead once out of attempts).
+   */
+  private void bury(String id, byte[] headerText, String what, RuntimeException why) {
+    OptionalLong token = JobHeader.tokenOf(headerText);
+    log.warn("Job queue {}: job {} has an {} ({}); {}", queue.name, id, what, why.toString(),
+        token.isPresent() ? "dead-lettered" : "left to its lease");
+    if (token.isPresent()) {
+      outcomes.add(new Outcome(BURY, id.getBytes(StandardCharsets.UTF_8), RedisQueue.ascii(token.getAsLong()), NONE,
+          failureText(what + ": " + why)));
+      woken = true;
+    }
   }
 
   /** Extends the lease of every attempt at hand (one call); an attempt whose lease is lost is only logged. */

@@ -210,6 +210,31 @@ class RedisJobQueueTest {
   }
 
   @Test
+  void aJobWithAnUnreadableHeaderIsDeadLetteredAndTheRestOfItsBatchRuns() {
+    JobQueue<String> queue = shared();
+    List<String> ids = new ArrayList<>();
+    for (String payload : List.of("first", "broken", "third")) {
+      ids.add(queue.submit(payload).jobId());
+    }
+    byte[] headers = ("distkit:jobs:{" + name + "}:h").getBytes(StandardCharsets.UTF_8);
+    byte[] broken = ids.get(1).getBytes(StandardCharsets.UTF_8);
+    try (Jedis jedis = RedisServers.standalone().connect()) {
+      byte[] header = jedis.hget(headers, broken);
+      // as another version might have written it: one field short (no group), which this code does not read
+      assertThat(header[header.length - 1]).isEqualTo((byte) ',');
+      jedis.hset(headers, broken, java.util.Arrays.copyOf(header, header.length - 1));
+    }
+    List<String> ran = new CopyOnWriteArrayList<>();
+    queue.work(4, job -> ran.add(job.payload()));
+    await().atMost(WAIT).until(() -> queue.stats().dead() == 1 && queue.stats().succeeded() == 2);
+    assertThat(ran).containsExactlyInAnyOrder("first", "third");
+    assertThat(queue.deadLetters(10)).isEmpty(); // the dead list cannot read it either, and leaves it out
+    try (Jedis jedis = RedisServers.standalone().connect()) {
+      assertThat(jedis.hget("distkit:jobs:{" + name + "}:e", ids.get(1))).startsWith("unreadable header");
+    }
+  }
+
+  @Test
   void withRedisDownSubmissionsFailFastAndWorkersCarryOnOnceItIsBack() {
     RedisServerProcess server = closeAfter(RedisServers.startStandalone());
     JobQueue<String> queue = closeAfter(queue(server.hostAndPort(), Codec.utf8()).build());
