@@ -383,7 +383,14 @@ final class RedisWorkers<P> implements JobWorkers {
     if (failure == null) {
       outcome = new Outcome(ACK, attempt.id, attempt.token, NONE, NONE);
     } else {
-      long delayMicros = attempt.header.backoff().delayNanos(Math.max(1, attempt.job.attempt())) / 1_000;
+      long delayMicros;
+      try {
+        delayMicros = attempt.header.backoff().delayNanos(Math.max(1, attempt.job.attempt())) / 1_000;
+      } catch (RuntimeException e) { // a backoff this code cannot read: retried after a second rather than lost
+        log.warn("Job queue {}: job {} has a backoff this code cannot read ({}); retrying after 1 s", queue.name,
+            attempt.job.id(), e.toString());
+        delayMicros = 1_000_000;
+      }
       outcome = new Outcome(FAIL, attempt.id, attempt.token, RedisQueue.ascii(delayMicros),
           failureText(failure.toString()));
     }
