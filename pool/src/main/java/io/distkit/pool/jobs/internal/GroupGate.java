@@ -1,6 +1,5 @@
 package io.distkit.pool.jobs.internal;
 
-import io.distkit.core.DistkitException;
 import io.distkit.pool.jobs.GroupLimits;
 import io.distkit.ratelimit.RateLimitDecision;
 import io.distkit.ratelimit.RateLimiter;
@@ -63,7 +62,7 @@ public final class GroupGate {
         long micros = decision.retryAfterMicros();
         defer = decision.allowed() ? 0
             : micros >= MAX_DEFERRAL_NANOS / 1_000 ? MAX_DEFERRAL_NANOS : Math.max(1_000_000L, micros * 1_000);
-      } catch (DistkitException e) {
+      } catch (RuntimeException e) { // Redis down under a fail-closed limiter, or a broken limiter: never a lost job
         log.warn("Rate limiter of job group {} failed; deferring its job", group, e);
         defer = deferralNanos;
       }
