@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A job whose group is at its limit when a worker takes it does not run: it goes back to the queue, due again
  * after the rate limiter's retry-after (or the {@linkplain #deferral(Duration) deferral}, for a group at its
- * concurrency), and this does not count as an attempt. The concurrency limit holds among the workers of one
+ * concurrency), and this does not count as an attempt; a limiter that throws (a Redis limiter with Redis down and a
+ * fail-closed policy) defers the job by the deferral too. The concurrency limit holds among the workers of one
  * {@code work} call (one JVM); jobs without a group are not limited. Immutable.
  */
 public final class GroupLimits {
