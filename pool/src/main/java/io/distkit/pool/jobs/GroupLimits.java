@@ -1,6 +1,7 @@
 package io.distkit.pool.jobs;
 
 import io.distkit.core.internal.Require;
+import io.distkit.locks.LockService;
 import io.distkit.ratelimit.RateLimiter;
 import java.time.Duration;
 import java.util.HashMap;
@@ -11,13 +12,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Limits on the attempts of each {@linkplain JobOptions#group group} of jobs, for workers started by
- * {@link JobQueue#work(int, JobHandler, GroupLimits)}: at most so many attempts of one group at once, and attempts
- * of a group only as fast as a {@link RateLimiter} allows (keyed by the group's name: a Redis rate limiter makes the
- * rate fleet-wide).
+ * {@link JobQueue#work(int, JobHandler, GroupLimits)}: at most so many attempts of one group at once among these
+ * workers, at most so many across the fleet (each attempt holds a permit of a {@link LockService} semaphore named
+ * after the group: a Redis lock service makes the bound fleet-wide), and attempts of a group only as fast as a
+ * {@link RateLimiter} allows (keyed by the group's name: a Redis rate limiter makes the rate fleet-wide).
  *
  * <pre>{@code
  * GroupLimits limits = GroupLimits.NONE.maxConcurrent(2).maxConcurrent("big-tenant", 8)
- *     .rateLimiter(LocalRateLimiter.builder().limit(RateLimit.perSecond(10)).build());
+ *     .fleetMaxConcurrent(redisLocks, 20)           // at most 20 attempts of a group at once in the whole fleet
+ *     .rateLimiter(redisRateLimiter);               // and only as fast as its rate
  * queue.work(16, job -> call(job.payload()), limits);
  * }</pre>
  *
@@ -32,18 +35,34 @@ public final class GroupLimits {
   /** The default deferral of a job whose group is at its concurrency: 100 ms. */
   public static final Duration DEFAULT_DEFERRAL = Duration.ofMillis(100);
 
+  /**
+   * The lease of a fleet-wide permit: renewed while its attempt runs, so a JVM that dies gives its permits back
+   * within this.
+   */
+  public static final Duration FLEET_PERMIT_LEASE = Duration.ofSeconds(GroupLimits.FLEET_PERMIT_LEASE_SECONDS);
+
+  /** {@link #FLEET_PERMIT_LEASE} in seconds. */
+  public static final int FLEET_PERMIT_LEASE_SECONDS = 30;
+
+  /** The prefix of the semaphores of fleet-wide group limits: {@code job-group:<group>}. */
+  public static final String FLEET_SEMAPHORE_PREFIX = "job-group:";
+
   /** No limit on any group. */
-  public static final GroupLimits NONE = new GroupLimits(0, Map.of(), null, DEFAULT_DEFERRAL);
+  public static final GroupLimits NONE = new GroupLimits(0, Map.of(), null, 0, null, DEFAULT_DEFERRAL);
 
   private final int maxConcurrent;
   private final Map<String, Integer> maxConcurrentByGroup;
+  private final @Nullable LockService fleetLocks;
+  private final int fleetMaxConcurrent;
   private final @Nullable RateLimiter rateLimiter;
   private final Duration deferral;
 
-  private GroupLimits(int maxConcurrent, Map<String, Integer> maxConcurrentByGroup, @Nullable RateLimiter rateLimiter,
-      Duration deferral) {
+  private GroupLimits(int maxConcurrent, Map<String, Integer> maxConcurrentByGroup, @Nullable LockService fleetLocks,
+      int fleetMaxConcurrent, @Nullable RateLimiter rateLimiter, Duration deferral) {
     this.maxConcurrent = maxConcurrent;
     this.maxConcurrentByGroup = Map.copyOf(maxConcurrentByGroup);
+    this.fleetLocks = fleetLocks;
+    this.fleetMaxConcurrent = fleetMaxConcurrent;
     this.rateLimiter = rateLimiter;
     this.deferral = deferral;
   }
@@ -55,7 +74,8 @@ public final class GroupLimits {
    * @return the limits
    */
   public GroupLimits maxConcurrent(int attempts) {
-    return new GroupLimits((int) Require.positive(attempts, "attempts"), maxConcurrentByGroup, rateLimiter, deferral);
+    return new GroupLimits((int) Require.positive(attempts, "attempts"), maxConcurrentByGroup, fleetLocks,
+        fleetMaxConcurrent, rateLimiter, deferral);
   }
 
   /**
@@ -68,7 +88,23 @@ public final class GroupLimits {
   public GroupLimits maxConcurrent(String group, int attempts) {
     Map<String, Integer> more = new HashMap<>(maxConcurrentByGroup);
     more.put(Require.nonBlank(group, "group"), (int) Require.positive(attempts, "attempts"));
-    return new GroupLimits(maxConcurrent, more, rateLimiter, deferral);
+    return new GroupLimits(maxConcurrent, more, fleetLocks, fleetMaxConcurrent, rateLimiter, deferral);
+  }
+
+  /**
+   * These limits, with at most {@code attempts} attempts of each group at once across every worker that uses
+   * {@code locks}' semaphore {@code job-group:<group>} (every JVM with a Redis lock service on the same Redis, whatever
+   * the queue). Each attempt of a group takes a permit without waiting (none free: the job is deferred) and gives it
+   * back when it ends; the permit's lease ({@value #FLEET_PERMIT_LEASE_SECONDS} s) is renewed while it runs. Costs two
+   * calls to the lock service per attempt of a group.
+   *
+   * @param locks the lock service whose semaphores bound the groups
+   * @param attempts at least 1: the same for every group, in every JVM that shares the semaphores
+   * @return the limits
+   */
+  public GroupLimits fleetMaxConcurrent(LockService locks, int attempts) {
+    return new GroupLimits(maxConcurrent, maxConcurrentByGroup, Objects.requireNonNull(locks, "locks"),
+        (int) Require.positive(attempts, "attempts"), rateLimiter, deferral);
   }
 
   /**
@@ -79,8 +115,8 @@ public final class GroupLimits {
    * @return the limits
    */
   public GroupLimits rateLimiter(RateLimiter limiter) {
-    return new GroupLimits(maxConcurrent, maxConcurrentByGroup, Objects.requireNonNull(limiter, "rateLimiter"),
-        deferral);
+    return new GroupLimits(maxConcurrent, maxConcurrentByGroup, fleetLocks, fleetMaxConcurrent,
+        Objects.requireNonNull(limiter, "rateLimiter"), deferral);
   }
 
   /**
@@ -93,7 +129,7 @@ public final class GroupLimits {
     if (Require.positiveNanos(delay, "deferral") < 1_000_000L) {
       throw new IllegalArgumentException("deferral (" + delay + ") must be at least 1 ms");
     }
-    return new GroupLimits(maxConcurrent, maxConcurrentByGroup, rateLimiter, delay);
+    return new GroupLimits(maxConcurrent, maxConcurrentByGroup, fleetLocks, fleetMaxConcurrent, rateLimiter, delay);
   }
 
   /**
@@ -104,6 +140,24 @@ public final class GroupLimits {
    */
   public int maxConcurrentOf(String group) {
     return maxConcurrentByGroup.getOrDefault(group, maxConcurrent);
+  }
+
+  /**
+   * The lock service whose semaphores bound each group across the fleet.
+   *
+   * @return the lock service, if any
+   */
+  public Optional<LockService> fleetLocks() {
+    return Optional.ofNullable(fleetLocks);
+  }
+
+  /**
+   * How many attempts of a group may run at once across the fleet.
+   *
+   * @return the bound; 0: none
+   */
+  public int fleetMaxConcurrent() {
+    return fleetMaxConcurrent;
   }
 
   /**
@@ -127,6 +181,7 @@ public final class GroupLimits {
   @Override
   public String toString() {
     return "GroupLimits[maxConcurrent=" + (maxConcurrent == 0 ? "none" : maxConcurrent) + ", per group="
-        + maxConcurrentByGroup + ", rateLimiter=" + rateLimiter + ", deferral=" + deferral + "]";
+        + maxConcurrentByGroup + ", fleet=" + (fleetLocks == null ? "none" : fleetMaxConcurrent + " on " + fleetLocks)
+        + ", rateLimiter=" + rateLimiter + ", deferral=" + deferral + "]";
   }
 }

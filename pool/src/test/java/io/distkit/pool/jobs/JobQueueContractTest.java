@@ -9,6 +9,7 @@ import io.distkit.core.session.FencingToken;
 import io.distkit.core.codec.Codec;
 import io.distkit.core.session.Scheduler;
 import io.distkit.core.testing.TestKeys;
+import io.distkit.locks.LockService;
 import io.distkit.ratelimit.Algorithm;
 import io.distkit.ratelimit.RateLimit;
 import io.distkit.ratelimit.RateLimiter;
@@ -52,6 +53,14 @@ public abstract class JobQueueContractTest {
    * @return the queue, closed by the caller
    */
   protected abstract <P> JobQueue<P> newQueue(String name, Codec<P> codec, Duration deduplicationWindow);
+
+  /**
+   * The lock service of one more JVM of a fleet: on Redis, on a client of its own; locally, this JVM's one lock
+   * service (a local fleet is one JVM).
+   *
+   * @return the service, closed after the test
+   */
+  protected abstract LockService fleetLockService();
 
   protected <T extends AutoCloseable> T closeAfter(T resource) {
     opened.add(resource);
@@ -337,6 +346,34 @@ public abstract class JobQueueContractTest {
     assertThat(mostByGroup.get("big")).as("group big: at most 4 at once").hasValueBetween(1, 4);
     assertThat(attempts).as("a deferral is not an attempt").containsOnly(1);
     assertThat(queue.stats().deferred()).as("6 workers, 2 + 4 slots: some jobs waited").isPositive();
+  }
+
+  @Test
+  void aFleetWideGroupLimitHoldsAcrossTheWorkersOfSeveralJvms() {
+    String name = TestKeys.unique("fleet-group");
+    JobQueue<String> first = closeAfter(newQueue(name, Codec.utf8(), Duration.ofHours(1)));
+    JobQueue<String> second = closeAfter(newQueue(name, Codec.utf8(), Duration.ofHours(1)));
+    String group = TestKeys.unique("partner-api");
+    AtomicInteger runningNow = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    AtomicInteger done = new AtomicInteger();
+    JobHandler<String> call = job -> {
+      most.accumulateAndGet(runningNow.incrementAndGet(), Math::max);
+      Thread.sleep(30); // a call that takes a while, so that attempts overlap
+      runningNow.decrementAndGet();
+      done.incrementAndGet();
+    };
+    first.work(4, call, GroupLimits.NONE.fleetMaxConcurrent(fleetLockService(), 2)
+        .deferral(Duration.ofMillis(5)));
+    second.work(4, call, GroupLimits.NONE.fleetMaxConcurrent(fleetLockService(), 2)
+        .deferral(Duration.ofMillis(5)));
+    for (int i = 0; i < 8; i++) {
+      first.submit("call " + i, JobOptions.DEFAULT.group(group));
+      second.submit("call " + (8 + i), JobOptions.DEFAULT.group(group));
+    }
+    await().atMost(WAIT).until(() -> done.get() == 16);
+    assertThat(most.get()).as("8 workers in two JVMs, 2 permits for the group").isBetween(1, 2);
+    assertThat(first.stats().deferred() + second.stats().deferred()).as("jobs waited for a permit").isPositive();
   }
 
   @Test

@@ -482,8 +482,8 @@ final class InProcessJobQueue<P> implements JobQueue<P> {
       }
       while (entry != null) {
         FencingToken token = Objects.requireNonNull(entry.running);
-        String group = entry.options.group();
-        long deferNanos = owner.gate.enter(group);
+        GroupGate.Pass pass = owner.gate.enter(entry.options.group());
+        long deferNanos = pass.deferNanos();
         Throwable failure = null;
         if (deferNanos == 0) {
           try {
@@ -491,7 +491,7 @@ final class InProcessJobQueue<P> implements JobQueue<P> {
           } catch (Exception | Error e) {
             failure = e;
           } finally {
-            owner.gate.leave(group);
+            pass.leave();
           }
         }
         // the outcome and the next take in one hold of the lock

@@ -348,8 +348,8 @@ final class RedisWorkers<P> implements JobWorkers {
         if (!attempt.state.compareAndSet(Attempt.WAITING, Attempt.RUNNING)) {
           continue; // released by the drain
         }
-        String group = attempt.header.group();
-        long deferNanos = gate.enter(group);
+        GroupGate.Pass pass = gate.enter(attempt.header.group());
+        long deferNanos = pass.deferNanos();
         if (deferNanos > 0) {
           if (attempt.state.compareAndSet(Attempt.RUNNING, Attempt.ENDED)) {
             tell(attempt, new Outcome(DEFER, attempt.id, attempt.token, RedisQueue.ascii(deferNanos / 1_000), NONE));
@@ -366,7 +366,7 @@ final class RedisWorkers<P> implements JobWorkers {
         } finally {
           attempt.thread = null;
           running.decrementAndGet();
-          gate.leave(group);
+          pass.leave();
         }
         if (attempt.state.compareAndSet(Attempt.RUNNING, Attempt.ENDED)) {
           ended(attempt, failure);

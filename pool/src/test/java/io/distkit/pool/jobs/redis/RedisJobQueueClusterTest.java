@@ -3,6 +3,8 @@ package io.distkit.pool.jobs.redis;
 import io.distkit.core.codec.Codec;
 import io.distkit.core.redis.RedisBackend;
 import io.distkit.core.testing.RedisServers;
+import io.distkit.locks.LockService;
+import io.distkit.locks.redis.RedisLockService;
 import io.distkit.pool.jobs.JobQueue;
 import io.distkit.pool.jobs.JobQueueContractTest;
 import java.time.Duration;
@@ -15,5 +17,11 @@ class RedisJobQueueClusterTest extends JobQueueContractTest {
     RedisBackend backend = RedisBackend.create(closeAfter(RedisServers.cluster().newClient()));
     return RedisJobQueue.builder(backend, name, codec).deduplicationWindow(deduplicationWindow).scheduler(scheduler)
         .build();
+  }
+
+  @Override
+  protected LockService fleetLockService() {
+    return closeAfter(RedisLockService.builder(RedisBackend.create(closeAfter(RedisServers.cluster().newClient())))
+        .scheduler(scheduler).build());
   }
 }
