@@ -58,6 +58,8 @@ public interface JobQueue<P> extends AutoCloseable {
    * @param options delay, priority, idempotency key, retry policy: the same for every job
    * @return one submission per payload, in order
    * @throws IllegalStateException when the queue is closed
+   * @throws IllegalArgumentException when the list is longer than the queue takes at once (Redis: 1,000, one script
+   *     that submits all or none)
    */
   default List<Submission> submitAll(List<? extends P> payloads, JobOptions options) {
     java.util.Objects.requireNonNull(options, "options");

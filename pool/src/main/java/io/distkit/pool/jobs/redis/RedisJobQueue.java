@@ -69,6 +69,9 @@ public final class RedisJobQueue {
   /** The default poll interval: 5 s. */
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
 
+  /** The most jobs {@link JobQueue#submitAll} takes in one call (one script): 1,000. */
+  public static final int MAX_SUBMIT_BATCH = 1_000;
+
   /** The default (and largest) batch of jobs claimed by one call: 128. */
   public static final int MAX_CLAIM_BATCH = 128;
 

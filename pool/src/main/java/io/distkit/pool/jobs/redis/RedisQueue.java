@@ -170,6 +170,10 @@ final class RedisQueue<P> implements JobQueue<P> {
     if (payloads.isEmpty()) {
       return List.of();
     }
+    if (payloads.size() > RedisJobQueue.MAX_SUBMIT_BATCH) {
+      throw new IllegalArgumentException("submitAll takes at most " + RedisJobQueue.MAX_SUBMIT_BATCH + " jobs per call "
+          + "(one script: a longer one would hold Redis up for every other client), got " + payloads.size());
+    }
     long delayNanos = Require.saturatedNanos(options.delay());
     if (delayNanos >= retentionNanos) {
       throw new IllegalArgumentException("delay (" + options.delay() + ") must be shorter than the queue's retention ("

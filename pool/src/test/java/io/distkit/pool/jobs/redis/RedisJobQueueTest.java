@@ -298,6 +298,9 @@ class RedisJobQueueTest {
     assertThatThrownBy(() -> queue.submit("x", JobOptions.DEFAULT.delay(Duration.ofHours(2))))
         .hasMessage("delay (PT2H) must be shorter than the queue's retention (PT1H)");
     assertThatThrownBy(() -> JobOptions.DEFAULT.priority(1_001)).hasMessage("priority must be -1000 to 1000, got 1001");
+    assertThatThrownBy(() -> queue.submitAll(java.util.Collections.nCopies(1_001, "x"), JobOptions.DEFAULT))
+        .hasMessageContaining("at most 1000 jobs per call").hasMessageContaining("got 1001");
+    assertThat(queue.stats().submitted()).as("nothing submitted").isZero();
     assertThatThrownBy(() -> RedisJobQueue.builder(backend, "q", Codec.utf8())
         .failurePolicy(io.distkit.core.FailurePolicy.FAIL_OPEN)).hasMessageContaining("fails open");
   }
