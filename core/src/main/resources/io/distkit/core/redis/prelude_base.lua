@@ -12,3 +12,15 @@ local function distkit_keep_for(key, ttl_ms)
     redis.call('PEXPIRE', key, ttl_ms)
   end
 end
+
+-- keeps an existing key for about ttl_ms, for keys written on (nearly) every call: refreshes the time to live only
+-- once a thousandth of ttl_ms has passed since (so the key lives ttl_ms, less at most a thousandth, after its last
+-- write), never shortens a longer one, and leaves an absent key alone; returns 1 when it refreshed
+local function distkit_keep_about(key, ttl_ms)
+  local ttl = redis.call('PTTL', key)
+  if ttl == -2 or ttl >= ttl_ms - math.max(1, math.floor(ttl_ms / 1000)) then
+    return 0
+  end
+  redis.call('PEXPIRE', key, ttl_ms)
+  return 1
+end

@@ -24,6 +24,8 @@ class LuaPreludeTest {
       "return distkit_now_us(ARGV[1])");
   private static final RedisScript MONOTONIC = RedisScript.of("monotonic", List.of(LuaPrelude.TIME),
       "local t = distkit_monotonic_us(ARGV[1], KEYS[1], 'now') redis.call('PEXPIRE', KEYS[1], 60000) return t");
+  private static final RedisScript KEEP_ABOUT = RedisScript.of("keep-about", List.of(LuaPrelude.TIME),
+      "return distkit_keep_about(KEYS[1], tonumber(ARGV[1]))");
   private static final RedisScript PAYLOAD = RedisScript.of("payload", List.of(LuaPrelude.FORMAT),
       "return distkit_payload(redis.call('GET', KEYS[1]), 1, 'test value')");
 
@@ -92,6 +94,25 @@ class LuaPreludeTest {
     assertThat(backend.eval(MONOTONIC, k, List.of(bytes("6000000")))).isEqualTo(6_000_000L);
     assertThat((Long) backend.eval(MONOTONIC, k, List.of(new byte[0]))).as("server time is far ahead of 6 s")
         .isGreaterThan(1_700_000_000_000_000L);
+  }
+
+  @ContractTest
+  void keepAboutRefreshesATimeToLiveOnlyOnceAThousandthHasPassedAndLeavesAbsentKeysAlone(Deployment deployment) {
+    RedisBackend backend = deployment.backend();
+    List<byte[]> k = key("keep");
+    List<byte[]> hour = List.of(bytes("3600000"));
+    assertThat(backend.eval(KEEP_ABOUT, k, hour)).as("absent: left alone").isEqualTo(0L);
+    assertThat((Boolean) backend.execute(j -> j.exists(k.get(0)))).isFalse();
+    backend.execute(j -> j.set(k.get(0), bytes("v")));
+    assertThat(backend.eval(KEEP_ABOUT, k, hour)).as("no time to live yet: given one").isEqualTo(1L);
+    assertThat((Long) backend.execute(j -> j.pttl(k.get(0)))).isBetween(3_590_000L, 3_600_000L);
+    assertThat(backend.eval(KEEP_ABOUT, k, hour)).as("less than a thousandth (3.6 s) gone: untouched").isEqualTo(0L);
+    backend.execute(j -> j.pexpire(k.get(0), 3_590_000L));
+    assertThat(backend.eval(KEEP_ABOUT, k, hour)).as("10 s gone: refreshed").isEqualTo(1L);
+    assertThat((Long) backend.execute(j -> j.pttl(k.get(0)))).isGreaterThan(3_595_000L);
+    backend.execute(j -> j.pexpire(k.get(0), 7_200_000L));
+    assertThat(backend.eval(KEEP_ABOUT, k, hour)).as("a longer one is never shortened").isEqualTo(0L);
+    assertThat((Long) backend.execute(j -> j.pttl(k.get(0)))).isGreaterThan(7_000_000L);
   }
 
   @ContractTest

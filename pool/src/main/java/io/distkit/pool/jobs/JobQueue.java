@@ -1,6 +1,8 @@
 package io.distkit.pool.jobs;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A named queue of jobs and the workers that run them.
@@ -62,8 +64,8 @@ public interface JobQueue<P> extends AutoCloseable {
    *     that submits all or none)
    */
   default List<Submission> submitAll(List<? extends P> payloads, JobOptions options) {
-    java.util.Objects.requireNonNull(options, "options");
-    List<Submission> submissions = new java.util.ArrayList<>(payloads.size());
+    Objects.requireNonNull(options, "options");
+    List<Submission> submissions = new ArrayList<>(payloads.size());
     for (P payload : payloads) {
       submissions.add(submit(payload, options));
     }

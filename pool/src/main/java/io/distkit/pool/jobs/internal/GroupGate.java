@@ -9,6 +9,7 @@ import io.distkit.ratelimit.RateLimitDecision;
 import io.distkit.ratelimit.RateLimiter;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,18 +31,23 @@ public final class GroupGate {
   /** What {@link #enter} decided for one attempt. */
   public static final class Pass {
     /** Let in, nothing to give back: a job without a group, or workers without limits. */
-    static final Pass FREE = new Pass(null, 0, null, null);
+    static final Pass FREE = new Pass(0, "", null, null);
 
-    private final @Nullable GroupGate gate;
     private final long deferNanos;
-    private final @Nullable String group;
+    private final String group;
+    /** The group's count of attempts in these workers, to decrement; null: not counted. */
+    private final @Nullable AtomicInteger slot;
     private final @Nullable LockHandle permit;
 
-    private Pass(@Nullable GroupGate gate, long deferNanos, @Nullable String group, @Nullable LockHandle permit) {
-      this.gate = gate;
+    private Pass(long deferNanos, String group, @Nullable AtomicInteger slot, @Nullable LockHandle permit) {
       this.deferNanos = deferNanos;
       this.group = group;
+      this.slot = slot;
       this.permit = permit;
+    }
+
+    static Pass deferred(long nanos) {
+      return new Pass(nanos, "", null, null);
     }
 
     /**
@@ -53,10 +59,17 @@ public final class GroupGate {
       return deferNanos;
     }
 
-    /** The attempt let in ended: its group's slot and fleet permit are given back. */
+    /** The attempt let in ended (or was kept out after all): its group's slot and fleet permit are given back. */
     public void leave() {
-      if (gate != null && group != null) {
-        gate.leave(group, permit);
+      if (slot != null) {
+        slot.decrementAndGet();
+      }
+      if (permit != null) {
+        try {
+          permit.close();
+        } catch (RuntimeException e) { // its lease runs out instead
+          log.warn("Fleet permit of job group {} not given back; it comes back when its lease runs out", group, e);
+        }
       }
     }
   }
@@ -98,7 +111,7 @@ public final class GroupGate {
       count = running.computeIfAbsent(group, g -> new AtomicInteger());
       if (count.incrementAndGet() > max) {
         count.decrementAndGet();
-        return new Pass(null, deferralNanos, null, null);
+        return Pass.deferred(deferralNanos);
       }
     }
     LockHandle permit = null;
@@ -130,33 +143,17 @@ public final class GroupGate {
         defer = deferralNanos;
       }
     }
+    Pass taken = count == null && permit == null ? Pass.FREE : new Pass(0, group, count, permit);
     if (defer > 0) {
-      leave(group, permit, count);
-      return new Pass(null, defer, null, null);
+      taken.leave();
+      return Pass.deferred(defer);
     }
-    return count == null && permit == null ? Pass.FREE : new Pass(this, 0, group, permit);
+    return taken;
   }
 
   private FencedSemaphore semaphore(String group) {
-    LockService locks = java.util.Objects.requireNonNull(fleetLocks);
+    LockService locks = Objects.requireNonNull(fleetLocks);
     return semaphores.computeIfAbsent(group,
         g -> locks.semaphore(GroupLimits.FLEET_SEMAPHORE_PREFIX + g, limits.fleetMaxConcurrent()));
-  }
-
-  private void leave(String group, @Nullable LockHandle permit) {
-    leave(group, permit, limits.maxConcurrentOf(group) > 0 ? running.get(group) : null);
-  }
-
-  private static void leave(String group, @Nullable LockHandle permit, @Nullable AtomicInteger count) {
-    if (count != null) {
-      count.decrementAndGet();
-    }
-    if (permit != null) {
-      try {
-        permit.close();
-      } catch (RuntimeException e) { // its lease runs out instead
-        log.warn("Fleet permit of job group {} not given back; it comes back when its lease runs out", group, e);
-      }
-    }
   }
 }

@@ -8,22 +8,18 @@ import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What Redis keeps of a job beside its payload (format 1, comma-separated decimal text the scripts parse, after a
- * version byte in Redis): its attempt count, the fencing token of its last attempt, its submission and due times,
- * its ready score, and its retry policy's backoff (read by Java only, when an attempt fails).
+ * What Java reads of a job's header (format 1: comma-separated text the scripts parse and write, after a version
+ * byte in Redis: {@code attempt,maxAttempts,token,submittedUs,deadlineUs,score,dueUs,backoff,group}). The scripts
+ * alone use the attempts' bound, the times of submission and deadline, and the ready score.
  *
  * @param attempt attempts started (0 before the first)
- * @param maxAttempts the retry policy's attempts
  * @param token the last attempt's fencing token (0 before the first)
- * @param submittedMicros when it was submitted, by the scripts' clock
- * @param deadlineMicros no attempt after this (0: none)
  * @param dueMicros when it became (or becomes) due: submitted, or its delay or backoff over, or given back
  * @param backoffText the pause before each retry, as {@link #javaPart} wrote it: read by {@link #backoff()} only
  *     when an attempt fails (a claim of many jobs parses no backoff)
  * @param group the job's group, or null
  */
-record JobHeader(int attempt, int maxAttempts, long token, long submittedMicros, long deadlineMicros,
-    long dueMicros, String backoffText, @Nullable String group) {
+record JobHeader(int attempt, long token, long dueMicros, String backoffText, @Nullable String group) {
 
   /**
    * A header as a script returns it (without the version byte).
@@ -37,8 +33,7 @@ record JobHeader(int attempt, int maxAttempts, long token, long submittedMicros,
     if (fields.length != 9) {
       throw new DistkitException("unreadable job header (format 1 expected): " + body);
     }
-    return new JobHeader(Integer.parseInt(fields[0]), Integer.parseInt(fields[1]), Long.parseLong(fields[2]),
-        Long.parseLong(fields[3]), Long.parseLong(fields[4]), Long.parseLong(fields[6]), fields[7],
+    return new JobHeader(Integer.parseInt(fields[0]), Long.parseLong(fields[2]), Long.parseLong(fields[6]), fields[7],
         fields[8].isEmpty() ? null : fields[8]);
   }
 

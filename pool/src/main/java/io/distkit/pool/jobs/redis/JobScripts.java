@@ -77,16 +77,10 @@ final class JobScripts {
         return 0
       end
 
-      -- keeps each key for the retention: refreshes its time to live once less than the retention less a thousandth
-      -- of it remains (a busy queue does not rewrite every TTL on every call), never shortens a longer one, and
-      -- leaves absent keys alone (PTTL -2: a queue without delayed, failed or dead jobs has no such keys)
-      local KEEP_BELOW = RETENTION - math.max(1, math.floor(RETENTION / 1000))
+      -- keeps each key for the retention (core's lazy refresh: a busy queue does not rewrite every TTL on every call)
       local function keep(keys)
         for _, key in ipairs(keys) do
-          local ttl = redis.call('PTTL', key)
-          if ttl ~= -2 and ttl < KEEP_BELOW then
-            redis.call('PEXPIRE', key, RETENTION)
-          end
+          distkit_keep_about(key, RETENTION)
         end
       end
       """;

@@ -21,7 +21,9 @@ import io.distkit.pool.jobs.Submission;
 import io.distkit.pool.jobs.internal.GroupGate;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -114,7 +116,7 @@ final class RedisQueue<P> implements JobQueue<P> {
     this.inlineChannel = pubsub.isSharded() ? EMPTY : channel.getBytes(StandardCharsets.UTF_8);
     byte[] random = new byte[9];
     new SecureRandom().nextBytes(random);
-    this.idPrefix = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "-";
+    this.idPrefix = Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "-";
   }
 
   static byte[] ascii(long value) {
@@ -177,7 +179,7 @@ final class RedisQueue<P> implements JobQueue<P> {
     long delayNanos = Require.saturatedNanos(options.delay());
     if (delayNanos >= retentionNanos) {
       throw new IllegalArgumentException("delay (" + options.delay() + ") must be shorter than the queue's retention ("
-          + java.time.Duration.ofNanos(retentionNanos) + ")");
+          + Duration.ofNanos(retentionNanos) + ")");
     }
     byte[] delay = ascii(delayNanos / 1_000);
     byte[] band = ascii(TOP_PRIORITY - options.priority());

@@ -62,10 +62,10 @@ final class RedisWorkers<P> implements JobWorkers {
     final AtomicInteger state = new AtomicInteger(WAITING);
     volatile @Nullable Thread thread;
 
-    Attempt(Job<P> job, JobHeader header) {
+    Attempt(Job<P> job, JobHeader header, byte[] id) {
       this.job = job;
       this.header = header;
-      this.id = job.id().getBytes(StandardCharsets.UTF_8);
+      this.id = id;
       this.token = RedisQueue.ascii(job.token().value());
     }
   }
@@ -255,7 +255,8 @@ final class RedisWorkers<P> implements JobWorkers {
     }
     int claimed = 0;
     for (int i = 4; i + 2 < reply.size(); i += 3) {
-      String id = RedisQueue.text(reply.get(i));
+      byte[] idBytes = (byte[]) reply.get(i);
+      String id = RedisQueue.text(idBytes);
       byte[] headerText = (byte[]) reply.get(i + 1);
       JobHeader header;
       P payload;
@@ -272,7 +273,7 @@ final class RedisWorkers<P> implements JobWorkers {
         continue;
       }
       Attempt<P> attempt = new Attempt<>(new Job<>(id, payload, header.attempt(), new FencingToken(header.token())),
-          header);
+          header, idBytes);
       startLatencyNanos.addAndGet(Math.max(0, now - header.dueMicros()) * 1_000);
       started.incrementAndGet();
       atHand.put(id, attempt);

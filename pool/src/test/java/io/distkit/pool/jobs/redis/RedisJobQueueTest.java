@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.distkit.core.BackendGuard;
 import io.distkit.core.BackendUnavailableException;
+import io.distkit.core.FailurePolicy;
 import io.distkit.core.codec.Codec;
 import io.distkit.core.codec.VersionedCodec;
 import io.distkit.core.redis.RedisBackend;
@@ -22,6 +23,8 @@ import io.distkit.pool.jobs.RetryPolicy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -222,7 +225,7 @@ class RedisJobQueueTest {
       byte[] header = jedis.hget(headers, broken);
       // as another version might have written it: one field short (no group), which this code does not read
       assertThat(header[header.length - 1]).isEqualTo((byte) ',');
-      jedis.hset(headers, broken, java.util.Arrays.copyOf(header, header.length - 1));
+      jedis.hset(headers, broken, Arrays.copyOf(header, header.length - 1));
     }
     List<String> ran = new CopyOnWriteArrayList<>();
     queue.work(4, job -> ran.add(job.payload()));
@@ -298,10 +301,10 @@ class RedisJobQueueTest {
     assertThatThrownBy(() -> queue.submit("x", JobOptions.DEFAULT.delay(Duration.ofHours(2))))
         .hasMessage("delay (PT2H) must be shorter than the queue's retention (PT1H)");
     assertThatThrownBy(() -> JobOptions.DEFAULT.priority(1_001)).hasMessage("priority must be -1000 to 1000, got 1001");
-    assertThatThrownBy(() -> queue.submitAll(java.util.Collections.nCopies(1_001, "x"), JobOptions.DEFAULT))
+    assertThatThrownBy(() -> queue.submitAll(Collections.nCopies(1_001, "x"), JobOptions.DEFAULT))
         .hasMessageContaining("at most 1000 jobs per call").hasMessageContaining("got 1001");
     assertThat(queue.stats().submitted()).as("nothing submitted").isZero();
     assertThatThrownBy(() -> RedisJobQueue.builder(backend, "q", Codec.utf8())
-        .failurePolicy(io.distkit.core.FailurePolicy.FAIL_OPEN)).hasMessageContaining("fails open");
+        .failurePolicy(FailurePolicy.FAIL_OPEN)).hasMessageContaining("fails open");
   }
 }
