@@ -536,13 +536,18 @@ final class SlotPool<T> implements ObjectPool<T> {
     }
   }
 
-  /** Gives a borrowed slot to the first waiter still waiting. */
+  /**
+   * Gives a borrowed slot to the first waiter still waiting. The waiter leaves the count before the offer: a creation
+   * deciding meanwhile on another thread must not count a caller that is being served (it would make an object
+   * nobody waits for). A waiter that gave up is counted back, since its own {@link #leave} takes it off.
+   */
   private boolean handOver(Slot<T> slot) {
     for (Waiter<T> waiter = waiters.poll(); waiter != null; waiter = waiters.poll()) {
+      waiting.decrementAndGet();
       if (waiter.offer(slot)) {
-        waiting.decrementAndGet();
         return true;
       }
+      waiting.incrementAndGet();
     }
     return false;
   }
